@@ -1,0 +1,205 @@
+"""Closing, export, erasure, moving and complaints: what a closed case still
+accepts (INV-08) and the preconditions of erasure (INV-12)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from ledger.context import Context
+from ledger.errors import InvalidInput, InvariantViolation, NotFound
+from ledger.event_base import applies
+from ledger.events_plan import (
+    CaseClosed,
+    CaseReopened,
+    ClosureNotified,
+    ComplaintDecided,
+    ComplaintForwarded,
+    ComplaintReceived,
+    KeyDestroyed,
+    PlanExported,
+    TransferredIn,
+    TransferredOut,
+)
+from ledger.state import Complaint
+from ledger.values import (
+    CaseStatus,
+    ComplaintDecider,
+    ComplaintOutcome,
+    Provision,
+    is_municipality_number,
+)
+
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ClosingMixin:
+    def _init_closing_state(self: Any) -> None:
+        self.closed_at: datetime | None = None
+        self.exports: dict[UUID, str] = {}
+        self.erased_at: datetime | None = None
+        self.complaints: dict[UUID, Complaint] = {}
+        self.transferred_to: str | None = None
+
+    @property
+    def erased(self: Any) -> bool:
+        return self.erased_at is not None
+
+    def close(self: Any, ctx: Context, *, reason: str, assessment: str, agreed_by_subject: bool,
+              termination_letter_sent: bool = False) -> None:
+        self._check_open(ctx)
+        if not assessment.strip():
+            raise InvalidInput(None, "Avslutningen må ha en dokumentert vurdering.")
+        self._emit(CaseClosed, ctx, reason=reason, assessment=assessment, agreed_by_subject=agreed_by_subject,
+                   termination_letter_sent=termination_letter_sent)
+
+    def notify_closure(self: Any, ctx: Context, *, ke_notified: bool, participants: tuple[UUID, ...]) -> None:
+        self._check_tenant(ctx)
+        if self.status is not CaseStatus.CLOSED:
+            raise InvariantViolation(None, "Varsel om avslutning sendes først når saken er avsluttet.")
+        for pid in participants:
+            self._require_participant(pid)
+        self._emit(ClosureNotified, ctx, ke_notified=ke_notified, participants=tuple(participants))
+
+    def reopen(self: Any, ctx: Context, *, reason: str) -> None:
+        self._check_tenant(ctx)
+        if self.status is not CaseStatus.CLOSED:
+            raise InvariantViolation(None, "Bare en avsluttet sak kan gjenåpnes.")
+        if self.erased:
+            raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet; opprett en ny sak.")
+        self._emit(CaseReopened, ctx, reason=reason)
+
+    def record_export(self: Any, ctx: Context, *, export_id: UUID, format: str, sha256: str,
+                      filed_in: str = "") -> None:
+        self._check_tenant(ctx)
+        if self.erased:
+            raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet; planen kan ikke eksporteres.")
+        if not SHA256_HEX.match(sha256):
+            raise InvalidInput(None, "sha256 må være 64 heksadesimale tegn.")
+        self._emit(PlanExported, ctx, export_id=export_id, format=format, sha256=sha256, filed_in=filed_in)
+
+    def destroy_keys(self: Any, ctx: Context, *, key_ids: tuple[str, ...]) -> None:
+        """Erasure: only a closed case whose plan was exported (003 §3: print
+        the whole IP, then delete it)."""
+        self._check_tenant(ctx)
+        if self.status is not CaseStatus.CLOSED:
+            raise InvariantViolation("INV-12", "Personopplysninger kan bare slettes når saken er avsluttet.")
+        if not self.exports:
+            raise InvariantViolation("INV-12", "Planen må eksporteres før personopplysningene slettes.")
+        if self.erased:
+            raise InvariantViolation("INV-12", "Personopplysningene er allerede slettet.")
+        self._emit(KeyDestroyed, ctx, key_ids=tuple(key_ids))
+
+    def transfer_out(self: Any, ctx: Context, *, to_municipality: str, transferred: tuple[str, ...],
+                     consent_id: UUID | None = None) -> None:
+        self._check_open(ctx)
+        if not is_municipality_number(to_municipality) or to_municipality == self.municipality:
+            raise InvalidInput(None, "Mottakende kommune må være et annet firesifret kommunenummer.")
+        if consent_id is not None:
+            consent = self._require_consent(consent_id)
+            if not consent.in_force(ctx.occurred_at):
+                raise InvariantViolation("INV-05", "Overføring krever et samtykke som er i kraft.")
+        self._emit(TransferredOut, ctx, to_municipality=to_municipality, transferred=tuple(transferred),
+                   consent_id=consent_id)
+
+    def record_transfer_in(self: Any, ctx: Context, *, from_municipality: str, bundle_sha256: str,
+                           source_case_id: UUID) -> None:
+        self._check_open(ctx)
+        if not SHA256_HEX.match(bundle_sha256):
+            raise InvalidInput(None, "sha256 må være 64 heksadesimale tegn.")
+        self._emit(TransferredIn, ctx, from_municipality=from_municipality, bundle_sha256=bundle_sha256,
+                   source_case_id=source_case_id)
+
+    # --------------------------------------------------------- complaints
+    def receive_complaint(self: Any, ctx: Context, *, concerns: tuple[Provision, ...], text: str = "",
+                          received_at: datetime | None = None) -> UUID:
+        self._check_tenant(ctx)
+        received = received_at or ctx.occurred_at
+        if received.tzinfo is None:
+            raise InvalidInput(None, "received_at må ha tidssone.")
+        if received > ctx.now:
+            raise InvariantViolation("INV-10", "En klage kan ikke være mottatt i fremtiden.")
+        complaint_id = uuid4()
+        self._emit(ComplaintReceived, ctx, complaint_id=complaint_id, concerns=tuple(concerns), text=text,
+                   received_at=received)
+        return complaint_id
+
+    def forward_complaint(self: Any, ctx: Context, *, complaint_id: UUID, report_sha256: str) -> None:
+        self._check_tenant(ctx)
+        complaint = self._require_complaint(complaint_id)
+        if complaint.forwarded_at is not None:
+            raise InvariantViolation(None, "Klagen er allerede oversendt Statsforvalteren.")
+        if not SHA256_HEX.match(report_sha256):
+            raise InvalidInput(None, "report_sha256 må være 64 heksadesimale tegn.")
+        self._emit(ComplaintForwarded, ctx, complaint_id=complaint_id, report_sha256=report_sha256)
+
+    def decide_complaint(self: Any, ctx: Context, *, complaint_id: UUID, decided_by: ComplaintDecider,
+                         outcome: ComplaintOutcome, note: str = "") -> None:
+        self._check_tenant(ctx)
+        self._require_complaint(complaint_id)
+        self._emit(ComplaintDecided, ctx, complaint_id=complaint_id, decided_by=decided_by, outcome=outcome, note=note)
+
+    def _require_complaint(self: Any, complaint_id: UUID) -> Complaint:
+        try:
+            return self.complaints[complaint_id]
+        except KeyError:
+            raise NotFound(None, "Ingen slik klage i saken.") from None
+
+    def _check_tenant(self: Any, ctx: Context) -> None:
+        if self.municipality != ctx.actor.municipality:
+            raise NotFound("INV-01", "Ingen slik sak i din kommune.")
+
+
+@applies(CaseClosed)
+def _closed(case: Any, e: CaseClosed) -> None:
+    case.status = CaseStatus.CLOSED
+    case.closed_at = e.occurred_at
+
+
+@applies(ClosureNotified)
+def _notified(case: Any, e: ClosureNotified) -> None:
+    pass  # read by the compliance projection (CHK-15)
+
+
+@applies(CaseReopened)
+def _reopened(case: Any, e: CaseReopened) -> None:
+    case.status = CaseStatus.OPEN
+    case.closed_at = None
+
+
+@applies(PlanExported)
+def _exported(case: Any, e: PlanExported) -> None:
+    case.exports[e.export_id] = e.sha256
+
+
+@applies(KeyDestroyed)
+def _erased(case: Any, e: KeyDestroyed) -> None:
+    case.erased_at = e.occurred_at
+
+
+@applies(TransferredOut)
+def _transferred_out(case: Any, e: TransferredOut) -> None:
+    case.status = CaseStatus.TRANSFERRED_OUT
+    case.transferred_to = e.to_municipality
+
+
+@applies(TransferredIn)
+def _transferred_in(case: Any, e: TransferredIn) -> None:
+    pass  # provenance only
+
+
+@applies(ComplaintReceived)
+def _complaint(case: Any, e: ComplaintReceived) -> None:
+    case.complaints[e.complaint_id] = Complaint(e.complaint_id, e.received_at)
+
+
+@applies(ComplaintForwarded)
+def _forwarded(case: Any, e: ComplaintForwarded) -> None:
+    case.complaints[e.complaint_id].forwarded_at = e.occurred_at
+
+
+@applies(ComplaintDecided)
+def _complaint_decided(case: Any, e: ComplaintDecided) -> None:
+    case.complaints[e.complaint_id].decided.append((e.decided_by.value, e.outcome.value))
