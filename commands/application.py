@@ -1,0 +1,173 @@
+"""The application service: load the case, authorise, call, save, return ids.
+
+One `handle()` for every command. Writes that belong with the events (keys,
+idempotency record, subject index) travel to the recorder as `side` so they
+commit in the same transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+import orjson
+import structlog
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+
+from commands.authorization import authorize
+from commands.base import CaseCommand, Command, CommandResult
+from commands.handlers import SPECIAL_HANDLERS, HandlerOutcome
+from ledger.case import Case
+from ledger.context import Context
+from ledger.errors import IdempotencyConflict, InvariantViolation, NotFound, VersionMismatch
+from ledger.profiles import MunicipalProfile, profile_for
+from ledger.values import Actor
+from store.keyring import Keyring
+from store.mapper import CaseMapper
+from store.tables import IdempotencyRecord, SideWrites
+from store.transcoder import OrjsonTranscoder
+
+log = structlog.get_logger("ledger.commands")
+
+MAX_ATTEMPTS = 10
+# Commands on one case are handled one at a time within a process: threads
+# racing for the same case version would only burn each other's retries.
+# Writers in other processes are met by the store's version check and retried.
+CASE_LOCK_STRIPES = 64
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class LedgerApplication(Application[UUID]):
+    name = "ledger"
+
+    def __init__(self, env: dict[str, str], *, master_key: bytes, clock: Callable[[], datetime] = utc_now,
+                 default_profile: str = "national-default") -> None:
+        self.keyring = Keyring(master_key, self._fetch_keys)
+        self.clock = clock
+        self.default_profile = default_profile
+        self._case_locks = [threading.Lock() for _ in range(CASE_LOCK_STRIPES)]
+        super().__init__(env)
+
+    # --------------------------------------------------------- composition
+    def construct_transcoder(self) -> Transcoder:
+        return OrjsonTranscoder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return CaseMapper(self.construct_transcoder(), self.keyring)
+
+    def profile(self, municipality: str) -> MunicipalProfile:
+        return profile_for(municipality, self.default_profile)
+
+    # ------------------------------------------------------------ commands
+    def handle(self, command: Command) -> CommandResult:
+        started = time.perf_counter()
+        scope = f"{command.actor.municipality}:{command.actor.role}:{command.actor.id}"
+        fingerprint = command.fingerprint(self.keyring.fingerprint_key) if command.idempotency_key else ""
+        for attempt in range(MAX_ATTEMPTS):
+            if command.idempotency_key:
+                prior = self._prior_response(scope, command.idempotency_key, fingerprint)
+                if prior is not None:
+                    return prior
+            try:
+                # One look-up of the case's keys serves loading, sealing and choosing the write key.
+                case_id = getattr(command, "case_id", None)
+                with self._case_lock(command), self.keyring.scope([case_id] if isinstance(case_id, UUID) else []):
+                    result = self._handle_once(command, scope, fingerprint)
+            except IntegrityError:
+                # Another writer won the race for this case version (or the
+                # same idempotency key, or the same subject): reload and decide
+                # again. The next attempt replays a stored answer for the key,
+                # or reports a version mismatch, or refuses on the rule.
+                log.info("command.retried", command=type(command).__name__, attempt=attempt + 1)
+                # Jitter so that writers in several processes stop colliding in step.
+                time.sleep(random.uniform(0, 0.002 * 2**min(attempt, 5)))
+                continue
+            log.info("command.handled", command=type(command).__name__, case_id=str(result.case_id),
+                     version=result.version, role=command.actor.role.value,
+                     municipality=command.actor.municipality, ms=round((time.perf_counter() - started) * 1000, 2))
+            return result
+        raise InvariantViolation(None, "Saken endres av mange samtidig; prøv igjen.")
+
+    def _case_lock(self, command: Command) -> contextlib.AbstractContextManager[Any]:
+        case_id = getattr(command, "case_id", None)
+        if not isinstance(case_id, UUID):
+            return contextlib.nullcontext()
+        return self._case_locks[case_id.int % CASE_LOCK_STRIPES]
+
+    def _handle_once(self, command: Command, scope: str, fingerprint: str) -> CommandResult:
+        now = self.clock()
+        ctx = Context(command.actor, command.occurred_at or now, now)
+        case: Case | None = None
+        if isinstance(command, CaseCommand):
+            case = self.load_case(command.case_id, command.actor)
+        # Authorise before anything else is said about the case (its version included).
+        authorize(command, case)
+        if case is not None and command.expected_version is not None and case.version != command.expected_version:
+            raise VersionMismatch(command.expected_version, case.version)
+        special = SPECIAL_HANDLERS.get(type(command))
+        if special is not None:
+            outcome = special(self, case, command, ctx)
+        elif isinstance(command, CaseCommand) and case is not None:
+            created = getattr(case, command.method)(ctx, **command.arguments())
+            outcome = HandlerOutcome(case, {command.creates: created} if command.creates else {}, SideWrites())
+        else:
+            raise TypeError(f"{type(command).__name__} has no handler")  # a programming error, not a user's
+        case = outcome.case
+        result = CommandResult(case_id=case.id, version=case.version, created=outcome.created)
+        side = outcome.side
+        if command.idempotency_key:
+            side.idempotency = IdempotencyRecord(scope, command.idempotency_key, fingerprint,
+                                                 orjson.dumps(result.to_json()).decode())
+        new_key = self.keyring.prepare_write(case.id)
+        if new_key is not None:
+            side.new_keys = [new_key]
+        try:
+            self.save(case, side=side)
+        finally:
+            self.keyring.finish_write(case.id)
+        return result
+
+    # --------------------------------------------------------------- reads
+    def load_case(self, case_id: UUID, actor: Actor | None = None, *, version: int | None = None) -> Case:
+        """The case, if it exists in the actor's municipality (INV-01: a case
+        of another municipality is reported as absent)."""
+        try:
+            with self.keyring.scope([case_id]):
+                case = self.repository.get(case_id, version=version)
+        except AggregateNotFoundError:
+            # Same rule and words as a case of another municipality, so the
+            # answer does not tell whether the case exists elsewhere (INV-01).
+            raise NotFound("INV-01", "Ingen slik sak i din kommune.") from None
+        if actor is not None and case.municipality != actor.municipality:
+            raise NotFound("INV-01", "Ingen slik sak i din kommune.")
+        return case
+
+    def case_events(self, case_id: UUID) -> list[Any]:
+        with self.keyring.scope([case_id]):
+            return list(self.events.get(case_id))
+
+    # ----------------------------------------------------- side-table I/O
+    def _fetch_keys(self, case_ids: Sequence[UUID]) -> dict[UUID, list[tuple[str, bytes]]]:
+        return self.recorder.fetch_case_keys(case_ids)  # type: ignore[attr-defined]
+
+    def _prior_response(self, scope: str, key: str, fingerprint: str) -> CommandResult | None:
+        prior = self.recorder.fetch_idempotency(scope, key)  # type: ignore[attr-defined]
+        if prior is None:
+            return None
+        if prior.fingerprint != fingerprint:
+            raise IdempotencyConflict(None, "Idempotency-Key er brukt før for en annen forespørsel.")
+        return CommandResult.from_json(orjson.loads(prior.response), replayed=True)
+
+    def subject_claim(self, municipality: str, subject_ref: str) -> UUID | None:
+        return self.recorder.fetch_subject_claim(municipality, subject_ref)  # type: ignore[attr-defined]
+

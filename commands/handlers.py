@@ -1,0 +1,124 @@
+"""Handlers for the commands that need more than one Case method call:
+cross-case rules (INV-02), profile parameters, keys and exports."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+from commands.case_commands import AddParticipant, OpenCase
+from commands.plan_commands import CloseCase, EraseCase, EstablishPlan, ExportPlan, ReopenCase, TransferOut
+from ledger.case import Case
+from ledger.context import Context
+from ledger.errors import InvariantViolation
+from ledger.values import PlanTool, Provision, Subject
+from store.tables import SideWrites, SubjectClaim
+
+if TYPE_CHECKING:
+    from commands.application import LedgerApplication
+
+
+@dataclass
+class HandlerOutcome:
+    case: Case
+    created: dict[str, Any] = field(default_factory=dict)
+    side: SideWrites = field(default_factory=SideWrites)
+
+
+Handler = Callable[["LedgerApplication", Any, Any, Context], HandlerOutcome]
+SPECIAL_HANDLERS: dict[type, Handler] = {}
+
+
+def handles(command_class: type) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        SPECIAL_HANDLERS[command_class] = fn
+        return fn
+
+    return register
+
+
+def subject_identity(subject: Subject) -> str:
+    if subject.national_id:
+        return f"nid:{subject.national_id}"
+    return f"name:{' '.join(str(subject.name).split()).casefold()}:{subject.birth_date}"
+
+
+def _claim_individual_plan(app: LedgerApplication, case: Case) -> SubjectClaim | None:
+    """INV-02: one open individual plan per person and municipality."""
+    ref = app.keyring.subject_ref(case.municipality, subject_identity(case.subject))
+    holder = app.subject_claim(case.municipality, ref)
+    if holder == case.id:
+        return None
+    if holder is not None:
+        raise InvariantViolation("INV-02", "Personen har allerede en åpen individuell plan i kommunen.")
+    return SubjectClaim(case.municipality, ref, case.id)
+
+
+@handles(OpenCase)
+def _open(app: LedgerApplication, _: None, c: OpenCase, ctx: Context) -> HandlerOutcome:
+    case = Case.open(ctx, **c.arguments(), case_id=c.case_id)  # arguments() leaves out case_id: the target of other commands
+    side = SideWrites()
+    if Provision.INDIVIDUAL_PLAN in case.requested:
+        side.claim_subject = _claim_individual_plan(app, case)
+    return HandlerOutcome(case, {}, side)
+
+
+@handles(EstablishPlan)
+def _establish_plan(app: LedgerApplication, case: Case, c: EstablishPlan, ctx: Context) -> HandlerOutcome:
+    side = SideWrites()
+    if c.tool is PlanTool.INDIVIDUAL_PLAN:
+        side.claim_subject = _claim_individual_plan(app, case)
+    case.establish_plan(ctx, **c.arguments())
+    return HandlerOutcome(case, {}, side)
+
+
+@handles(AddParticipant)
+def _add_participant(app: LedgerApplication, case: Case, c: AddParticipant, ctx: Context) -> HandlerOutcome:
+    participant_id = case.add_participant(ctx, **c.arguments(), team_name=app.profile(case.municipality).team_name)
+    return HandlerOutcome(case, {"participant_id": participant_id})
+
+
+@handles(CloseCase)
+def _close(app: LedgerApplication, case: Case, c: CloseCase, ctx: Context) -> HandlerOutcome:
+    case.close(ctx, **c.arguments())
+    return HandlerOutcome(case, {}, SideWrites(release_subject_of=case.id))
+
+
+@handles(TransferOut)
+def _transfer(app: LedgerApplication, case: Case, c: TransferOut, ctx: Context) -> HandlerOutcome:
+    case.transfer_out(ctx, **c.arguments())
+    return HandlerOutcome(case, {}, SideWrites(release_subject_of=case.id))
+
+
+@handles(ReopenCase)
+def _reopen(app: LedgerApplication, case: Case, c: ReopenCase, ctx: Context) -> HandlerOutcome:
+    # The case's own refusals first (not closed, erased: INV-12): an erased
+    # subject has no identity left to claim the plan with.
+    case.reopen(ctx, **c.arguments())
+    side = SideWrites()
+    if case.plan_tool is PlanTool.INDIVIDUAL_PLAN or Provision.INDIVIDUAL_PLAN in case.requested:
+        side.claim_subject = _claim_individual_plan(app, case)
+    return HandlerOutcome(case, {}, side)
+
+
+@handles(ExportPlan)
+def _export(app: LedgerApplication, case: Case, c: ExportPlan, ctx: Context) -> HandlerOutcome:
+    if c.format not in app.exporters:
+        raise InvariantViolation(None, f"Ukjent eksportformat; bruk {', '.join(sorted(app.exporters))}.")
+    document = app.exporters[c.format](case.municipality, case.id, app.case_events(case.id))
+    export_id = uuid4()
+    case.record_export(ctx, export_id=export_id, format=c.format, sha256=hashlib.sha256(document).hexdigest(),
+                       filed_in=c.filed_in)
+    return HandlerOutcome(case, {"export_id": export_id, "sha256": hashlib.sha256(document).hexdigest()})
+
+
+@handles(EraseCase)
+def _erase(app: LedgerApplication, case: Case, c: EraseCase, ctx: Context) -> HandlerOutcome:
+    key_ids = tuple(kid for kid, _ in app.recorder.fetch_case_keys([case.id]).get(case.id, []))  # type: ignore[attr-defined]
+    case.destroy_keys(ctx, key_ids=key_ids)
+    return HandlerOutcome(case, {}, SideWrites(destroy_keys_of=case.id, release_subject_of=case.id))
+
+
