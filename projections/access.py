@@ -1,0 +1,88 @@
+"""Who may read which part of a case (DOMAIN §2, INV-01, INV-05, INV-06).
+
+One policy for every read route. KE reads every case of its municipality;
+the case's coordinator and the subject (or a guardian, matched by `pid`)
+read the whole case; Statsforvalteren reads cases with a complaint; a
+service provider reads only what a consent in force names them for, from
+the moment it is recorded until it is withdrawn; an admin reads no content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ledger.errors import Forbidden, NotFound
+from ledger.values import Actor, Role
+from projections.case_view import LIFE_AREA_CATEGORIES
+
+PARTS = ("case", "history", "compliance", "report", "access_log", "exports")
+
+# Which roles may read each part when they may read the case at all.
+_PART_ROLES = {
+    "case": {Role.KE_CASEWORKER, Role.COORDINATOR, Role.SERVICE_PROVIDER, Role.CITIZEN, Role.GUARDIAN,
+             Role.SUPERVISOR, Role.UNIT_LEADER},
+    "history": {Role.KE_CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR, Role.CITIZEN, Role.GUARDIAN},
+    "compliance": {Role.KE_CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR},
+    "report": {Role.KE_CASEWORKER, Role.SUPERVISOR},
+    "access_log": {Role.KE_CASEWORKER, Role.CITIZEN, Role.GUARDIAN, Role.SUPERVISOR},
+    "exports": {Role.KE_CASEWORKER, Role.COORDINATOR},
+}
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    full: bool
+    categories: frozenset[str] = frozenset()
+    coordinator_only: bool = False
+
+
+def read_scope(actor: Actor, case: Any, part: str, now: datetime) -> ReadScope:
+    if case.municipality != actor.municipality:
+        raise NotFound("INV-01", "Ingen slik sak i din kommune.")
+    role = actor.role
+    if role is Role.ADMIN:
+        raise Forbidden("INV-07", "Systemansvarlig leser ikke saksinnhold.")
+    if role in (Role.CITIZEN, Role.GUARDIAN) and not case.recognises(actor):
+        raise NotFound(None, "Ingen slik sak.")
+    if role is Role.SUPERVISOR and not case.complaints:
+        raise Forbidden("INV-07", "Statsforvalteren leser saker der en klage er registrert.")
+    if role not in _PART_ROLES[part] and not (role is Role.COORDINATOR and part == "case"):
+        raise Forbidden("INV-07", "Rollen har ikke tilgang til denne delen av saken.")
+    if role in (Role.KE_CASEWORKER, Role.CITIZEN, Role.GUARDIAN, Role.SUPERVISOR):
+        return ReadScope(full=True)
+    if role is Role.COORDINATOR and case.is_coordinator(actor.id):
+        return ReadScope(full=True)
+    if role is Role.UNIT_LEADER:
+        if any(r.unit_leader_id == actor.id for r in case.coordinator_requests.values()):
+            return ReadScope(full=False, coordinator_only=True)
+        raise Forbidden("INV-07", "Enhetslederen har bare tilgang til saker enheten er bedt om å følge opp.")
+    if part != "case":
+        raise Forbidden("INV-07", "Bare sakens koordinator har tilgang til denne delen.")
+    categories = case.readable_categories(actor.id, actor.service, now)
+    if not categories:
+        raise Forbidden("INV-05", "Ingen samtykke i kraft gir deg tilgang til denne saken.")
+    return ReadScope(full=False, categories=frozenset(c.value for c in categories))
+
+
+def filter_view(view: dict[str, Any], scope: ReadScope) -> dict[str, Any]:
+    """What a reader without full access sees: coordination facts, and goals
+    only in the life areas their consent covers; never national ids, free
+    text about the person, decisions, consents or complaints."""
+    if scope.full:
+        return view
+    subject = view.get("subject") or {}
+    base = {"case_id": view.get("case_id"), "municipality": view.get("municipality"), "status": view.get("status"),
+            "version": view.get("version"), "coordinator": view.get("coordinator"),
+            "subject": {"name": subject.get("name")}}
+    if scope.coordinator_only:
+        return {**base, "coordinator_requests": view.get("coordinator_requests", [])}
+    goals = {gid: g for gid, g in view.get("goals", {}).items()
+             if LIFE_AREA_CATEGORIES.get(g["life_area"], {"general"}) & scope.categories}
+    return {**base, "team": view.get("team"), "participants": view.get("participants"),
+            "plan": view.get("plan"), "goals": goals,
+            "meetings": {mid: {"meeting_id": m["meeting_id"], "scheduled_for": m["scheduled_for"],
+                               "held": m["held"] is not None} for mid, m in view.get("meetings", {}).items()},
+            "readable_categories": sorted(scope.categories)}
+

@@ -1,0 +1,288 @@
+"""The case as people read it: a pure fold over the case's events.
+
+The same fold serves the view now, `as_of` (events that occurred by T) and
+`known_at` (events recorded by T2), so a past view is computed by the same
+code as the present one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from projections.history import jsonable
+
+# Parts of the view and the consent category each needs (INV-05). A reader
+# whose consent covers none of a goal's categories does not see the goal.
+LIFE_AREA_CATEGORIES = {
+    "health": {"health"},
+    "education_work": {"school", "kindergarten", "work"},
+    "economy": {"economy"},
+    "housing": {"housing"},
+    "leisure": {"leisure"},
+    "network": {"network"},
+    "society": {"general"},
+}
+
+
+def fold(events: Iterable[Any], *, as_of: datetime | None = None, known_at: datetime | None = None) -> dict[str, Any]:
+    view: dict[str, Any] = {}
+    for e in events:
+        if as_of is not None and e.occurred_at > as_of:
+            continue
+        if known_at is not None and e.timestamp > known_at:
+            continue
+        apply_event(view, e)
+    return view
+
+
+def apply_event(view: dict[str, Any], e: Any) -> None:
+    """One step of the fold; the case-view projection takes the same steps."""
+    handler = _HANDLERS.get(type(e).__name__)
+    if handler is not None:
+        handler(view, e)
+    view["version"] = e.originator_version
+    view["updated_at"] = e.occurred_at.isoformat()
+
+
+def _opened(v: dict[str, Any], e: Any) -> None:
+    v.update({
+        "case_id": str(e.originator_id), "municipality": e.municipality, "status": "open",
+        "opened_at": e.occurred_at.isoformat(), "requested": jsonable(e.requested),
+        "subject": jsonable(e.subject), "guardians": jsonable(e.guardians),
+        "referred_by": {"kind": e.referrer_kind.value, "name": jsonable(e.referrer_name)},
+        "decisions": [], "coordinator_requests": [], "coordinator": None, "substitute": None,
+        "coordinator_history": [], "startup_conversation": None, "consents": {}, "team": None,
+        "participants": {}, "plan": None, "life_areas": {}, "goals": {}, "meetings": {}, "reviews": [],
+        "status_reports": [], "transitions": {}, "closure": None, "exports": [], "complaints": {}, "erased": False,
+        "relay_log_closed_at": None,
+    })
+
+
+def _set(path: str, *fields: str, when: str = "at") -> Any:
+    def handler(v: dict[str, Any], e: Any) -> None:
+        item = {f: jsonable(getattr(e, f)) for f in fields}
+        item[when] = e.occurred_at.isoformat()
+        target = v
+        *parents, last = path.split(".")
+        for p in parents:
+            target = target[p]
+        if isinstance(target.get(last), list):
+            target[last].append(item)
+        else:
+            target[last] = item
+    return handler
+
+
+def _appointed(v: dict[str, Any], e: Any) -> None:
+    # A replacement carries no kind: the new person takes over the kind held
+    # (as the aggregate does in `ledger.case._replaced`).
+    previous = v.get("coordinator") or {}
+    kind = e.kind.value if hasattr(e, "kind") else previous.get("kind", "coordinator")
+    v["coordinator"] = {"person_id": e.person_id, "name": jsonable(e.person_name), "unit": e.unit,
+                        "kind": kind, "since": e.occurred_at.isoformat()}
+    v["coordinator_history"].append({**v["coordinator"], "event": type(e).__name__})
+    if type(e).__name__ == "CoordinatorReplaced":
+        v["substitute"] = None
+
+
+def _released(v: dict[str, Any], e: Any) -> None:
+    v["coordinator"] = None
+    v["substitute"] = None
+    v["coordinator_history"].append({"event": "CoordinatorReleased", "at": e.occurred_at.isoformat()})
+
+
+def _consent(v: dict[str, Any], e: Any) -> None:
+    in_force = set(e.required_refs) <= set(e.signer_refs)
+    v["consents"][str(e.consent_id)] = {
+        "consent_id": str(e.consent_id), "given_by_role": e.giver_role.value, "signers": jsonable(e.signers),
+        "participants": jsonable(e.participants), "services": list(e.services), "categories": jsonable(e.categories),
+        "valid_until": jsonable(e.valid_until), "granted_at": e.occurred_at.isoformat(),
+        "status": "in_force" if in_force else "awaiting_signature",
+        "in_force_from": e.occurred_at.isoformat() if in_force else None, "withdrawals": []}
+
+
+def _signed(v: dict[str, Any], e: Any) -> None:
+    c = v["consents"][str(e.consent_id)]
+    c["signers"].append(jsonable(e.signer))
+    if c["status"] == "awaiting_signature":
+        c["status"], c["in_force_from"] = "in_force", e.occurred_at.isoformat()
+
+
+def _withdrawn(v: dict[str, Any], e: Any) -> None:
+    c = v["consents"][str(e.consent_id)]
+    c["withdrawals"].append({"scope": e.scope.value, "participants": jsonable(e.participants),
+                             "categories": jsonable(e.categories), "at": e.occurred_at.isoformat()})
+    if e.scope.value == "all":
+        c["status"] = "withdrawn"
+
+
+def _expired(v: dict[str, Any], e: Any) -> None:
+    v["consents"][str(e.consent_id)]["status"] = "expired"
+
+
+def _participant(v: dict[str, Any], e: Any) -> None:
+    v["participants"][str(e.participant_id)] = {
+        "participant_id": str(e.participant_id), "person_id": e.person_id, "name": jsonable(e.person_name),
+        "service": e.service, "role": e.role, "mandatory": e.mandatory, "added_at": e.occurred_at.isoformat(),
+        "removed_at": None}
+
+
+def _participant_removed(v: dict[str, Any], e: Any) -> None:
+    v["participants"][str(e.participant_id)]["removed_at"] = e.occurred_at.isoformat()
+
+
+def _goal(v: dict[str, Any], e: Any) -> None:
+    v["goals"][str(e.goal_id)] = {"goal_id": str(e.goal_id), "text": jsonable(e.text), "life_area": e.life_area.value,
+                                  "responsible_service": e.responsible_service, "evaluate_by": e.evaluate_by.isoformat(),
+                                  "set_at": e.occurred_at.isoformat(), "closed": False, "evaluations": [],
+                                  "activities": {}, "comments": []}
+
+
+def _goal_revised(v: dict[str, Any], e: Any) -> None:
+    g = v["goals"][str(e.goal_id)]
+    g["text"], g["evaluate_by"] = jsonable(e.text), e.evaluate_by.isoformat()
+
+
+def _goal_closed(v: dict[str, Any], e: Any) -> None:
+    v["goals"][str(e.goal_id)]["closed"] = True
+
+
+def _activity(v: dict[str, Any], e: Any) -> None:
+    v["goals"][str(e.goal_id)]["activities"][str(e.activity_id)] = {
+        "activity_id": str(e.activity_id), "what": jsonable(e.what), "responsible_service": e.responsible_service,
+        "due": jsonable(e.due), "completed_at": None}
+
+
+def _activity_done(v: dict[str, Any], e: Any) -> None:
+    for g in v["goals"].values():
+        if str(e.activity_id) in g["activities"]:
+            g["activities"][str(e.activity_id)]["completed_at"] = e.occurred_at.isoformat()
+
+
+def _comment(v: dict[str, Any], e: Any) -> None:
+    if e.goal_id is not None:
+        v["goals"][str(e.goal_id)]["comments"].append({"text": jsonable(e.text), "at": e.occurred_at.isoformat()})
+
+
+def _evaluated(v: dict[str, Any], e: Any) -> None:
+    v["goals"][str(e.goal_id)]["evaluations"].append({"status": e.status.value, "note": jsonable(e.note),
+                                                      "by": e.recorded_by.service or e.recorded_by.role.value,
+                                                      "at": e.occurred_at.isoformat()})
+
+
+def _meeting(v: dict[str, Any], e: Any) -> None:
+    v["meetings"][str(e.meeting_id)] = {"meeting_id": str(e.meeting_id), "scheduled_for": e.scheduled_for.isoformat(),
+                                        "invitees": jsonable(e.invitees), "interpreter_booked": e.interpreter_booked,
+                                        "agenda": None, "held": None, "minutes": None, "cancelled": None}
+
+
+def _meeting_part(part: str, *fields: str) -> Any:
+    def handler(v: dict[str, Any], e: Any) -> None:
+        v["meetings"][str(e.meeting_id)][part] = {**{f: jsonable(getattr(e, f)) for f in fields},
+                                                  "at": e.occurred_at.isoformat()}
+    return handler
+
+
+def _closed(v: dict[str, Any], e: Any) -> None:
+    v["status"] = "closed"
+    v["closure"] = {"reason": jsonable(e.reason), "assessment": jsonable(e.assessment),
+                    "agreed_by_subject": e.agreed_by_subject, "termination_letter_sent": e.termination_letter_sent,
+                    "at": e.occurred_at.isoformat()}
+
+
+def _reopened(v: dict[str, Any], e: Any) -> None:
+    v["status"] = "open"
+
+
+def _erased(v: dict[str, Any], e: Any) -> None:
+    v["erased"] = True
+
+
+def _transferred(v: dict[str, Any], e: Any) -> None:
+    v["status"] = "transferred_out"
+    v["transferred_to"] = e.to_municipality
+
+
+def _complaint(v: dict[str, Any], e: Any) -> None:
+    v["complaints"][str(e.complaint_id)] = {"complaint_id": str(e.complaint_id), "concerns": jsonable(e.concerns),
+                                            "received_at": e.received_at.isoformat(), "forwarded_at": None,
+                                            "decisions": []}
+
+
+def _complaint_forwarded(v: dict[str, Any], e: Any) -> None:
+    v["complaints"][str(e.complaint_id)]["forwarded_at"] = e.occurred_at.isoformat()
+
+
+def _complaint_decided(v: dict[str, Any], e: Any) -> None:
+    v["complaints"][str(e.complaint_id)]["decisions"].append(
+        {"decided_by": e.decided_by.value, "outcome": e.outcome.value, "at": e.occurred_at.isoformat()})
+
+
+def _life_area(v: dict[str, Any], e: Any) -> None:
+    v["life_areas"][e.life_area.value] = {"situation": jsonable(e.situation), "at": e.occurred_at.isoformat()}
+
+
+def _transition(v: dict[str, Any], e: Any) -> None:
+    v["transitions"][str(e.transition_id)] = {"kind": e.kind.value, "from": e.from_service, "to": e.to_service,
+                                              "responsible": e.responsible, "due": jsonable(e.due),
+                                              "planned_at": e.occurred_at.isoformat(), "completed_at": None}
+
+
+def _transition_done(v: dict[str, Any], e: Any) -> None:
+    v["transitions"][str(e.transition_id)]["completed_at"] = e.occurred_at.isoformat()
+
+
+def _relay_closed(v: dict[str, Any], e: Any) -> None:
+    v["relay_log_closed_at"] = e.occurred_at.isoformat()
+
+
+_HANDLERS = {
+    "CaseOpened": _opened,
+    "ProvisionRequested": lambda v, e: v["requested"].extend(p.value for p in e.requested if p.value not in v["requested"]),
+    "DecisionRecorded": _set("decisions", "decision_id", "outcome", "concerns", "legal_basis", "reasons",
+                             "complaint_deadline_weeks", "complaint_information_given", when="decided_at"),
+    "CoordinatorRequested": _set("coordinator_requests", "request_id", "unit", "unit_leader_id", when="requested_at"),
+    "CoordinatorAppointed": _appointed,
+    "CoordinatorReplaced": _appointed,
+    "SubstituteAssigned": _set("substitute", "person_id", "person_name", "unit", "until", when="since"),
+    "CoordinatorReleased": _released,
+    "RelayLogClosed": _relay_closed,
+    "StartupConversationHeld": _set("startup_conversation", "what_matters", "expectations", "contact_preferences",
+                                    "interpreter_needed", "interpreter_language"),
+    "ConsentGranted": _consent,
+    "ConsentSigned": _signed,
+    "ConsentWithdrawn": _withdrawn,
+    "ConsentExpired": _expired,
+    "TeamEstablished": _set("team", "local_name", when="established_at"),
+    "ParticipantAdded": _participant,
+    "ParticipantRemoved": _participant_removed,
+    "PlanEstablished": _set("plan", "tool", "informed_of_right_to_ip", "ip_declined", when="established_at"),
+    "LifeAreaAssessed": _life_area,
+    "GoalSet": _goal,
+    "GoalRevised": _goal_revised,
+    "GoalClosed": _goal_closed,
+    "ActivityPlanned": _activity,
+    "ActivityCompleted": _activity_done,
+    "CommentAdded": _comment,
+    "GoalEvaluated": _evaluated,
+    "MeetingScheduled": _meeting,
+    "AgendaSent": _meeting_part("agenda", "items", "agreed_with_subject"),
+    "MeetingHeld": _meeting_part("held", "attendees", "absences", "subject_voice", "decisions", "next_meeting",
+                                 "informed_of_right_to_ip"),
+    "MinutesDistributed": _meeting_part("minutes", "recipients"),
+    "MeetingCancelled": _meeting_part("cancelled", "reason"),
+    "TeamReviewed": _set("reviews", "continued_need", "composition_ok", "note"),
+    "StatusReportedToKE": _set("status_reports", "still_active", "coordinator_id"),
+    "TransitionPlanned": _transition,
+    "TransitionCompleted": _transition_done,
+    "CaseClosed": _closed,
+    "CaseReopened": _reopened,
+    "PlanExported": _set("exports", "export_id", "format", "sha256", "filed_in"),
+    "KeyDestroyed": _erased,
+    "TransferredOut": _transferred,
+    "ComplaintReceived": _complaint,
+    "ComplaintForwarded": _complaint_forwarded,
+    "ComplaintDecided": _complaint_decided,
+}

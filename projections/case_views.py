@@ -1,0 +1,83 @@
+"""The case as people read it now, kept as a row per case.
+
+Each row is exactly `fold(events)` (the same steps as the read with `as_of`),
+advanced one event at a time, and sealed with the case's own key: the row
+holds personal data, so it is encrypted at rest like the events and erasure
+reaches it by the same key. On erasure the row is folded again from the
+stored events, which now read as erased, and kept in clear (nothing personal
+is left in it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from projections.case_view import apply_event, fold
+from store.keyring import Keyring
+from store.tables import Dialect
+
+
+class CaseViewProjection:
+    name = "case_view"
+
+    def __init__(self, events_of: Callable[[UUID], list[Any]], keyring: Keyring) -> None:
+        self._events_of = events_of
+        self._keyring = keyring
+
+    def create_statements(self, d: Dialect) -> list[str]:
+        return [d.sql(f"CREATE TABLE IF NOT EXISTS {{case_views}} (case_id TEXT PRIMARY KEY, "
+                      f"municipality TEXT NOT NULL, version BIGINT NOT NULL, view {d.blob} NOT NULL)")]
+
+    def reset(self, c: Any, d: Dialect) -> None:
+        c.execute(d.sql("DELETE FROM {case_views}"))
+
+    def apply(self, c: Any, d: Dialect, e: Any) -> None:
+        case_id = str(e.originator_id)
+        if type(e).__name__ == "CaseOpened":
+            view: dict[str, Any] = {}
+            apply_event(view, e)
+            c.execute(d.sql("INSERT INTO {case_views} (case_id, municipality, version, view) VALUES (?, ?, ?, ?)"),
+                      (case_id, e.municipality, e.originator_version, self._seal(e.originator_id, view)))
+            return
+        if type(e).__name__ == "KeyDestroyed":
+            # Everything before now reads as erased: fold it all again.
+            view = fold(ev for ev in self._events_of(e.originator_id) if ev.originator_version <= e.originator_version)
+        else:
+            c.execute(d.sql("SELECT view FROM {case_views} WHERE case_id = ?"), (case_id,))
+            stored = open_view(self._keyring, e.originator_id, bytes(c.fetchone()["view"]))
+            if stored is None:
+                # Sealed with a key destroyed since: fold again from the events.
+                view = fold(ev for ev in self._events_of(e.originator_id)
+                            if ev.originator_version <= e.originator_version)
+            else:
+                view = stored
+                apply_event(view, e)
+        c.execute(d.sql("UPDATE {case_views} SET version = ?, view = ? WHERE case_id = ?"),
+                  (e.originator_version, self._seal(e.originator_id, view), case_id))
+
+    def _seal(self, case_id: UUID, view: dict[str, Any]) -> bytes:
+        return self._keyring.seal_blob(case_id, orjson.dumps(view), PURPOSE)
+
+
+PURPOSE = b"case-view"
+
+
+def open_view(keyring: Keyring, case_id: UUID, blob: bytes) -> dict[str, Any] | None:
+    data = keyring.open_blob(case_id, blob, PURPOSE)
+    return None if data is None else orjson.loads(data)
+
+
+def current_view(ledger: Any, case_id: UUID) -> dict[str, Any] | None:
+    """The projected view, after catching up, so a read after a command's
+    response sees that command; None if absent or sealed with a key
+    destroyed since (the caller folds the events instead)."""
+    ledger.projections.catch_up(["case_view"])
+    recorder = ledger.app.recorder
+    with recorder.datastore.transaction(commit=False) as c:
+        c.execute(recorder.dialect.sql("SELECT view FROM {case_views} WHERE case_id = ?"), (str(case_id),))
+        row = c.fetchone()
+    return None if row is None else open_view(ledger.app.keyring, case_id, bytes(row["view"]))
