@@ -1,0 +1,93 @@
+"""Errors as application/problem+json (RFC 9457), with the rule id where an
+invariant refused. Titles are Norwegian: they are shown to people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ledger.errors import DomainError
+
+log = structlog.get_logger("ledger.api")
+
+PROBLEM = "application/problem+json"
+
+_STATUS = {"invalid": 422, "conflict": 409, "forbidden": 403, "not_found": 404, "version_mismatch": 412,
+           "gone": 410}
+_TITLES = {
+    400: "Ugyldig forespørsel",
+    401: "Ikke autentisert",
+    403: "Ikke tilgang",
+    404: "Finnes ikke",
+    405: "Metoden er ikke tillatt",
+    409: "Avvist av en regel",
+    410: "Finnes ikke lenger",
+    412: "Saken er endret",
+    415: "Feil innholdstype",
+    422: "Ugyldige data",
+    428: "Versjon kreves",
+    500: "Intern feil",
+    503: "Tjenesten er ikke tilgjengelig",
+}
+
+
+class Problem(Exception):
+    """An HTTP error raised by the edge itself (authentication, headers)."""
+
+    def __init__(self, status: int, detail: str, rule: str | None = None, headers: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.rule = rule
+        self.headers = headers or {}
+
+
+def problem_response(status: int, detail: str, rule: str | None = None, headers: dict[str, str] | None = None,
+                     **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://ledger.example/problems/{rule.lower() if rule else status}",
+        "title": _TITLES.get(status, "Feil"),
+        "status": status,
+        "detail": detail,
+    }
+    if rule:
+        body["rule"] = rule
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(_STATUS.get(exc.kind, 409), exc.message, exc.rule)
+
+    @app.exception_handler(Problem)
+    async def _problem(_: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc.status, exc.detail, exc.rule, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        # An invalid national id is the one validation failure with a rule of its own.
+        rule = "INV-11" if any("INV-11" in e["msg"] for e in errors) else None
+        return problem_response(422, "Forespørselen har ugyldige felt.", rule, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (not UTF-8, not JSON):
+            # malformed input, which the contract answers with 422.
+            return problem_response(422, "Forespørselen er ikke gyldig JSON (UTF-8).")
+        return problem_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Never a bare 500 page: log the cause (no request body: it may hold
+        # personal data) and answer problem+json.
+        log.error("request.failed", path=request.url.path, error=type(exc).__name__)
+        return problem_response(500, "En uventet feil oppstod; den er logget.")

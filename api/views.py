@@ -1,0 +1,131 @@
+"""Response models of the reads: what the OpenAPI schema promises and
+FastAPI checks on the way out (so the schema stays true)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+HexDigest = str
+
+
+class CaseView(BaseModel):
+    """The case as the reader may see it. A reader with full access gets every part
+    (subject, decisions, coordinator, team, consents, plan, goals with evaluations,
+    meetings, closure, exports, complaints); a team participant only the parts the
+    consent in force covers (`readable_categories`), never a national id."""
+
+    model_config = ConfigDict(extra="allow")
+    case_id: UUID
+    version: int = Field(description="Events that occurred (or were recorded) by the time asked for")
+    status: str = Field(description="open, closed, transferred_out (not_yet_recorded before the case existed)")
+    municipality: str | None = None
+
+
+class RecordedBy(BaseModel):
+    id: str = Field(description="The user's id; a citizen or guardian by role only")
+    role: str
+    municipality: str
+    service: str | None = None
+    name: str | None = Field(None, description="None once the case key is destroyed")
+
+
+class HistoryEvent(BaseModel):
+    version: int = Field(description="1, 2, … within the case")
+    log_index: int | None = Field(description="0-based leaf index in the ledger's Merkle tree")
+    type: str
+    occurred_at: str
+    recorded_at: str
+    recorded_by: RecordedBy
+    data: dict[str, Any]
+    hash: HexDigest = Field(description="The event's chain hash, lowercase hex")
+    erased: list[str] | None = Field(None, description="Personal fields no longer readable (key destroyed)")
+
+
+class CaseHistory(BaseModel):
+    case_id: UUID
+    events: list[HistoryEvent]
+
+
+class AccessRecord(BaseModel):
+    seq: int
+    who: str = Field(description="The reader's id; a citizen or guardian by role only")
+    name: str
+    role: str
+    service: str | None
+    parts: list[str]
+    at: str
+    why: str
+    hash: HexDigest
+
+
+class AccessLog(BaseModel):
+    case_id: UUID
+    entries: list[AccessRecord]
+
+
+class Health(BaseModel):
+    status: str
+    store: str
+    database: str = Field(description="The database URL without credentials")
+
+
+class Verification(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    ok: bool
+    summary: str
+    problems: list[dict[str, Any]]
+    access_log_problems: list[str]
+
+
+class CheckpointPublic(BaseModel):
+    id: int
+    public_key: HexDigest | None = None
+    tree_size: int | None = None
+    root: HexDigest | None = None
+    time: str | None = None
+    key_id: str | None = None
+    signature: HexDigest | None = None
+
+
+class Checkpoints(BaseModel):
+    public_key: HexDigest = Field(description="Ed25519 public key that verifies the signatures")
+    key_id: str
+    checkpoints: list[CheckpointPublic]
+
+
+class InclusionProof(BaseModel):
+    log_index: int
+    tree_size: int
+    leaf_hash: HexDigest
+    proof: list[HexDigest]
+    root: HexDigest
+
+
+class ConsistencyProof(BaseModel):
+    first: int
+    second: int
+    first_root: HexDigest
+    second_root: HexDigest
+    proof: list[HexDigest]
+
+
+class CheckOutcome(BaseModel):
+    """One check of DOMAIN §5 (CHK-01..CHK-20) for this case."""
+
+    rule: str = Field(examples=["CHK-01"])
+    status: str = Field(description="ok, breach, pending or not_applicable")
+    detail: str = Field(description="Why, in Norwegian")
+    deadline: str | None = Field(None, description="The date the check was (or will be) judged against")
+    evidence: list[int] = Field(description="Versions of the events that prove or break it")
+
+
+class Compliance(BaseModel):
+    case_id: UUID
+    municipality: str
+    profile: str = Field(description="The municipal profile the case is judged under")
+    evaluated_at: str
+    version: int
+    checks: list[CheckOutcome]
