@@ -1,0 +1,45 @@
+"""The composition root: builds the whole ledger from settings.
+
+Nothing is built at import time; tests build the same system with their own
+settings and clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.settings import Settings
+from audit.access_log import AccessLog
+from audit.checkpoint import CheckpointSigner
+from audit.exporters import json_bundle
+from audit.integrity import Integrity
+from commands.application import LedgerApplication, utc_now
+from projections.case_views import CaseViewProjection
+from projections.register import RegisterProjection
+from projections.runner import ProjectionRunner
+
+
+@dataclass
+class Ledger:
+    settings: Settings
+    app: LedgerApplication
+    integrity: Integrity
+    access_log: AccessLog
+    projections: ProjectionRunner
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    def close(self) -> None:
+        self.app.close()
+
+
+def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> Ledger:
+    settings = settings or Settings.from_env()
+    app = LedgerApplication(settings.store.env, master_key=settings.master_key, clock=clock,
+                            default_profile=settings.default_profile)
+    app.exporters = {"json": json_bundle}
+    integrity = Integrity(app.recorder, CheckpointSigner(settings.signing_key), clock=clock)
+    projections = ProjectionRunner(app, [RegisterProjection(), CaseViewProjection(app.case_events, app.keyring)])
+    return Ledger(settings=settings, app=app, integrity=integrity, access_log=AccessLog(app.recorder, clock),
+                  projections=projections, clock=clock)

@@ -1,0 +1,270 @@
+"""The `ledger` command line (CONTRACT: Command line).
+
+Every expected failure (a refused command, bad configuration, a database
+that cannot be reached, a bad argument) ends as one line on stderr,
+"ledger: error: …", and exit status 2; `ledger verify` exits 1 when the
+ledger is not intact. Tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Annotated, Any, NoReturn
+
+import orjson
+import psycopg
+import typer
+from eventsourcing.persistence import PersistenceError
+from psycopg_pool import PoolTimeout
+from rich.console import Console
+from typer.core import TyperGroup
+
+from app.bootstrap import Ledger, build
+from app.logging import configure_logging, quieted
+from app.settings import DEFAULT_DATABASE_URL, Settings
+from ledger.errors import DomainError
+from ledger.national_id import validate_national_id
+from ledger.values import Role, is_municipality_number
+from store.config import ConfigError, parse_database_url
+
+TOKEN_ISSUER = "coordination-ledger"
+TOKEN_AUDIENCE = "coordination-ledger"
+EXIT_EXPECTED = 2  # an error a person can fix; 1 is kept for "the ledger is not intact"
+
+
+class UsageFailure(Exception):
+    """An argument the command cannot use; the message says why."""
+
+
+def _describe(error: BaseException) -> str:
+    """One readable line for an expected error."""
+    if isinstance(error, DomainError):
+        return str(error)
+    if isinstance(error, (ConfigError, UsageFailure)):
+        return str(error)
+    if isinstance(error, (PersistenceError, psycopg.Error, PoolTimeout, sqlite3.Error)):
+        url = _database_url()
+        where = f" {url}" if url else ""
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"cannot use the database{where}: {detail}"
+    if isinstance(error, OSError):
+        target = f" {error.filename}" if error.filename else ""
+        return f"cannot use{target}: {error.strerror or error}"
+    if isinstance(error, typer.TyperException) and hasattr(error, "format_message"):
+        return " ".join(error.format_message().split())
+    return str(error)
+
+
+EXPECTED = (DomainError, ConfigError, UsageFailure, PersistenceError, psycopg.Error, PoolTimeout, sqlite3.Error,
+            OSError)
+
+
+def _fail(message: str, code: int = EXIT_EXPECTED) -> NoReturn:
+    typer.echo(f"ledger: error: {message}", err=True)
+    sys.exit(code)
+
+
+class LedgerGroup(TyperGroup):
+    """Turns expected errors and usage errors into one line and an exit status."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            _fail("aborted", 130)
+        except typer.TyperException as e:  # usage errors: a missing option, a value out of range
+            if type(e).__name__ == "NoArgsIsHelpError":
+                e.show()  # type: ignore[attr-defined]
+                sys.exit(EXIT_EXPECTED)
+            _fail(_describe(e), getattr(e, "exit_code", EXIT_EXPECTED))
+        except EXPECTED as e:
+            _fail(_describe(e))
+        code = result if isinstance(result, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _database_url() -> str | None:
+    """The configured database, without its password, for error messages."""
+    try:
+        return parse_database_url(os.environ.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL).redacted_url
+    except ConfigError:
+        return None
+
+
+app = typer.Typer(cls=LedgerGroup, name="ledger", no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False,
+                  help="Coordination ledger: a tamper-evident record of coordinated services (koordinator, IP).")
+
+
+@app.callback()
+def _startup(log_level: Annotated[str | None, typer.Option(
+        "--log-level", envvar="LEDGER_LOG_LEVEL", help="debug, info, warning or error.")] = None) -> None:
+    configure_logging(level=log_level)
+
+
+@contextmanager
+def open_ledger() -> Iterator[Ledger]:
+    ledger = build(Settings.from_env())
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+
+
+def _api_available() -> bool:
+    return importlib.util.find_spec("api") is not None and importlib.util.find_spec("api.main") is not None
+
+
+# ---------------------------------------------------------------- commands
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
+    """Run the HTTP API."""
+    if not _api_available():
+        _fail("the HTTP API is not built yet (no module api.main)", 1)
+    Settings.from_env()  # a configuration error is one line here, not a failed worker
+    import uvicorn
+
+    # log_config=None: uvicorn's records go through the ledger's handler and redaction.
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, log_config=None)
+
+
+@app.command()
+def demo(cases: Annotated[int, typer.Option(min=3, help="How many cases to write (the 3 worked scenarios included).")]
+         = 200,
+         seed: Annotated[int | None, typer.Option(help="Seed of the generator (default 2026).")] = None,
+         force: Annotated[bool, typer.Option("--force", help="Write even if the store already has events.")] = False,
+         if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing (exit 0) if the store has events.")]
+         = False,
+         verbose: Annotated[bool, typer.Option("--verbose", help="Log every command.")] = False) -> None:
+    """Fill the configured store with a realistic data set and print what it made."""
+    from app.demo import DEFAULT_SEED, render, run_demo
+
+    with open_ledger() as ledger:
+        existing = ledger.app.recorder.max_notification_id() or 0
+        if existing and if_empty:
+            typer.echo(f"the store already has {existing} events; no demo data written")
+            return
+        if existing and not force:
+            _fail(f"the store already has {existing} events; use --force to add the demo data anyway")
+        # A second demo in the same store needs other people than the first.
+        with quieted("ledger.commands", logging.NOTSET if verbose else logging.WARNING):
+            report = run_demo(ledger, cases=cases, seed=seed if seed is not None else DEFAULT_SEED + existing)
+        checkpoint = ledger.integrity.seal()
+    console = Console(soft_wrap=True)
+    render(report, console)
+    console.print(f"Sealed: tree size {checkpoint.tree_size}, root {checkpoint.root.hex()}")
+
+
+@app.command()
+def token(role: Annotated[str, typer.Option(help="One of: " + ", ".join(r.value for r in Role))],
+          sub: Annotated[str, typer.Option(help="The user's id (token subject).")],
+          municipality: Annotated[str, typer.Option(help="Four-digit municipality number.")],
+          name: Annotated[str | None, typer.Option(help="Display name (default: the subject).")] = None,
+          service: Annotated[str | None, typer.Option(help="Service of a provider or coordinator.")] = None,
+          pid: Annotated[str | None, typer.Option(help="National id of a citizen or guardian.")] = None,
+          ttl_minutes: Annotated[int, typer.Option(min=1, help="Lifetime in minutes.")] = 480) -> None:
+    """Print a signed bearer token (development and tests)."""
+    if role not in {r.value for r in Role}:
+        raise UsageFailure(f"unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}")
+    if not is_municipality_number(municipality):
+        raise UsageFailure(f"municipality must be a four-digit municipality number, not {municipality!r}")
+    if not sub.strip():
+        raise UsageFailure("--sub must not be empty")
+    from api.auth import issue_token
+
+    settings = Settings.from_env()
+    typer.echo(issue_token(settings.jwt_secret, role=Role(role), sub=sub, municipality=municipality,
+                           name=name or sub, service=service, pid=validate_national_id(pid) if pid else None,
+                           ttl_seconds=ttl_minutes * 60))
+
+
+@app.command()
+def verify(as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False) -> None:
+    """Recompute the whole chain; exit 0 when intact, 1 naming the first event that does not match."""
+    with open_ledger() as ledger:
+        report = ledger.integrity.verify()
+    if as_json:
+        _print_json(report.to_dict())
+    elif report.ok:
+        typer.echo(report.summary())
+    else:
+        typer.echo(report.summary())
+        for problem in report.problems[1:20]:
+            typer.echo(f"  also: {problem.message}")
+        if len(report.problems) > 20:
+            typer.echo(f"  … and {len(report.problems) - 20} more")
+    if not report.ok:
+        sys.exit(1)
+
+
+@app.command()
+def seal(as_json: Annotated[bool, typer.Option("--json", help="Print the checkpoint as JSON.")] = False) -> None:
+    """Record and print a signed checkpoint of the whole ledger."""
+    with open_ledger() as ledger:
+        checkpoint = ledger.integrity.seal()
+        public_key = ledger.integrity.signer.public_key_hex
+    data = {**checkpoint.to_dict(), "public_key": public_key}
+    if as_json:
+        _print_json(data)
+        return
+    width = max(len(k) for k in data)
+    for key, value in data.items():
+        typer.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+
+
+@app.command()
+def rebuild(name: Annotated[str | None, typer.Argument(help="One projection (default: all).")] = None) -> None:
+    """Rebuild projections from the event log, with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with open_ledger() as ledger:
+        if name is not None and name not in ledger.projections.projections:
+            raise UsageFailure(f"unknown projection {name!r}; known: {', '.join(sorted(ledger.projections.projections))}")
+        total = ledger.app.recorder.max_notification_id() or 0
+        tasks: dict[str, Any] = {}
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as bar:
+
+            def progress(projection: str, position: int, head: int) -> None:
+                if projection not in tasks:
+                    tasks[projection] = bar.add_task(projection, total=max(head, 1))
+                bar.update(tasks[projection], completed=position, total=max(head, 1))
+
+            applied = ledger.projections.rebuild([name] if name else None, progress)
+    typer.echo(f"rebuilt {name or 'all projections'}: {applied} events applied (log head {total})")
+
+
+@app.command()
+def project(interval: Annotated[float, typer.Option(min=0.01, help="Seconds between polls of the log.")] = 0.25
+            ) -> None:
+    """Run the projections as a separate process (set LEDGER_PROJECTIONS=external for the API)."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    with open_ledger() as ledger:
+        typer.echo(f"projecting {', '.join(ledger.projections.projections)}; stop with Ctrl-C")
+        ledger.projections.run_forever(stop, interval)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Settings from the environment (CONTRACT: Configuration).
+
+Secrets not given are created on first use in files beside the SQLite
+database (the working directory for PostgreSQL), so `ledger token`,
+`ledger serve` and the other commands agree. With LEDGER_ENV=production a
+missing secret is an error instead: production keys come from a secret store.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger.profiles import PROFILES
+from store.config import ConfigError, StoreConfig, parse_database_url
+
+DEFAULT_DATABASE_URL = "sqlite:///ledger.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: StoreConfig
+    jwt_secret: str
+    master_key: bytes
+    signing_key: bytes
+    default_profile: str
+    oidc_jwks_url: str | None
+    oidc_issuer: str | None
+    oidc_audience: str | None
+    secrets_dir: Path
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        store = parse_database_url(env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL)
+        secrets_dir = (store.sqlite_path.resolve().parent if store.sqlite_path else Path.cwd())
+        production = env.get("LEDGER_ENV", "development") == "production"
+        profile = env.get("LEDGER_PROFILE", "national-default")
+        if profile not in PROFILES:
+            raise ConfigError(f"LEDGER_PROFILE {profile!r} is unknown; choose one of {', '.join(sorted(PROFILES))}")
+        master = _secret(env, "LEDGER_MASTER_KEY", secrets_dir / ".ledger-master-key", production, 32)
+        signing = _secret(env, "LEDGER_SIGNING_KEY", secrets_dir / ".ledger-signing-key", production, 32)
+        jwt = _secret(env, "LEDGER_JWT_SECRET", secrets_dir / ".ledger-jwt-secret", production, 32, raw=True)
+        return cls(store=store, jwt_secret=jwt.decode(), master_key=master, signing_key=signing,
+                   default_profile=profile, oidc_jwks_url=env.get("LEDGER_OIDC_JWKS_URL") or None,
+                   oidc_issuer=env.get("LEDGER_OIDC_ISSUER") or None,
+                   oidc_audience=env.get("LEDGER_OIDC_AUDIENCE") or None, secrets_dir=secrets_dir)
+
+
+def _secret(env: Mapping[str, str], name: str, path: Path, production: bool, size: int, raw: bool = False) -> bytes:
+    value = env.get(name)
+    if value:
+        if raw:
+            if len(value) < 32:
+                raise ConfigError(f"{name} must be at least 32 characters")
+            return value.encode()
+        try:
+            key = bytes.fromhex(value)
+        except ValueError:
+            raise ConfigError(f"{name} must be {size * 2} hexadecimal characters") from None
+        if len(key) != size:
+            raise ConfigError(f"{name} must be {size * 2} hexadecimal characters")
+        return key
+    if production:
+        raise ConfigError(f"{name} is required when LEDGER_ENV=production (take it from the secret store)")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = secrets.token_urlsafe(48) if raw else secrets.token_hex(size)
+        # Created with owner-only permissions: these files are keys.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+    text = path.read_text().strip()
+    return text.encode() if raw else bytes.fromhex(text)
