@@ -105,7 +105,9 @@ def _consent(v: dict[str, Any], e: Any) -> None:
 
 def _signed(v: dict[str, Any], e: Any) -> None:
     c = v["consents"][str(e.consent_id)]
-    c["signers"].append(jsonable(e.signer))
+    # After erasure the consent's signers read as erased (None): keep the
+    # count of signatures, never fail the fold.
+    c["signers"] = [*(c["signers"] or []), jsonable(e.signer)]
     if c["status"] == "awaiting_signature":
         c["status"], c["in_force_from"] = "in_force", e.occurred_at.isoformat()
 

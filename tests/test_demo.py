@@ -131,3 +131,30 @@ def test_the_demo_ledger_verifies_after_a_seal(demo):
 def test_the_plan_of_cases_is_the_same_for_the_same_seed():
     assert plan_cases(random.Random(2026), 120) == plan_cases(random.Random(2026), 120)
     assert plan_cases(random.Random(2026), 120) != plan_cases(random.Random(2027), 120)
+
+
+def test_every_projection_takes_in_the_whole_demo(demo):
+    """Applying an event never fails: every projection reaches the end of the log, erased cases
+    (whose events read as erased) included."""
+    ledger, report = demo
+    ledger.projections.catch_up()
+    end = ledger.app.recorder.max_notification_id()
+    assert {name: ledger.projections.position(name) for name in ledger.projections.projections} == {
+        name: end for name in ledger.projections.projections}
+
+
+def test_the_overview_shows_breaches_of_several_kinds(demo):
+    """KE's overview of the demo lists breaches of at least four different checks."""
+    from datetime import timedelta
+
+    from projections.compliance import overview
+
+    ledger, _ = demo
+    ledger.projections.catch_up()
+    breached: set[str] = set()
+    for municipality in ("3447", "5032", "0301", "1804"):
+        with ledger.app.recorder.datastore.transaction(commit=False) as c:
+            items = overview(c, ledger.app.recorder.dialect, municipality, ledger.clock(),
+                             due_before=ledger.clock() + timedelta(days=14))
+        breached |= {i["rule"] for i in items if i["status"] == "breach"}
+    assert len(breached) >= 4, breached
