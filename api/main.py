@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from api import errors
 from api.auth import TokenVerifier
 from api.deps import Problem
-from api.routers import cases, closing, compliance, health, ledger, meetings, plan, reads, register, team
+from api.routers import cases, closing, compliance, health, ledger, meetings, overview, plan, reads, register, team
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
 
@@ -38,7 +38,7 @@ def create_app(ledger_instance: Ledger | None = None, *, run_projections: bool |
         **({"issuer": settings.oidc_issuer} if settings.oidc_issuer else {}),
         **({"audience": settings.oidc_audience} if settings.oidc_audience else {}))
     errors.install(app)
-    for module in (health, cases, team, plan, meetings, closing, reads, compliance, register, ledger):
+    for module in (health, cases, team, plan, meetings, closing, reads, compliance, overview, register, ledger):
         app.include_router(module.router)
     _add_problem_schema(app)
     if run_projections:

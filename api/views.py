@@ -129,3 +129,27 @@ class Compliance(BaseModel):
     evaluated_at: str
     version: int
     checks: list[CheckOutcome]
+
+
+class BreachItem(BaseModel):
+    """One breached or soon-due check of one case."""
+
+    case_id: UUID
+    rule: str = Field(examples=["CHK-04"])
+    title: str = Field(description="The check's Norwegian name (DOMAIN §5)")
+    status: str = Field(description="breach, or pending (due before `due_before`)")
+    deadline: str | None = Field(None, description="The date or moment the check is judged against")
+    unit: str | None = Field(None, description="The coordinator's unit, or the unit asked to appoint one")
+    coordinator_id: str | None = None
+    evidence: list[int] = Field(description="Versions of the case's events that prove or break it")
+    judged_at: str = Field(description="When the case was last judged; a pending check whose deadline has "
+                                        "passed since is shown as a breach")
+
+
+class BreachOverview(BaseModel):
+    municipality: str
+    evaluated_at: str
+    due_before: str
+    total: int = Field(description="Items matched, over all pages")
+    breaches_per_rule: dict[str, int] = Field(description="Breaches matched per rule, over all pages")
+    items: list[BreachItem]

@@ -17,6 +17,7 @@ from audit.exporters import json_bundle
 from audit.integrity import Integrity
 from commands.application import LedgerApplication, utc_now
 from projections.case_views import CaseViewProjection
+from projections.compliance import ComplianceProjection
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
 
@@ -40,6 +41,7 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
                             default_profile=settings.default_profile)
     app.exporters = {"json": json_bundle}
     integrity = Integrity(app.recorder, CheckpointSigner(settings.signing_key), clock=clock)
-    projections = ProjectionRunner(app, [RegisterProjection(), CaseViewProjection(app.case_events, app.keyring)])
+    projections = ProjectionRunner(app, [RegisterProjection(), CaseViewProjection(app.case_events, app.keyring),
+                                         ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope)])
     return Ledger(settings=settings, app=app, integrity=integrity, access_log=AccessLog(app.recorder, clock),
                   projections=projections, clock=clock)

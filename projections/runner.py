@@ -64,6 +64,9 @@ class ProjectionRunner:
                     done += applied
                     if progress:
                         progress(name, self.position(name), self.recorder.max_notification_id() or 0)
+                refresh = getattr(self.projections[name], "refresh", None)
+                if refresh is not None:  # rows whose judgement lapsed with time, not with an event
+                    refresh(self.db, self.d)
         return done
 
     def _step(self, projection: Projection) -> int | None:
@@ -94,6 +97,9 @@ class ProjectionRunner:
                 raise _Lost()
             for event in events:
                 projection.apply(c, self.d, event)
+            finish = getattr(projection, "finish", None)
+            if finish is not None:  # a projection that works per case, once per batch
+                finish(c, self.d, events)
         if any(type(e).__name__ == "KeyDestroyed" for e in events):
             # Erasure: the plaintext this projection just dropped must not
             # survive in SQLite's write-ahead log either.

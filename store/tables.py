@@ -43,7 +43,7 @@ def postgres(schema: str) -> Dialect:
 
 
 TABLES = ("case_keys", "event_hashes", "idempotency", "subject_index", "merkle_leaves", "checkpoints", "access_log",
-          "projection_positions", "register_cases", "case_views")
+          "projection_positions", "register_cases", "case_views", "compliance_cases", "compliance_checks")
 
 
 @contextmanager

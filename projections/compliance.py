@@ -1,0 +1,175 @@
+"""Every case's open compliance items, kept as rows, for KE's overview of
+breached and soon-due checks across a municipality (DOMAIN §7).
+
+A check's status depends on the events and on the day it is judged: a
+pending check becomes a breach when its deadline passes with no event at
+all. So each row keeps the moment its judgement stops holding
+(`valid_until`: the nearest deadline still ahead, and at most one day, so a
+rule whose status turns with the calendar in a way that leaves no deadline
+is still judged again daily); `refresh` judges such cases again. The runner
+calls it on every catch-up, so the overview a reader gets is never older
+than the last catch-up.
+
+Only what KE acts on is kept: breaches and pending checks. No `detail` sentence is stored: the rows
+hold rule, status, dates and event versions, nothing of the person; the
+case's own compliance read (which is access-logged) gives the explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from audit.compliance import CheckResult, CheckStatus, evaluate
+from audit.compliance.timeline import NORWAY
+from ledger.profiles import MunicipalProfile
+from store.tables import Dialect
+
+JUDGEMENT_LIFETIME = timedelta(days=1)
+REFRESH_BATCH = 200
+
+
+def due_instant(deadline: date | datetime) -> datetime:
+    """The UTC moment a deadline passes: a day's deadline runs to the end of
+    that day in Norway."""
+    if isinstance(deadline, datetime):
+        moment = deadline if deadline.tzinfo else deadline.replace(tzinfo=timezone.utc)
+    elif deadline >= date.max - timedelta(days=2):
+        return datetime.max.replace(tzinfo=timezone.utc)  # "never": no day after it to end on
+    else:
+        moment = datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=NORWAY)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # within hours of the calendar's ends
+        return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=timezone.utc)
+
+
+def stamp(moment: datetime) -> str:
+    """A UTC instant as fixed-width text, so text order is time order on both stores."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def kept(result: CheckResult) -> bool:
+    # An `ok` with a date ahead may be a duty's next due date or a deadline
+    # already met early; the row could not tell them apart, so it is not kept
+    # (the refresh at that date judges the case again either way).
+    return result.status in (CheckStatus.BREACH, CheckStatus.PENDING)
+
+
+class ComplianceProjection:
+    name = "compliance"
+
+    def __init__(self, events_of: Callable[[UUID], list[Any]], profile_of: Callable[[str], MunicipalProfile],
+                 clock: Callable[[], datetime], case_keys: Callable[[list[UUID]], Any]) -> None:
+        self._events_of = events_of
+        self._profile_of = profile_of
+        self._clock = clock
+        self._case_keys = case_keys
+
+    def create_statements(self, d: Dialect) -> list[str]:
+        return [
+            d.sql("CREATE TABLE IF NOT EXISTS {compliance_cases} (case_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, "
+                  "version BIGINT NOT NULL, judged_at TEXT NOT NULL, valid_until TEXT NOT NULL)"),
+            d.sql("CREATE INDEX IF NOT EXISTS compliance_cases_stale ON {compliance_cases} (valid_until)"),
+            d.sql("CREATE TABLE IF NOT EXISTS {compliance_checks} (case_id TEXT NOT NULL, rule TEXT NOT NULL, "
+                  "municipality TEXT NOT NULL, status TEXT NOT NULL, deadline TEXT, due_at TEXT, "
+                  "evidence TEXT NOT NULL, PRIMARY KEY (case_id, rule))"),
+            d.sql("CREATE INDEX IF NOT EXISTS compliance_checks_overview ON {compliance_checks} "
+                  "(municipality, rule, due_at)"),
+        ]
+
+    def reset(self, c: Any, d: Dialect) -> None:
+        c.execute(d.sql("DELETE FROM {compliance_checks}"))
+        c.execute(d.sql("DELETE FROM {compliance_cases}"))
+
+    def apply(self, c: Any, d: Dialect, e: Any) -> None:
+        """Judging is per case, not per event: `finish` judges each case the batch touched once."""
+
+    def finish(self, c: Any, d: Dialect, events: Sequence[Any]) -> None:
+        now = self._clock()
+        for case_id in dict.fromkeys(e.originator_id for e in events):
+            self._judge(c, d, case_id, now)
+
+    def refresh(self, db: Any, d: Dialect) -> int:
+        """Judge again every case whose judgement has lapsed; returns how many."""
+        now = self._clock()
+        done = 0
+        while True:
+            with db.transaction(commit=False) as c:
+                c.execute(d.sql("SELECT case_id FROM {compliance_cases} WHERE valid_until <= ? ORDER BY valid_until "
+                                f"LIMIT {REFRESH_BATCH}"), (stamp(now),))
+                stale = [UUID(r["case_id"]) for r in c.fetchall()]
+            if not stale:
+                return done
+            with self._case_keys(stale), db.transaction(commit=True) as c:
+                for case_id in stale:
+                    self._judge(c, d, case_id, now)
+            done += len(stale)
+
+    def _judge(self, c: Any, d: Dialect, case_id: UUID, now: datetime) -> None:
+        events = self._events_of(case_id)
+        if not events:
+            return
+        municipality = events[0].municipality
+        results = evaluate(events, self._profile_of(municipality), now)
+        ahead = [due_instant(r.deadline) for r in results if r.deadline is not None and due_instant(r.deadline) > now]
+        valid_until = min([now + JUDGEMENT_LIFETIME, *ahead])
+        key = str(case_id)
+        c.execute(d.sql("DELETE FROM {compliance_checks} WHERE case_id = ?"), (key,))
+        c.execute(d.sql("DELETE FROM {compliance_cases} WHERE case_id = ?"), (key,))
+        c.execute(d.sql("INSERT INTO {compliance_cases} (case_id, municipality, version, judged_at, valid_until) "
+                        "VALUES (?, ?, ?, ?, ?)"),
+                  (key, municipality, events[-1].originator_version, stamp(now), stamp(valid_until)))
+        for r in results:
+            if kept(r):
+                c.execute(d.sql("INSERT INTO {compliance_checks} (case_id, rule, municipality, status, deadline, "
+                                "due_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                          (key, r.rule, municipality, r.status.value,
+                           r.deadline.isoformat() if r.deadline is not None else None,
+                           stamp(due_instant(r.deadline)) if r.deadline is not None else None,
+                           orjson.dumps(list(r.evidence)).decode()))
+
+
+def overview(c: Any, d: Dialect, municipality: str, now: datetime, *, due_before: datetime,
+             rule: str | None = None, unit: str | None = None) -> list[dict[str, Any]]:
+    """Breached checks, and checks due before `due_before`, in the municipality.
+
+    A pending check whose deadline has passed since it was judged is shown as
+    a breach: that is what judging it again would say (pending means
+    "becomes a breach when the deadline passes")."""
+    where = ["k.municipality = ?", "(k.status = 'breach' OR k.due_at <= ? OR (k.status = 'pending' AND k.due_at IS NULL))"]
+    params: list[Any] = [municipality, stamp(due_before)]
+    if rule is not None:
+        where.append("k.rule = ?")
+        params.append(rule)
+    if unit is not None:
+        where.append("COALESCE(r.coordinator_unit, r.requested_unit) = ?")
+        params.append(unit)
+    c.execute(d.sql("SELECT k.case_id, k.rule, k.status, k.deadline, k.due_at, k.evidence, "
+                    "COALESCE(r.coordinator_unit, r.requested_unit) AS unit, r.coordinator_id, j.judged_at "
+                    "FROM {compliance_checks} k JOIN {compliance_cases} j ON j.case_id = k.case_id "
+                    "LEFT JOIN {register_cases} r ON r.case_id = k.case_id "
+                    f"WHERE {' AND '.join(where)} ORDER BY k.due_at, k.case_id, k.rule"), tuple(params))
+    now_stamp = stamp(now)
+    return [_item(row, now_stamp) for row in c.fetchall()]
+
+
+def _item(row: Any, now_stamp: str) -> dict[str, Any]:
+    status = row["status"]
+    if status == "pending" and row["due_at"] is not None and row["due_at"] <= now_stamp:
+        status = "breach"
+    return {"case_id": row["case_id"], "rule": row["rule"], "status": status, "deadline": row["deadline"],
+            "unit": row["unit"], "coordinator_id": row["coordinator_id"],
+            "evidence": orjson.loads(row["evidence"]), "judged_at": row["judged_at"]}
+
+
+def rules_in(items: Iterable[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        if item["status"] == "breach":
+            counts[item["rule"]] = counts.get(item["rule"], 0) + 1
+    return dict(sorted(counts.items()))
