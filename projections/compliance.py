@@ -17,7 +17,8 @@ case's own compliance read (which is access-logged) gives the explanation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from uuid import UUID
@@ -134,9 +135,18 @@ class ComplianceProjection:
                            orjson.dumps(list(r.evidence)).decode()))
 
 
+@dataclass
+class Overview:
+    total: int
+    breaches_per_rule: dict[str, int]
+    items: list[dict[str, Any]]
+
+
 def overview(c: Any, d: Dialect, municipality: str, now: datetime, *, due_before: datetime,
-             rule: str | None = None, unit: str | None = None) -> list[dict[str, Any]]:
-    """Breached checks, and checks due before `due_before`, in the municipality.
+             rule: str | None = None, unit: str | None = None, limit: int | None = None,
+             offset: int = 0) -> Overview:
+    """Breached checks, and checks due before `due_before`, in the municipality,
+    soonest deadline first; `items` is the page asked for, the counts cover all.
 
     A pending check whose deadline has passed since it was judged is shown as
     a breach: that is what judging it again would say (pending means
@@ -149,27 +159,27 @@ def overview(c: Any, d: Dialect, municipality: str, now: datetime, *, due_before
     if unit is not None:
         where.append("COALESCE(r.coordinator_unit, r.requested_unit) = ?")
         params.append(unit)
-    c.execute(d.sql("SELECT k.case_id, k.rule, k.status, k.deadline, k.due_at, k.evidence, "
-                    "COALESCE(r.coordinator_unit, r.requested_unit) AS unit, r.coordinator_id, j.judged_at "
-                    "FROM {compliance_checks} k JOIN {compliance_cases} j ON j.case_id = k.case_id "
-                    "LEFT JOIN {register_cases} r ON r.case_id = k.case_id "
-                    f"WHERE {' AND '.join(where)} ORDER BY k.due_at, k.case_id, k.rule"), tuple(params))
+    # Counting and paging happen in the database: a municipality of 10,000
+    # cases has about as many rows here, and only a page of them is read.
+    tables = ("FROM {compliance_checks} k JOIN {compliance_cases} j ON j.case_id = k.case_id "
+              "LEFT JOIN {register_cases} r ON r.case_id = k.case_id WHERE " + " AND ".join(where))
+    status = "CASE WHEN k.status = 'pending' AND k.due_at <= ? THEN 'breach' ELSE k.status END"
     now_stamp = stamp(now)
-    return [_item(row, now_stamp) for row in c.fetchall()]
+    c.execute(d.sql(f"SELECT k.rule, {status} AS shown, COUNT(*) AS n {tables} GROUP BY k.rule, shown"),
+              (now_stamp, *params))
+    total, per_rule = 0, {}
+    for row in c.fetchall():
+        total += int(row["n"])
+        if row["shown"] == "breach":
+            per_rule[row["rule"]] = int(row["n"])
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    c.execute(d.sql(f"SELECT k.case_id, k.rule, {status} AS shown, k.deadline, k.evidence, "
+                    "COALESCE(r.coordinator_unit, r.requested_unit) AS unit, r.coordinator_id, j.judged_at "
+                    f"{tables} ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, k.due_at, k.case_id, k.rule{page}"), (now_stamp, *params))
+    return Overview(total, dict(sorted(per_rule.items())), [_item(row) for row in c.fetchall()])
 
 
-def _item(row: Any, now_stamp: str) -> dict[str, Any]:
-    status = row["status"]
-    if status == "pending" and row["due_at"] is not None and row["due_at"] <= now_stamp:
-        status = "breach"
-    return {"case_id": row["case_id"], "rule": row["rule"], "status": status, "deadline": row["deadline"],
+def _item(row: Any) -> dict[str, Any]:
+    return {"case_id": row["case_id"], "rule": row["rule"], "status": row["shown"], "deadline": row["deadline"],
             "unit": row["unit"], "coordinator_id": row["coordinator_id"],
             "evidence": orjson.loads(row["evidence"]), "judged_at": row["judged_at"]}
-
-
-def rules_in(items: Iterable[dict[str, Any]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for item in items:
-        if item["status"] == "breach":
-            counts[item["rule"]] = counts.get(item["rule"], 0) + 1
-    return dict(sorted(counts.items()))

@@ -12,7 +12,7 @@ from api.views import BreachOverview
 from audit.compliance import RULE_TITLES
 from ledger.errors import Forbidden
 from ledger.values import Role
-from projections.compliance import due_instant, overview, rules_in
+from projections.compliance import due_instant, overview
 
 router = APIRouter(prefix="/v1/compliance", tags=["compliance"], responses=PROBLEMS)
 
@@ -44,12 +44,12 @@ def breaches(actor: CurrentActor, ledger: LedgerDep,
     ledger.projections.catch_up(["register", "compliance"])
     d = ledger.app.recorder.dialect
     with ledger.app.recorder.datastore.transaction(commit=False) as c:
-        items = overview(c, d, actor.municipality, now, due_before=until, rule=rule, unit=unit)
-    page = items[offset:offset + limit]
-    for item in page:
+        found = overview(c, d, actor.municipality, now, due_before=until, rule=rule, unit=unit, limit=limit,
+                         offset=offset)
+    for item in found.items:
         item["title"] = RULE_TITLES[item["rule"]]
     return {"municipality": actor.municipality, "evaluated_at": now.isoformat(), "due_before": until.isoformat(),
-            "total": len(items), "breaches_per_rule": rules_in(items), "items": page}
+            "total": found.total, "breaches_per_rule": found.breaches_per_rule, "items": found.items}
 
 
 def _instant(value: date | datetime) -> datetime:
