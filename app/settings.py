@@ -9,6 +9,7 @@ missing secret is an error instead: production keys come from a secret store.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Settings:
     oidc_issuer: str | None
     oidc_audience: str | None
     secrets_dir: Path
+    trusted_bundle_keys: tuple[bytes, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -47,7 +49,18 @@ class Settings:
         return cls(store=store, jwt_secret=jwt.decode(), master_key=master, signing_key=signing,
                    default_profile=profile, oidc_jwks_url=env.get("LEDGER_OIDC_JWKS_URL") or None,
                    oidc_issuer=env.get("LEDGER_OIDC_ISSUER") or None,
-                   oidc_audience=env.get("LEDGER_OIDC_AUDIENCE") or None, secrets_dir=secrets_dir)
+                   oidc_audience=env.get("LEDGER_OIDC_AUDIENCE") or None, secrets_dir=secrets_dir,
+                   trusted_bundle_keys=_public_keys(env.get("LEDGER_TRUSTED_BUNDLE_KEYS", "")))
+
+
+def _public_keys(value: str) -> tuple[bytes, ...]:
+    """Other ledgers' Ed25519 public keys (hex, comma-separated) whose case bundles are imported."""
+    keys = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", item):
+            raise ConfigError(f"LEDGER_TRUSTED_BUNDLE_KEYS: {item[:20]!r} is not a 64-digit hex Ed25519 public key")
+        keys.append(bytes.fromhex(item))
+    return tuple(keys)
 
 
 def _secret(env: Mapping[str, str], name: str, path: Path, production: bool, size: int, raw: bool = False) -> bytes:

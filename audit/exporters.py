@@ -5,7 +5,12 @@ An export is rendered deterministically from the case's events before its
 export renders it again and checks the digest, so erasure needs no second
 copy of the person's data chased down; after erasure an export can no
 longer be reproduced (its digest stays in the record).
-The PDF and the signed, provable bundle build on this (issue: compliance and audit).
+
+Every exporter is `(municipality, case_id, events) -> bytes`. A provable
+format (the "json" bundle, audit/bundle.py) also has `anchor(case_id, events)`,
+which picks the signed checkpoint the document proves its events against, and
+takes that checkpoint's tree size as `checkpoint_size`; `PlanExported` records
+it so the same bytes are rendered again later.
 """
 
 from __future__ import annotations
@@ -22,11 +27,25 @@ from projections.history import event_to_dict
 
 
 def json_bundle(municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
+    """The events-only document of exports recorded before the provable bundle (no checkpoint_size)."""
     return orjson.dumps({"case_id": str(case_id), "municipality": municipality,
                          "events": [event_to_dict(e) for e in events]}, option=orjson.OPT_INDENT_2)
 
 
-MEDIA_TYPES = {"json": "application/json"}
+MEDIA_TYPES = {"json": "application/json", "pdf": "application/pdf"}
+
+
+def anchor_for(exporter: Any, case_id: UUID, events: Sequence[Any]) -> int | None:
+    """The tree size of the checkpoint a provable format anchors a new export to; None for other formats."""
+    anchor = getattr(exporter, "anchor", None)
+    return None if anchor is None else anchor(case_id, events)
+
+
+def render(exporter: Any, municipality: str, case_id: UUID, events: Sequence[Any],
+           checkpoint_size: int | None) -> bytes:
+    if checkpoint_size is None:
+        return exporter(municipality, case_id, events)
+    return exporter(municipality, case_id, events, checkpoint_size=checkpoint_size)
 
 
 def reproduce(exporters: dict[str, Any], municipality: str, events: Sequence[Any], export_id: UUID) -> tuple[bytes, str]:
@@ -35,9 +54,15 @@ def reproduce(exporters: dict[str, Any], municipality: str, events: Sequence[Any
     if recorded is None:
         raise NotFound(None, "Ingen slik eksport i saken.")
     before = [e for e in events if e.originator_version < recorded.originator_version]
-    document = exporters[recorded.format](municipality, recorded.originator_id, before)
+    # Exports recorded before `checkpoint_size` existed read it as None (the field's default).
+    document = render(exporters[recorded.format], municipality, recorded.originator_id, before,
+                      recorded.checkpoint_size)
     if hashlib.sha256(document).hexdigest() != recorded.sha256:
-        # Only erasure changes what the events read as; the record keeps the digest.
-        raise Gone("INV-12", "Eksporten kan ikke gjenskapes: personopplysningene i saken er slettet. "
-                             f"Sjekksummen (sha256 {recorded.sha256}) står i saken.")
+        if any(type(e).__name__ == "KeyDestroyed" for e in events):
+            # Erasure changes what the events read as; the record keeps the digest.
+            raise Gone("INV-12", "Eksporten kan ikke gjenskapes: personopplysningene i saken er slettet. "
+                                 f"Sjekksummen (sha256 {recorded.sha256}) står i saken.")
+        # Not erased: the renderer itself changed (fpdf2 and the fonts are pinned for this reason).
+        raise Gone(None, "Eksporten kan ikke gjenskapes byte for byte av denne versjonen av løsningen. "
+                         f"Sjekksummen (sha256 {recorded.sha256}) står i saken.")
     return document, recorded.format

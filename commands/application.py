@@ -56,6 +56,10 @@ class LedgerApplication(Application[UUID]):
         self.clock = clock
         self.default_profile = default_profile
         self._case_locks = [threading.Lock() for _ in range(CASE_LOCK_STRIPES)]
+        # Set by the composition root: export renderers by format, and the
+        # public keys whose case bundles a transfer-in accepts.
+        self.exporters: dict[str, Any] = {}
+        self.trusted_bundle_keys: frozenset[bytes] = frozenset()
         super().__init__(env)
 
     # --------------------------------------------------------- composition

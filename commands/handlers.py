@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+from audit.exporters import anchor_for, render
 from commands.case_commands import AddParticipant, OpenCase
 from commands.plan_commands import CloseCase, EraseCase, EstablishPlan, ExportPlan, ReopenCase, TransferOut
+from commands.transfer_in import TransferIn, accept_bundle
 from ledger.case import Case
 from ledger.context import Context
 from ledger.errors import InvariantViolation
@@ -93,6 +95,17 @@ def _transfer(app: LedgerApplication, case: Case, c: TransferOut, ctx: Context) 
     return HandlerOutcome(case, {}, SideWrites(release_subject_of=case.id))
 
 
+@handles(TransferIn)
+def _transfer_in(app: LedgerApplication, _: None, c: TransferIn, ctx: Context) -> HandlerOutcome:
+    incoming = accept_bundle(c, app.trusted_bundle_keys)  # first: a bundle that does not hold opens nothing (422)
+    case = Case.open(ctx, municipality=ctx.actor.municipality, **incoming.opening())
+    side = SideWrites()
+    if Provision.INDIVIDUAL_PLAN in case.requested:
+        side.claim_subject = _claim_individual_plan(app, case)  # INV-02, as for OpenCase
+    case.record_transfer_in(ctx, **incoming.transfer())
+    return HandlerOutcome(case, {"sha256": incoming.bundle_sha256}, side)
+
+
 @handles(ReopenCase)
 def _reopen(app: LedgerApplication, case: Case, c: ReopenCase, ctx: Context) -> HandlerOutcome:
     # The case's own refusals first (not closed, erased: INV-12): an erased
@@ -108,11 +121,14 @@ def _reopen(app: LedgerApplication, case: Case, c: ReopenCase, ctx: Context) -> 
 def _export(app: LedgerApplication, case: Case, c: ExportPlan, ctx: Context) -> HandlerOutcome:
     if c.format not in app.exporters:
         raise InvariantViolation(None, f"Ukjent eksportformat; bruk {', '.join(sorted(app.exporters))}.")
-    document = app.exporters[c.format](case.municipality, case.id, app.case_events(case.id))
+    exporter, events = app.exporters[c.format], app.case_events(case.id)
+    # A provable format pins a signed checkpoint; recorded, so GET …/exports/{id} renders the same bytes.
+    checkpoint_size = anchor_for(exporter, case.id, events)
+    digest = hashlib.sha256(render(exporter, case.municipality, case.id, events, checkpoint_size)).hexdigest()
     export_id = uuid4()
-    case.record_export(ctx, export_id=export_id, format=c.format, sha256=hashlib.sha256(document).hexdigest(),
-                       filed_in=c.filed_in)
-    return HandlerOutcome(case, {"export_id": export_id, "sha256": hashlib.sha256(document).hexdigest()})
+    case.record_export(ctx, export_id=export_id, format=c.format, sha256=digest, filed_in=c.filed_in,
+                       checkpoint_size=checkpoint_size)
+    return HandlerOutcome(case, {"export_id": export_id, "sha256": digest})
 
 
 @handles(EraseCase)

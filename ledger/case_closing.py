@@ -72,13 +72,14 @@ class ClosingMixin:
         self._emit(CaseReopened, ctx, reason=reason)
 
     def record_export(self: Any, ctx: Context, *, export_id: UUID, format: str, sha256: str,
-                      filed_in: str = "") -> None:
+                      filed_in: str = "", checkpoint_size: int | None = None) -> None:
         self._check_tenant(ctx)
         if self.erased:
             raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet; planen kan ikke eksporteres.")
         if not SHA256_HEX.match(sha256):
             raise InvalidInput(None, "sha256 må være 64 heksadesimale tegn.")
-        self._emit(PlanExported, ctx, export_id=export_id, format=format, sha256=sha256, filed_in=filed_in)
+        self._emit(PlanExported, ctx, export_id=export_id, format=format, sha256=sha256, filed_in=filed_in,
+                   checkpoint_size=checkpoint_size)
 
     def destroy_keys(self: Any, ctx: Context, *, key_ids: tuple[str, ...]) -> None:
         """Erasure: only a closed case whose plan was exported (003 §3: print

@@ -201,8 +201,13 @@ class PlanExported(CaseEvent):
     format: str
     sha256: str
     filed_in: str
+    # The tree size of the signed checkpoint a provable export (the JSON bundle)
+    # proves its events against. Added later: older records lack it and read
+    # it as this default. No class_version bump on purpose: an upcast would add
+    # the field to old events' views and change the exports that contain them.
+    checkpoint_size: int | None = None
 
-    PUBLIC = frozenset({"export_id", "format", "sha256", "filed_in"})
+    PUBLIC = frozenset({"export_id", "format", "sha256", "filed_in", "checkpoint_size"})
 
 
 class KeyDestroyed(CaseEvent):

@@ -71,3 +71,15 @@ def test_after_erasure_an_export_is_gone_and_says_why(ledger, client):
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["rule"] == "INV-12" and digest in response.json()["detail"]
     assert fx.subject_id not in response.text
+
+
+def test_an_export_the_current_renderer_cannot_reproduce_is_gone_without_blaming_erasure(ledger, client):
+    """Not erased, but rendered differently now (say, another PDF library): 410 that says so, no INV-12."""
+    fx = running_case(ledger, individual=22)
+    result = ledger.app.handle(ExportPlan(actor=ke(), case_id=fx.case_id, format="pdf"))
+    ledger.app.exporters["pdf"] = lambda municipality, case_id, events: b"%PDF-1.7 another renderer"
+    response = client.get(f"/v1/cases/{fx.case_id}/exports/{result.created['export_id']}", headers=headers(ledger))
+    body = response.json()
+    assert response.status_code == 410
+    assert "rule" not in body or body["rule"] is None
+    assert "denne versjonen" in body["detail"] and "slettet" not in body["detail"]

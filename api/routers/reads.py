@@ -66,8 +66,10 @@ def get_access_log(case_id: UUID, actor: CurrentActor, ledger: LedgerDep) -> dic
 
 @router.get("/{case_id}/exports/{export_id}", response_class=FastAPIResponse,
             responses={200: {"description": "The exported document, byte for byte as when its sha256 was recorded",
-                             "content": {"application/json": {"schema": {"type": "object"}}}},
-                       410: {"description": "The case was erased; the export can no longer be reproduced",
+                             "content": {"application/json": {"schema": {"type": "object"}},
+                                         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+                       410: {"description": "The case was erased (rule INV-12), or this version of the ledger "
+                                            "renders the document differently; the export cannot be reproduced",
                              "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}})
 def get_export(case_id: UUID, export_id: UUID, actor: CurrentActor, ledger: LedgerDep) -> FastAPIResponse:
     """An exported document (coordinator, ke_caseworker), rendered again from the events before it."""
