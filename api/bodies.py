@@ -282,7 +282,9 @@ class ComplaintCreate(CommandBody):
 
 
 class ComplaintForward(CommandBody):
-    report_sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
+    report_sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description=(
+        "sha256 (hex) of the report sent to Statsforvalteren: the `Digest` header of "
+        "`GET /v1/cases/{case_id}/report`"))]
 
 
 class ComplaintDecision(CommandBody):

@@ -210,11 +210,12 @@ def _transferred(v: dict[str, Any], e: Any) -> None:
 def _complaint(v: dict[str, Any], e: Any) -> None:
     v["complaints"][str(e.complaint_id)] = {"complaint_id": str(e.complaint_id), "concerns": jsonable(e.concerns),
                                             "received_at": e.received_at.isoformat(), "forwarded_at": None,
-                                            "decisions": []}
+                                            "report_sha256": None, "decisions": []}
 
 
 def _complaint_forwarded(v: dict[str, Any], e: Any) -> None:
-    v["complaints"][str(e.complaint_id)]["forwarded_at"] = e.occurred_at.isoformat()
+    complaint = v["complaints"][str(e.complaint_id)]
+    complaint["forwarded_at"], complaint["report_sha256"] = e.occurred_at.isoformat(), e.report_sha256
 
 
 def _complaint_decided(v: dict[str, Any], e: Any) -> None:

@@ -1,0 +1,43 @@
+"""The compliance report of one case for Statsforvalteren (DOMAIN §7)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import PROBLEMS, CurrentActor, LedgerDep
+from api.reading import read_case
+from audit.report import FORMATS, case_report, filename, render
+
+router = APIRouter(prefix="/v1/cases", tags=["compliance"], responses=PROBLEMS)
+
+_DIGEST = {"description": "`sha-256=<hex>` of the body: send it as `report_sha256` when forwarding a complaint",
+           "schema": {"type": "string"}}
+_DISPOSITION = {"description": "`inline; filename=\"samsvarsrapport-<case id>.<format>\"`",
+                "schema": {"type": "string"}}
+_DOCUMENTS = {
+    200: {"description": "The report: JSON for systems, HTML (bokmål, prints on A4) or PDF (embedded font) for people",
+          "headers": {"Content-Disposition": _DISPOSITION, "Digest": _DIGEST},
+          "content": {"application/json": {"schema": {"type": "object"}},
+                      "text/html": {"schema": {"type": "string"}},
+                      "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+}
+
+
+@router.get("/{case_id}/report", response_class=Response, responses=_DOCUMENTS)
+def get_report(case_id: UUID, actor: CurrentActor, ledger: LedgerDep,
+               format: Annotated[Literal["json", "html", "pdf"], Query(  # noqa: A002 - the contract's name
+                   description="json (default), html or pdf")] = "json") -> Response:
+    """The compliance report for Statsforvalteren: the case, every check CHK-01..CHK-20, decisions with complaint
+    deadlines, coordinator, consent, team, meetings, goals, complaints, the access log and the integrity proof, and
+    the full timeline (ke_caseworker; Statsforvalteren once a complaint is recorded)."""
+    events, case, _ = read_case(ledger, actor, case_id, "report")
+    document = render(case_report(ledger, events, case), format)
+    # The digest is what a complaint's forwarding records (`report_sha256`): the copy sent to
+    # Statsforvalteren can be matched to the ledger's record of sending it.
+    return Response(document, media_type=FORMATS[format].media_type,
+                    headers={"Content-Disposition": f'inline; filename="{filename(case_id, format)}"',
+                             "Digest": f"sha-256={hashlib.sha256(document).hexdigest()}"})
