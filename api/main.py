@@ -10,6 +10,8 @@ from api import errors
 from api.auth import TokenVerifier
 from api.deps import Problem
 from api.routers import cases, closing, compliance, health, ledger, meetings, overview, plan, reads, register, team
+from api.routers import transfers
+from api.routers import report
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
 
@@ -40,6 +42,8 @@ def create_app(ledger_instance: Ledger | None = None, *, run_projections: bool |
     errors.install(app)
     for module in (health, cases, team, plan, meetings, closing, reads, compliance, overview, register, ledger):
         app.include_router(module.router)
+    app.include_router(transfers.router)
+    app.include_router(report.router)
     _add_problem_schema(app)
     if run_projections:
         stop = led.projections.start_background()

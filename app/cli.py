@@ -15,6 +15,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import orjson
@@ -226,6 +227,36 @@ def seal(as_json: Annotated[bool, typer.Option("--json", help="Print the checkpo
         typer.echo(f"{key.replace('_', ' '):<{width}}  {value}")
 
 
+@app.command("verify-bundle")
+def verify_bundle(
+        file: Annotated[Path, typer.Argument(help="A case bundle: the JSON export of POST /v1/cases/{id}/exports.",
+                                             show_default=False)],
+        public_key: Annotated[str | None, typer.Option(
+            "--public-key", help="The source ledger's public key (64 hex digits, from `ledger seal` or "
+            "/v1/ledger/checkpoints) the bundle must be signed with. Pin it: the key inside a bundle proves only "
+            "that the bundle agrees with itself.")] = None) -> None:
+    """Check an exported case bundle offline: chain, inclusion proofs, checkpoint signature (no database)."""
+    from audit.bundle_verify import BundleMalformed
+    from audit.bundle_verify import verify_bundle as check
+
+    pinned = _hex_key(public_key) if public_key is not None else None
+    data = file.read_bytes()
+    try:
+        report = check(data, pinned)
+    except BundleMalformed as e:
+        raise UsageFailure(f"{file} is not a readable case bundle: {e}") from None
+    typer.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+def _hex_key(text: str) -> bytes:
+    value = text.strip().lower()
+    if len(value) != 64 or any(ch not in "0123456789abcdef" for ch in value):
+        raise UsageFailure("--public-key must be 64 hex digits (a raw Ed25519 public key)")
+    return bytes.fromhex(value)
+
+
 @app.command()
 def rebuild(name: Annotated[str | None, typer.Argument(help="One projection (default: all).")] = None) -> None:
     """Rebuild projections from the event log, with a progress bar."""
@@ -260,6 +291,45 @@ def project(interval: Annotated[float, typer.Option(min=0.01, help="Seconds betw
     with open_ledger() as ledger:
         typer.echo(f"projecting {', '.join(ledger.projections.projections)}; stop with Ctrl-C")
         ledger.projections.run_forever(stop, interval)
+
+
+# Who `ledger report` reads as: the coordinating unit's own system. The read
+# is a read of case content like any other, so it is in the case's access log.
+CLI_READER = "ledger-cli"
+
+
+@app.command()
+def report(case_id: Annotated[str, typer.Argument(help="The case's id (UUID).", show_default=False)],
+           output: Annotated[str, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
+           fmt: Annotated[str, typer.Option("--format", help="pdf, html or json.")] = "pdf") -> None:
+    """Write the compliance report for a case (as KE; the read is recorded in the case's access log)."""
+    from uuid import UUID
+
+    from api.reading import read_case
+    from audit.report import FORMATS, case_report, render
+    from ledger.errors import NotFound
+    from ledger.values import Actor
+
+    if fmt not in FORMATS:
+        raise UsageFailure(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise UsageFailure(f"cannot write {output}: no such folder")  # before the read is logged
+    try:
+        case_uuid = UUID(case_id)
+    except ValueError:
+        raise UsageFailure(f"{case_id!r} is not a case id (a UUID)") from None
+    with open_ledger() as ledger:
+        try:
+            municipality = ledger.app.load_case(case_uuid, version=1).municipality
+        except NotFound:
+            raise UsageFailure(f"no case {case_uuid} in this ledger") from None
+        reader = Actor(id=CLI_READER, role=Role.KE_CASEWORKER, municipality=municipality,
+                       name="kommandolinjen (ledger report)")
+        events, case, _ = read_case(ledger, reader, case_uuid, "report", why="ledger report")
+        document = render(case_report(ledger, events, case), fmt)
+    with open(output, "wb") as out:
+        out.write(document)
+    typer.echo(f"wrote {output} ({fmt}, {len(document)} bytes)")
 
 
 def main() -> None:
