@@ -28,6 +28,7 @@ import orjson
 from audit.compliance import CheckResult, CheckStatus, evaluate
 from audit.compliance.timeline import NORWAY
 from ledger.profiles import MunicipalProfile
+from projections.register import column
 from store.tables import Dialect
 
 JUDGEMENT_LIFETIME = timedelta(days=1)
@@ -76,11 +77,15 @@ class ComplianceProjection:
             d.sql("CREATE TABLE IF NOT EXISTS {compliance_cases} (case_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, "
                   "version BIGINT NOT NULL, judged_at TEXT NOT NULL, valid_until TEXT NOT NULL)"),
             d.sql("CREATE INDEX IF NOT EXISTS compliance_cases_stale ON {compliance_cases} (valid_until)"),
+            # unit and coordinator are kept on each row (not joined from the
+            # register) so a filtered overview reads one index range.
             d.sql("CREATE TABLE IF NOT EXISTS {compliance_checks} (case_id TEXT NOT NULL, rule TEXT NOT NULL, "
                   "municipality TEXT NOT NULL, status TEXT NOT NULL, deadline TEXT, due_at TEXT, "
-                  "evidence TEXT NOT NULL, PRIMARY KEY (case_id, rule))"),
+                  "evidence TEXT NOT NULL, unit TEXT, coordinator_id TEXT, PRIMARY KEY (case_id, rule))"),
             d.sql("CREATE INDEX IF NOT EXISTS compliance_checks_overview ON {compliance_checks} "
                   "(municipality, rule, due_at)"),
+            d.sql("CREATE INDEX IF NOT EXISTS compliance_checks_unit ON {compliance_checks} "
+                  "(municipality, unit, rule, due_at)"),
         ]
 
     def reset(self, c: Any, d: Dialect) -> None:
@@ -119,6 +124,7 @@ class ComplianceProjection:
         results = evaluate(events, self._profile_of(municipality), now)
         ahead = [due_instant(r.deadline) for r in results if r.deadline is not None and due_instant(r.deadline) > now]
         valid_until = min([now + JUDGEMENT_LIFETIME, *ahead])
+        unit, coordinator_id = responsible(events)
         key = str(case_id)
         c.execute(d.sql("DELETE FROM {compliance_checks} WHERE case_id = ?"), (key,))
         c.execute(d.sql("DELETE FROM {compliance_cases} WHERE case_id = ?"), (key,))
@@ -128,11 +134,27 @@ class ComplianceProjection:
         for r in results:
             if kept(r):
                 c.execute(d.sql("INSERT INTO {compliance_checks} (case_id, rule, municipality, status, deadline, "
-                                "due_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                                "due_at, evidence, unit, coordinator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                           (key, r.rule, municipality, r.status.value,
                            r.deadline.isoformat() if r.deadline is not None else None,
                            stamp(due_instant(r.deadline)) if r.deadline is not None else None,
-                           orjson.dumps(list(r.evidence)).decode()))
+                           orjson.dumps(list(r.evidence)).decode(), unit, coordinator_id))
+
+
+def responsible(events: Sequence[Any]) -> tuple[str | None, str | None]:
+    """The unit a case belongs to (its coordinator's, else the unit asked to
+    appoint one) and its coordinator's id, as the events leave them."""
+    requested = unit = coordinator = None
+    for e in events:
+        kind = type(e).__name__
+        if kind == "CoordinatorRequested":
+            requested = column(e.unit)
+        elif kind in ("CoordinatorAppointed", "CoordinatorReplaced"):
+            unit, coordinator = column(e.unit), column(e.person_id)
+        elif kind == "CoordinatorReleased":
+            unit = coordinator = None
+    return unit or requested, coordinator
+
 
 
 @dataclass
@@ -157,12 +179,11 @@ def overview(c: Any, d: Dialect, municipality: str, now: datetime, *, due_before
         where.append("k.rule = ?")
         params.append(rule)
     if unit is not None:
-        where.append("COALESCE(r.coordinator_unit, r.requested_unit) = ?")
+        where.append("k.unit = ?")
         params.append(unit)
     # Counting and paging happen in the database: a municipality of 10,000
     # cases has about as many rows here, and only a page of them is read.
-    tables = ("FROM {compliance_checks} k JOIN {compliance_cases} j ON j.case_id = k.case_id "
-              "LEFT JOIN {register_cases} r ON r.case_id = k.case_id WHERE " + " AND ".join(where))
+    tables = "FROM {compliance_checks} k WHERE " + " AND ".join(where)
     status = "CASE WHEN k.status = 'pending' AND k.due_at <= ? THEN 'breach' ELSE k.status END"
     now_stamp = stamp(now)
     c.execute(d.sql(f"SELECT k.rule, {status} AS shown, COUNT(*) AS n {tables} GROUP BY k.rule, shown"),
@@ -173,9 +194,9 @@ def overview(c: Any, d: Dialect, municipality: str, now: datetime, *, due_before
         if row["shown"] == "breach":
             per_rule[row["rule"]] = int(row["n"])
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    c.execute(d.sql(f"SELECT k.case_id, k.rule, {status} AS shown, k.deadline, k.evidence, "
-                    "COALESCE(r.coordinator_unit, r.requested_unit) AS unit, r.coordinator_id, j.judged_at "
-                    f"{tables} ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, k.due_at, k.case_id, k.rule{page}"), (now_stamp, *params))
+    c.execute(d.sql(f"SELECT k.case_id, k.rule, {status} AS shown, k.deadline, k.evidence, k.unit, "
+                    "k.coordinator_id, (SELECT j.judged_at FROM {compliance_cases} j WHERE j.case_id = k.case_id) "
+                    f"AS judged_at {tables} ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, k.due_at, k.case_id, k.rule{page}"), (now_stamp, *params))
     return Overview(total, dict(sorted(per_rule.items())), [_item(row) for row in c.fetchall()])
 
 

@@ -56,10 +56,10 @@ class RegisterProjection:
             updates["coordinator_name"] = None  # erasure: the projection keeps no plaintext of the case
         assignments = ", ".join(f"{k} = ?" for k in updates)
         c.execute(d.sql(f"UPDATE {{register_cases}} SET {assignments} WHERE case_id = ?"),
-                  (*(_column(v) for v in updates.values()), case_id))
+                  (*(column(v) for v in updates.values()), case_id))
 
 
-def _column(value: Any) -> Any:
+def column(value: Any) -> Any:
     """A value as a column holds it. Applying an event must never fail: text
     columns of PostgreSQL refuse NUL, which an event's text may carry (the
     HTTP edge refuses it, other writers need not), so it is shown as U+FFFD.

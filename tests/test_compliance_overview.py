@@ -132,3 +132,19 @@ def test_the_overview_comes_a_page_at_a_time_with_totals_over_all_pages(ledger, 
     assert first["breaches_per_rule"] == {"CHK-01": 3}
     assert first["items"] + rest["items"] == whole["items"]
     assert overview(ledger, limit=0).status_code == 422
+
+
+def test_the_unit_follows_the_coordinator_and_a_nul_in_it_does_not_stop_the_projection(ledger, clock):
+    """Appointing a coordinator of another unit moves the case to that unit; text the HTTP edge would
+    refuse (a NUL) is kept readable, and applying never fails."""
+    from commands.case_commands import AppointCoordinator
+    from ledger.values import CoordinatorKind
+
+    clock.set(at("2026-02-20"))
+    story = Story(ledger)
+    story.request("2026-01-15")
+    story.do(AppointCoordinator, "2026-02-10", person=Person("k-9", "Kari"), unit="Helse\x00omsorg",
+             kind=CoordinatorKind.COORDINATOR, subject_wish_heard=True)
+    rows = items(overview(ledger, rule="CHK-01"))
+    assert [(r["unit"], r["coordinator_id"]) for r in rows] == [("Helse\ufffdomsorg", "k-9")]
+    assert items(overview(ledger, unit="Psykisk helse og rus")) == []

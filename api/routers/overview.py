@@ -41,7 +41,7 @@ def breaches(actor: CurrentActor, ledger: LedgerDep,
     until = now + SOON if due_before is None else _instant(due_before)
     # Catch up first, so the overview includes what was just recorded and
     # judgements that lapsed with time are made again.
-    ledger.projections.catch_up(["register", "compliance"])
+    ledger.projections.catch_up(["compliance"])
     d = ledger.app.recorder.dialect
     with ledger.app.recorder.datastore.transaction(commit=False) as c:
         found = overview(c, d, actor.municipality, now, due_before=until, rule=rule, unit=unit, limit=limit,
