@@ -24,6 +24,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
+from eventsourcing.persistence import IntegrityError
 
 from audit.compliance import CheckResult, CheckStatus, evaluate
 from audit.compliance.timeline import NORWAY
@@ -111,9 +112,14 @@ class ComplianceProjection:
                 stale = [UUID(r["case_id"]) for r in c.fetchall()]
             if not stale:
                 return done
-            with self._case_keys(stale), db.transaction(commit=True) as c:
-                for case_id in stale:
-                    self._judge(c, d, case_id, now)
+            try:
+                with self._case_keys(stale), db.transaction(commit=True) as c:
+                    for case_id in stale:
+                        self._judge(c, d, case_id, now)
+            except IntegrityError:
+                # Another process judged one of these cases at the same moment;
+                # its rows stand (judging is a function of events and time).
+                return done
             done += len(stale)
 
     def _judge(self, c: Any, d: Dialect, case_id: UUID, now: datetime) -> None:

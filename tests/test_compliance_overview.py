@@ -148,3 +148,20 @@ def test_the_unit_follows_the_coordinator_and_a_nul_in_it_does_not_stop_the_proj
     rows = items(overview(ledger, rule="CHK-01"))
     assert [(r["unit"], r["coordinator_id"]) for r in rows] == [("Helse\ufffdomsorg", "k-9")]
     assert items(overview(ledger, unit="Psykisk helse og rus")) == []
+
+
+def test_a_refresh_that_races_another_process_leaves_its_rows_and_does_not_fail_the_read(ledger, clock, monkeypatch):
+    """Two processes re-judging one case at once: the loser's unique-key clash is not an error."""
+    from eventsourcing.persistence import IntegrityError
+
+    clock.set(at("2026-01-20"))
+    Story(ledger).request("2026-01-15")
+    assert overview(ledger).status_code == 200
+    compliance = ledger.projections.projections["compliance"]
+
+    def clash(*args):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(compliance, "_judge", clash)
+    clock.set(at("2026-02-20"))  # every judgement has lapsed
+    assert overview(ledger).status_code == 200
