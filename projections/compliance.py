@@ -94,12 +94,19 @@ class ComplianceProjection:
         c.execute(d.sql("DELETE FROM {compliance_cases}"))
 
     def apply(self, c: Any, d: Dialect, e: Any) -> None:
-        """Judging is per case, not per event: `finish` judges each case the batch touched once."""
+        """Judging is per case, not per event: see `prepare` and `finish`."""
 
-    def finish(self, c: Any, d: Dialect, events: Sequence[Any]) -> None:
+    def prepare(self, events: Sequence[Any]) -> list[Judgement]:
+        """Judge each case the batch touched, once, before the runner opens its
+        write transaction: reading a case's events inside it would hold the
+        writer (SQLite has one) while waiting for a connection to read with."""
         now = self._clock()
-        for case_id in dict.fromkeys(e.originator_id for e in events):
-            self._judge(c, d, case_id, now)
+        judged = (self._judgement(case_id, now) for case_id in dict.fromkeys(e.originator_id for e in events))
+        return [j for j in judged if j is not None]
+
+    def finish(self, c: Any, d: Dialect, prepared: list[Judgement]) -> None:
+        for judgement in prepared:
+            self._write(c, d, judgement)
 
     def refresh(self, db: Any, d: Dialect) -> int:
         """Judge again every case whose judgement has lapsed; returns how many."""
@@ -112,39 +119,63 @@ class ComplianceProjection:
                 stale = [UUID(r["case_id"]) for r in c.fetchall()]
             if not stale:
                 return done
+            with self._case_keys(stale):
+                judged = [j for j in (self._judgement(case_id, now) for case_id in stale) if j is not None]
             try:
-                with self._case_keys(stale), db.transaction(commit=True) as c:
-                    for case_id in stale:
-                        self._judge(c, d, case_id, now)
+                with db.transaction(commit=True) as c:
+                    for judgement in judged:
+                        self._write(c, d, judgement, unless_newer=True)
             except IntegrityError:
                 # Another process judged one of these cases at the same moment;
                 # its rows stand (judging is a function of events and time).
                 return done
             done += len(stale)
 
-    def _judge(self, c: Any, d: Dialect, case_id: UUID, now: datetime) -> None:
+    def _judgement(self, case_id: UUID, now: datetime) -> Judgement | None:
         events = self._events_of(case_id)
         if not events:
-            return
+            return None
         municipality = events[0].municipality
         results = evaluate(events, self._profile_of(municipality), now)
         ahead = [due_instant(r.deadline) for r in results if r.deadline is not None and due_instant(r.deadline) > now]
-        valid_until = min([now + JUDGEMENT_LIFETIME, *ahead])
-        unit, coordinator_id = responsible(events)
-        key = str(case_id)
-        c.execute(d.sql("DELETE FROM {compliance_checks} WHERE case_id = ?"), (key,))
-        c.execute(d.sql("DELETE FROM {compliance_cases} WHERE case_id = ?"), (key,))
+        return Judgement(str(case_id), municipality, events[-1].originator_version, now,
+                         min([now + JUDGEMENT_LIFETIME, *ahead]), [r for r in results if kept(r)],
+                         *responsible(events))
+
+    def _write(self, c: Any, d: Dialect, j: Judgement, *, unless_newer: bool = False) -> None:
+        if unless_newer:
+            # A refresh read the events before a batch of newer ones was
+            # judged (by another process): the newer judgement stands.
+            c.execute(d.sql("SELECT version FROM {compliance_cases} WHERE case_id = ?"), (j.case_id,))
+            row = c.fetchone()
+            if row is not None and int(row["version"]) > j.version:
+                return
+        c.execute(d.sql("DELETE FROM {compliance_checks} WHERE case_id = ?"), (j.case_id,))
+        c.execute(d.sql("DELETE FROM {compliance_cases} WHERE case_id = ?"), (j.case_id,))
         c.execute(d.sql("INSERT INTO {compliance_cases} (case_id, municipality, version, judged_at, valid_until) "
                         "VALUES (?, ?, ?, ?, ?)"),
-                  (key, municipality, events[-1].originator_version, stamp(now), stamp(valid_until)))
-        for r in results:
-            if kept(r):
-                c.execute(d.sql("INSERT INTO {compliance_checks} (case_id, rule, municipality, status, deadline, "
-                                "due_at, evidence, unit, coordinator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                          (key, r.rule, municipality, r.status.value,
-                           r.deadline.isoformat() if r.deadline is not None else None,
-                           stamp(due_instant(r.deadline)) if r.deadline is not None else None,
-                           orjson.dumps(list(r.evidence)).decode(), unit, coordinator_id))
+                  (j.case_id, j.municipality, j.version, stamp(j.judged_at), stamp(j.valid_until)))
+        for r in j.results:
+            c.execute(d.sql("INSERT INTO {compliance_checks} (case_id, rule, municipality, status, deadline, "
+                            "due_at, evidence, unit, coordinator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                      (j.case_id, r.rule, j.municipality, r.status.value,
+                       r.deadline.isoformat() if r.deadline is not None else None,
+                       stamp(due_instant(r.deadline)) if r.deadline is not None else None,
+                       orjson.dumps(list(r.evidence)).decode(), j.unit, j.coordinator_id))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One case judged at one moment: the rows `_write` keeps."""
+
+    case_id: str
+    municipality: str
+    version: int
+    judged_at: datetime
+    valid_until: datetime
+    results: list[CheckResult]
+    unit: str | None
+    coordinator_id: str | None
 
 
 def responsible(events: Sequence[Any]) -> tuple[str | None, str | None]:

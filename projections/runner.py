@@ -80,12 +80,17 @@ class ProjectionRunner:
         # reading events and sealing rows must not hold the writer for a look-up each.
         with self.app.keyring.scope(case_ids):
             events = [self.app.mapper.to_domain_event(n) for n in notifications]
+            # A projection that works per case reads what it needs here, before
+            # the write transaction (which must not wait on other reads).
+            prepare = getattr(projection, "prepare", None)
+            prepared = prepare(events) if prepare is not None else None
             try:
-                return self._apply(projection, start, notifications, events)
+                return self._apply(projection, start, notifications, events, prepared)
             except (_Lost, IntegrityError):
                 return None
 
-    def _apply(self, projection: Projection, start: int, notifications: Sequence[Any], events: list[Any]) -> int:
+    def _apply(self, projection: Projection, start: int, notifications: Sequence[Any], events: list[Any],
+               prepared: Any) -> int:
         with self.db.transaction(commit=True) as c:
             if self.d.name == "sqlite":
                 c.execute("PRAGMA secure_delete = ON")  # overwritten plaintext leaves no bytes in free pages
@@ -98,8 +103,8 @@ class ProjectionRunner:
             for event in events:
                 projection.apply(c, self.d, event)
             finish = getattr(projection, "finish", None)
-            if finish is not None:  # a projection that works per case, once per batch
-                finish(c, self.d, events)
+            if finish is not None:  # writes what `prepare` read, in the same transaction as the position
+                finish(c, self.d, prepared)
         if any(type(e).__name__ == "KeyDestroyed" for e in events):
             # Erasure: the plaintext this projection just dropped must not
             # survive in SQLite's write-ahead log either.

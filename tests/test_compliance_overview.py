@@ -159,9 +159,31 @@ def test_a_refresh_that_races_another_process_leaves_its_rows_and_does_not_fail_
     assert overview(ledger).status_code == 200
     compliance = ledger.projections.projections["compliance"]
 
-    def clash(*args):
+    def clash(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(compliance, "_judge", clash)
+    monkeypatch.setattr(compliance, "_write", clash)
     clock.set(at("2026-02-20"))  # every judgement has lapsed
     assert overview(ledger).status_code == 200
+
+
+def test_a_refresh_never_replaces_a_judgement_of_newer_events(ledger, clock):
+    """A refresh that read the case before newer events were judged (by another process) keeps the newer rows."""
+    from commands.case_commands import AppointCoordinator
+    from ledger.values import CoordinatorKind
+
+    clock.set(at("2026-01-20"))
+    story = Story(ledger)
+    story.request("2026-01-15")
+    compliance = ledger.projections.projections["compliance"]
+    stale = compliance._judgement(story.case_id, clock())  # read before the appointment
+    story.do(AppointCoordinator, "2026-01-19", person=Person("k-1", "Kari"), unit="Psykisk helse og rus",
+             kind=CoordinatorKind.COORDINATOR, subject_wish_heard=True)
+    assert "CHK-01" not in {i["rule"] for i in items(overview(ledger), story.case_id)}
+    d = ledger.app.recorder.dialect
+    with ledger.app.recorder.datastore.transaction(commit=True) as c:
+        compliance._write(c, d, stale, unless_newer=True)
+    assert "CHK-01" not in {i["rule"] for i in items(overview(ledger), story.case_id)}
+    with ledger.app.recorder.datastore.transaction(commit=True) as c:
+        compliance._write(c, d, stale)  # the guard is what kept it: without it the stale rows return
+    assert "CHK-01" in {i["rule"] for i in items(overview(ledger), story.case_id)}
