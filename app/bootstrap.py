@@ -39,7 +39,7 @@ class Ledger:
 def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> Ledger:
     settings = settings or Settings.from_env()
     app = LedgerApplication(settings.store.env, master_key=settings.master_key, clock=clock,
-                            default_profile=settings.default_profile)
+                            default_profile=settings.default_profile, case_cache=settings.case_cache)
     app.exporters = {"json": BundleExporter(lambda: integrity)}  # integrity: built below, looked up per export
     app.exporters["pdf"] = render_plan_pdf
     integrity = Integrity(app.recorder, CheckpointSigner(settings.signing_key), clock=clock)

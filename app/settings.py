@@ -19,6 +19,7 @@ from ledger.profiles import PROFILES
 from store.config import ConfigError, StoreConfig, parse_database_url
 
 DEFAULT_DATABASE_URL = "sqlite:///ledger.db"
+DEFAULT_CASE_CACHE = 256
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Settings:
     oidc_audience: str | None
     secrets_dir: Path
     trusted_bundle_keys: tuple[bytes, ...] = ()
+    case_cache: int = DEFAULT_CASE_CACHE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,7 +52,17 @@ class Settings:
                    default_profile=profile, oidc_jwks_url=env.get("LEDGER_OIDC_JWKS_URL") or None,
                    oidc_issuer=env.get("LEDGER_OIDC_ISSUER") or None,
                    oidc_audience=env.get("LEDGER_OIDC_AUDIENCE") or None, secrets_dir=secrets_dir,
-                   trusted_bundle_keys=_public_keys(env.get("LEDGER_TRUSTED_BUNDLE_KEYS", "")))
+                   trusted_bundle_keys=_public_keys(env.get("LEDGER_TRUSTED_BUNDLE_KEYS", "")),
+                   case_cache=_case_cache(env.get("LEDGER_CASE_CACHE", "")))
+
+
+def _case_cache(value: str) -> int:
+    """How many cases the command path keeps decrypted in memory (0: none)."""
+    if not value.strip():
+        return DEFAULT_CASE_CACHE
+    if not value.strip().isdigit():
+        raise ConfigError(f"LEDGER_CASE_CACHE must be a whole number of cases, 0 or more (got {value[:20]!r})")
+    return int(value)
 
 
 def _public_keys(value: str) -> tuple[bytes, ...]:
