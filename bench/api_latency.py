@@ -17,18 +17,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
 import httpx
-import psycopg
 
 from api.auth import issue_token
+from bench import STORE_CHOICES, stores
 from ledger.national_id import synthesize
 from ledger.values import Role
-
-PG = os.environ.get("LEDGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def free_port() -> int:
@@ -102,29 +99,15 @@ def measure(store: str, url: str, n: int) -> dict[str, tuple[float, float]]:
             "command": percentiles(commands)}
 
 
-def postgres_url() -> tuple[str, str]:
-    name = f"ledger_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, f"{PG.rsplit('/', 1)[0]}/{name}"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.api_latency", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
-    args = parser.parse_args()
+    parser.add_argument("--store", choices=STORE_CHOICES, default="both")
+    args = parser.parse_args(argv)
     results = {}
-    if args.store in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            results["sqlite"] = measure("sqlite", f"sqlite:///{tmp}/bench.db", args.requests)
-    if args.store in ("postgres", "both"):
-        name, url = postgres_url()
-        try:
-            results["postgres"] = measure("postgres", url, args.requests)
-        finally:
-            with psycopg.connect(PG, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for store, fresh in stores(args.store):
+        with fresh() as url:
+            results[store] = measure(store, url, args.requests)
     print(f"{args.requests} sequential requests per kind, one keep-alive client, one uvicorn worker, loopback")
     print(f"{'store':<10} {'request':<18} {'p50 ms':>8} {'p99 ms':>8} {'p50 / health':>13}")
     for store, figures in results.items():

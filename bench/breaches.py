@@ -14,7 +14,6 @@ work the projection saves each read.
 from __future__ import annotations
 
 import argparse
-import secrets
 import statistics
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -25,9 +24,8 @@ from api.auth import issue_token
 from api.main import create_app
 from app.bootstrap import build
 from app.logging import configure_logging
-from app.settings import Settings
 from audit.compliance import evaluate
-from bench.demo_rate import fresh_postgres, fresh_sqlite
+from bench import STORE_CHOICES, bench_settings, stores
 from commands.case_commands import OpenCase, RequestCoordinator
 from ledger.national_id import synthesize
 from ledger.values import Actor, Person, Provision, ReferrerKind, Role, Subject
@@ -63,9 +61,7 @@ def timed(fn, runs: int) -> list[float]:
 
 
 def measure(store: str, url: str, cases: int, runs: int) -> None:
-    settings = Settings.from_env({"LEDGER_DATABASE_URL": url, "LEDGER_MASTER_KEY": secrets.token_hex(32),
-                                  "LEDGER_SIGNING_KEY": secrets.token_hex(32),
-                                  "LEDGER_JWT_SECRET": secrets.token_urlsafe(48)})
+    settings = bench_settings(url)
     ledger = build(settings, clock=lambda: datetime(2026, 11, 22, 12, tzinfo=timezone.utc))
     try:
         started = time.perf_counter()
@@ -103,13 +99,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.breaches", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--store", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--store", choices=STORE_CHOICES, default="both")
     args = parser.parse_args(argv)
     configure_logging(level="warning")
-    for store, fresh in (("sqlite", fresh_sqlite), ("postgres", fresh_postgres)):
-        if args.store in (store, "both"):
-            with fresh() as url:
-                measure(store, url, args.cases, args.runs)
+    for store, fresh in stores(args.store):
+        with fresh() as url:
+            measure(store, url, args.cases, args.runs)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,12 @@ offline, for one case of about EVENTS events, on SQLite and PostgreSQL.
 
 The case is written in batches of comments (one load and save per batch,
 so writing it does not dominate); the export is the real command. Fresh
-stores as in bench.demo_rate; nothing is written to the working directory.
+stores as in bench/__init__.py; nothing is written to the working directory.
 """
 
 from __future__ import annotations
 
 import argparse
-import secrets
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -19,10 +18,9 @@ from uuid import UUID
 
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
-from app.settings import Settings
 from audit.bundle_verify import verify_bundle
 from audit.exporters import reproduce
-from bench.demo_rate import fresh_postgres, fresh_sqlite
+from bench import STORE_CHOICES, bench_settings, stores
 from commands.case_commands import AppointCoordinator, OpenCase
 from commands.plan_commands import EstablishPlan, ExportPlan
 from ledger.context import Context
@@ -77,9 +75,7 @@ def grow(ledger: Ledger, case_id: UUID, events: int) -> None:
 
 
 def measure(store: str, url: str, events: int) -> Timing:
-    ledger = build(Settings.from_env({"LEDGER_DATABASE_URL": url, "LEDGER_MASTER_KEY": secrets.token_hex(32),
-                                      "LEDGER_SIGNING_KEY": secrets.token_hex(32),
-                                      "LEDGER_JWT_SECRET": secrets.token_urlsafe(48)}))
+    ledger = build(bench_settings(url))
     try:
         case_id = open_case(ledger)
         grow(ledger, case_id, events)
@@ -102,10 +98,11 @@ def measure(store: str, url: str, events: int) -> Timing:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.bundle", description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--store", choices=STORE_CHOICES, default="both")
     args = parser.parse_args(argv)
     configure_logging(level="warning")
     timings = []
-    for store, fresh in (("sqlite", fresh_sqlite), ("postgres", fresh_postgres)):
+    for store, fresh in stores(args.store):
         with fresh() as url:
             timings.append(measure(store, url, args.events))
     print(f"{'store':<10}{'events':>7}{'bytes':>11}{'export ms':>11}{'render ms':>11}{'verify ms':>11}")

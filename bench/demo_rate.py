@@ -1,33 +1,20 @@
 """How fast the demo generator writes through the whole command path, on a
 fresh SQLite file and on a fresh PostgreSQL database.
 
-    python -m bench.demo_rate [--cases 200] [--seed 2026]
+    python -m bench.demo_rate [--cases 200] [--seed 2026] [--store sqlite|postgres|both]
 
-The PostgreSQL database `ledger_bench_<random>` is created on the server of
-LEDGER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432/postgres) and
-dropped afterwards. Keys are random per run; nothing is written to the
-working directory.
+Fresh stores and random keys per run (see bench/__init__.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import secrets
-import tempfile
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from os import environ
-
-import psycopg
 
 from app.bootstrap import build
 from app.demo import DEFAULT_CASES, DEFAULT_SEED, run_demo
 from app.logging import configure_logging
-from app.settings import Settings
-
-PG_SERVER = environ.get("LEDGER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+from bench import STORE_CHOICES, bench_settings, stores
 
 
 @dataclass(frozen=True)
@@ -42,28 +29,8 @@ class Rate:
         return self.events / self.seconds
 
 
-@contextmanager
-def fresh_sqlite() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="ledger-bench-") as folder:
-        yield f"sqlite:///{folder}/ledger.db"
-
-
-@contextmanager
-def fresh_postgres() -> Iterator[str]:
-    name = f"ledger_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_SERVER.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def measure(store: str, url: str, cases: int, seed: int) -> Rate:
-    settings = Settings.from_env({"LEDGER_DATABASE_URL": url, "LEDGER_MASTER_KEY": secrets.token_hex(32),
-                                  "LEDGER_SIGNING_KEY": secrets.token_hex(32),
-                                  "LEDGER_JWT_SECRET": secrets.token_urlsafe(48)})
+    settings = bench_settings(url)
     ledger = build(settings)
     try:
         report = run_demo(ledger, cases=cases, seed=seed)
@@ -78,17 +45,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.demo_rate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--store", choices=STORE_CHOICES, default="both")
     args = parser.parse_args(argv)
     configure_logging(level="warning")  # one line per command would measure the terminal
     rates = []
-    for store, fresh in (("sqlite", fresh_sqlite), ("postgres", fresh_postgres)):
+    for store, fresh in stores(args.store):
         with fresh() as url:
             rates.append(measure(store, url, args.cases, args.seed))
     print(f"{'store':<10}{'cases':>7}{'events':>9}{'seconds':>10}{'events/s':>10}")
     for r in rates:
         print(f"{r.store:<10}{r.cases:>7}{r.events:>9}{r.seconds:>10.1f}{r.per_second:>10.1f}")
-    sqlite, postgres = rates
-    print(f"PostgreSQL/SQLite: {postgres.per_second / sqlite.per_second:.2f}")
+    if len(rates) == 2:
+        sqlite, postgres = rates
+        print(f"PostgreSQL/SQLite: {postgres.per_second / sqlite.per_second:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """How long the compliance report of one large case takes, per format.
 
-    python -m bench.report_time [--meetings 600] [--evaluations 2500] [--runs 5] [--database-url URL]
+    python -m bench.report_time [--meetings 600] [--evaluations 2570] [--runs 5] [--store sqlite|postgres|both]
 
 Builds one case of about 5,000 events through the real command path (team,
 consent, plan, goals, then many meetings with agenda, minutes and goal
@@ -8,16 +8,13 @@ evaluations), seals it, then times what `GET /v1/cases/{id}/report` does
 for each format: read the case (policy and access log), gather the report
 (compliance checks, access log, case-scoped integrity proof) and render it.
 Prints the minimum and median of `--runs` runs, with JSON as the baseline.
-Without --database-url it writes a fresh SQLite file in a temporary folder;
-keys are random per run and nothing is written to the working directory.
+Fresh stores and random keys per run (see bench/__init__.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import secrets
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -26,8 +23,8 @@ from uuid import UUID
 from api.reading import read_case
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
-from app.settings import Settings
 from audit.report import FORMATS, case_report, render
+from bench import STORE_CHOICES, bench_settings, stores
 from commands import case_commands as c
 from commands import plan_commands as p
 from ledger import values as v
@@ -87,40 +84,44 @@ def timed(run: Callable[[], object], runs: int) -> list[float]:
     return seconds
 
 
+def measure(url: str, meetings: int, evaluations: int, runs: int) -> tuple[int, float, dict[str, list[float]],
+                                                                          dict[str, int]]:
+    """(events, seconds to write the case, seconds per format, bytes per format)."""
+    ledger = build(bench_settings(url))
+    try:
+        started = time.perf_counter()
+        case_id, events = build_case(ledger, meetings, evaluations)
+        ledger.integrity.seal()
+        written = time.perf_counter() - started
+
+        def report(fmt: str) -> bytes:
+            read, case, _ = read_case(ledger, KE, case_id, "report")
+            return render(case_report(ledger, read, case), fmt)
+
+        sizes = {fmt: len(report(fmt)) for fmt in FORMATS}  # warm up (tree loaded, template compiled)
+        return events, written, {fmt: timed(lambda fmt=fmt: report(fmt), runs) for fmt in FORMATS}, sizes
+    finally:
+        ledger.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.report_time", description=__doc__.split("\n\n")[0])
     parser.add_argument("--meetings", type=int, default=600)
     parser.add_argument("--evaluations", type=int, default=2570)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file in a temporary folder")
+    parser.add_argument("--store", choices=STORE_CHOICES, default="both")
     args = parser.parse_args(argv)
     configure_logging(level="warning")  # one line per command would measure the terminal
-    with tempfile.TemporaryDirectory(prefix="ledger-bench-") as folder:
-        settings = Settings.from_env({"LEDGER_DATABASE_URL": args.database_url or f"sqlite:///{folder}/ledger.db",
-                                      "LEDGER_MASTER_KEY": secrets.token_hex(32),
-                                      "LEDGER_SIGNING_KEY": secrets.token_hex(32),
-                                      "LEDGER_JWT_SECRET": secrets.token_urlsafe(48)})
-        ledger = build(settings)
-        try:
-            started = time.perf_counter()
-            case_id, events = build_case(ledger, args.meetings, args.evaluations)
-            ledger.integrity.seal()
-            print(f"{settings.store.backend}: one case of {events} events written in "
-                  f"{time.perf_counter() - started:.1f} s")
-
-            def report(fmt: str) -> bytes:
-                read, case, _ = read_case(ledger, KE, case_id, "report")
-                return render(case_report(ledger, read, case), fmt)
-
-            sizes = {fmt: len(report(fmt)) for fmt in FORMATS}  # warm up (tree loaded, template compiled)
-            results = {fmt: timed(lambda fmt=fmt: report(fmt), args.runs) for fmt in FORMATS}
-        finally:
-            ledger.close()
-    base = statistics.median(results["json"])
-    print(f"{'format':<8}{'min s':>8}{'median s':>10}{'x json':>8}{'bytes':>11}")
-    for fmt, seconds in results.items():
-        median = statistics.median(seconds)
-        print(f"{fmt:<8}{min(seconds):>8.3f}{median:>10.3f}{median / base:>8.2f}{sizes[fmt]:>11,}")
+    print(f"{'store':<10}{'format':<8}{'events':>8}{'min s':>8}{'median s':>10}{'x json':>8}{'bytes':>11}")
+    for store, fresh in stores(args.store):
+        with fresh() as url:
+            events, written, results, sizes = measure(url, args.meetings, args.evaluations, args.runs)
+        base = statistics.median(results["json"])
+        for fmt, seconds in results.items():
+            median = statistics.median(seconds)
+            print(f"{store:<10}{fmt:<8}{events:>8,}{min(seconds):>8.3f}{median:>10.3f}{median / base:>8.2f}"
+                  f"{sizes[fmt]:>11,}")
+        print(f"{store:<10}(the case's {events:,} events were written through the command path in {written:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,66 @@
+"""Every benchmark runs end to end on both stores, at a tiny size, so the
+commands the README quotes keep working. (The figures themselves come from
+full-size runs, see README "Measured"; nothing is timed here.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench import api_latency, breaches, bundle, case_cache, demo_rate, report_time
+
+NUMBER = r"[\d,]+(?:\.\d+)?"
+
+
+def rows(output: str, store: str) -> list[list[str]]:
+    return [line.split() for line in output.splitlines() if line.startswith(store)]
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_case_cache_bench_prints_a_ratio_per_size(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    case_cache.main(["--sizes", "20,60", "--commands", "3", "--store", store])
+    printed = rows(capsys.readouterr().out, store)
+    assert [row[1] for row in printed] == ["20", "60"]
+    for row in printed:
+        uncached, cached, ratio = (float(x) for x in row[2:5])
+        assert uncached > 0 and cached > 0 and ratio == pytest.approx(uncached / cached, rel=0.05, abs=0.06)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_report_bench_renders_every_format(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    report_time.main(["--meetings", "2", "--evaluations", "3", "--runs", "1", "--store", store])
+    out = capsys.readouterr().out
+    printed = [row for row in rows(out, store) if not row[1].startswith("(")]
+    assert [row[1] for row in printed] == ["json", "html", "pdf"]
+    assert all(int(row[-1].replace(",", "")) > 0 for row in printed)  # bytes rendered
+    assert re.search(rf"{store}\s+\(the case's {NUMBER} events were written through the command path in {NUMBER} s\)",
+                     out)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_demo_rate_bench_counts_events(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    demo_rate.main(["--cases", "6", "--store", store])
+    (row,) = rows(capsys.readouterr().out, store)
+    assert int(row[1]) >= 6 and int(row[2]) > int(row[1]) and float(row[4]) > 0
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_bundle_bench_exports_renders_and_verifies(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    bundle.main(["--events", "30", "--store", store])
+    (row,) = rows(capsys.readouterr().out, store)
+    assert int(row[1]) >= 30 and all(float(x.replace(",", "")) > 0 for x in row[2:])
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_breaches_bench_measures_against_its_baseline(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    breaches.main(["--cases", "12", "--runs", "2", "--store", store])
+    out = capsys.readouterr().out
+    assert re.search(rf"baseline: judge every case on demand\s+{NUMBER} ms", out)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_api_latency_bench_serves_real_requests(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    api_latency.main(["--requests", "5", "--store", store])
+    kinds = {" ".join(row[1:-3]) for row in rows(capsys.readouterr().out, store)}
+    assert kinds == {"health (baseline)", "case read", "command"}
