@@ -284,7 +284,8 @@ class ComplaintCreate(CommandBody):
 class ComplaintForward(CommandBody):
     report_sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description=(
         "sha256 (hex) of the report sent to Statsforvalteren: the `Digest` header of "
-        "`GET /v1/cases/{case_id}/report`"))]
+        "`GET /v1/cases/{case_id}/report` (or what `ledger report` printed). It must be a report the ledger "
+        "issued for this case (its access log records each with its digest); any other answers 422"))]
 
 
 class ComplaintDecision(CommandBody):

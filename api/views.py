@@ -49,6 +49,12 @@ class CaseHistory(BaseModel):
     events: list[HistoryEvent]
 
 
+class IssuedDocument(BaseModel):
+    format: str = Field(examples=["pdf"])
+    sha256: HexDigest = Field(description="The document's sha256, as its `Digest` header gave it; a complaint is "
+                                          "forwarded with it")
+
+
 class AccessRecord(BaseModel):
     seq: int
     who: str = Field(description="The reader's id; a citizen or guardian by role only")
@@ -58,6 +64,7 @@ class AccessRecord(BaseModel):
     parts: list[str]
     at: str
     why: str
+    issued: IssuedDocument | None = Field(None, description="The document this read handed out, if any (a report)")
     hash: HexDigest
 
 

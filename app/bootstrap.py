@@ -47,5 +47,8 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})
     projections = ProjectionRunner(app, [RegisterProjection(), CaseViewProjection(app.case_events, app.keyring),
                                          ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope)])
-    return Ledger(settings=settings, app=app, integrity=integrity, access_log=AccessLog(app.recorder, clock),
+    access_log = AccessLog(app.recorder, clock)
+    # Forwarding a complaint must name a report this ledger issued for the case.
+    app.report_issued = access_log.issued
+    return Ledger(settings=settings, app=app, integrity=integrity, access_log=access_log,
                   projections=projections, clock=clock)

@@ -305,8 +305,8 @@ def report(case_id: Annotated[str, typer.Argument(help="The case's id (UUID).", 
     """Write the compliance report for a case (as KE; the read is recorded in the case's access log)."""
     from uuid import UUID
 
-    from api.reading import read_case
-    from audit.report import FORMATS, case_report, render
+    from api.reading import issue_report
+    from audit.report import FORMATS
     from ledger.errors import NotFound
     from ledger.values import Actor
 
@@ -325,11 +325,11 @@ def report(case_id: Annotated[str, typer.Argument(help="The case's id (UUID).", 
             raise UsageFailure(f"no case {case_uuid} in this ledger") from None
         reader = Actor(id=CLI_READER, role=Role.KE_CASEWORKER, municipality=municipality,
                        name="kommandolinjen (ledger report)")
-        events, case, _ = read_case(ledger, reader, case_uuid, "report", why="ledger report")
-        document = render(case_report(ledger, events, case), fmt)
+        issued = issue_report(ledger, reader, case_uuid, fmt, why="ledger report")
     with open(output, "wb") as out:
-        out.write(document)
-    typer.echo(f"wrote {output} ({fmt}, {len(document)} bytes)")
+        out.write(issued.document)
+    # The digest is what forwarding a complaint with this report must carry.
+    typer.echo(f"wrote {output} ({fmt}, {len(issued.document)} bytes, sha-256={issued.sha256})")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from api.reading import issue_report
 from app.demo_drive import drive
 from app.demo_cases import EARLIEST, CaseRun, Stage, Writer
 from app.demo_people import DemoPerson, People, Staff, make_staff
@@ -130,7 +131,8 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
     now = ledger.clock()
     people = People(rng)
     staff = {m: make_staff(m, rng, people) for m in MUNICIPALITY_NAMES}
-    writer = Writer(ledger.app, rng, now)
+    writer = Writer(ledger.app, rng, now,
+                    issue_report=lambda actor, case_id: issue_report(ledger, actor, case_id, "pdf").sha256)
     seconds: Counter[str] = Counter()
     written: list[DemoCase] = []
     started = time.perf_counter()

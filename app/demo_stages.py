@@ -5,7 +5,6 @@ request and appointment, start-up conversation, team and consent.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -112,8 +111,8 @@ def complain(w: Writer, run: CaseRun, concerns: tuple[Provision, ...], text: str
     if forwarded > w.limit:
         return
     w.breach("CHK-20", (forwarded - received).days > run.profile.complaint_forwarding_days)
-    case = w.app.load_case(run.case_id, ke)
-    digest = hashlib.sha256(w.app.exporters["json"](case.municipality, case.id, w.app.case_events(case.id))).hexdigest()
+    # KE fetches the compliance report and sends it; the forwarding names it by its digest.
+    digest = w.issue_report(ke, run.case_id)
     w.handle(run, ForwardComplaint, forwarded, actor=ke, complaint_id=complaint_id, report_sha256=digest)
     decided = w.later(run, 30, 90)
     if decided <= w.limit:

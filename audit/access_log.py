@@ -9,7 +9,7 @@ role only: their identity is personal data), the parts read and when.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -33,13 +33,19 @@ class AccessLog:
         self.db = recorder.datastore
         self.clock = clock
 
-    def record(self, actor: Actor, case_id: UUID, municipality: str, parts: Sequence[str], why: str = "") -> None:
+    def record(self, actor: Actor, case_id: UUID, municipality: str, parts: Sequence[str], why: str = "",
+               issued: Mapping[str, str] | None = None) -> None:
+        """Appends one read. `issued` names a document handed out by this read
+        (its format and sha256), so it can be recognised later."""
         ref = actor.reference()
-        entry = orjson.dumps({
+        fields: dict[str, Any] = {
             "who": ref.id, "name": actor.name if actor.role not in (Role.CITIZEN, Role.GUARDIAN) else "",
             "role": actor.role.value, "service": actor.service, "parts": list(parts),
             "at": self.clock().isoformat(), "why": why,
-        }, option=orjson.OPT_SORT_KEYS)
+        }
+        if issued is not None:
+            fields["issued"] = dict(issued)
+        entry = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
         for _ in range(20):
             try:
                 self._append(str(case_id), municipality, entry)
@@ -64,6 +70,10 @@ class AccessLog:
                       (str(case_id),))
             rows = c.fetchall()
         return [{"seq": r["seq"], **orjson.loads(bytes(r["entry"])), "hash": bytes(r["hash"]).hex()} for r in rows]
+
+    def issued(self, case_id: UUID, sha256: str) -> bool:
+        """Whether a read of this case handed out a document with this sha256."""
+        return any(entry.get("issued", {}).get("sha256") == sha256 for entry in self.entries(case_id))
 
     def verify(self) -> list[str]:
         """Problems in any case's access chain (empty when intact)."""

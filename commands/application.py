@@ -56,10 +56,13 @@ class LedgerApplication(Application[UUID]):
         self.clock = clock
         self.default_profile = default_profile
         self._case_locks = [threading.Lock() for _ in range(CASE_LOCK_STRIPES)]
-        # Set by the composition root: export renderers by format, and the
-        # public keys whose case bundles a transfer-in accepts.
+        # Set by the composition root: export renderers by format, the public
+        # keys whose case bundles a transfer-in accepts, and the issued reports.
         self.exporters: dict[str, Any] = {}
         self.trusted_bundle_keys: frozenset[bytes] = frozenset()
+        # Whether a report with this sha256 was issued for the case (the access
+        # log knows); until the composition root says, none was.
+        self.report_issued: Callable[[UUID, str], bool] = lambda case_id, sha256: False
         if case_cache > 0:
             # The library keeps the last `case_cache` cases in memory and, on
             # each load, reads only the events stored since (other processes'

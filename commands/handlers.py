@@ -11,11 +11,19 @@ from uuid import uuid4
 
 from audit.exporters import anchor_for, render
 from commands.case_commands import AddParticipant, OpenCase
-from commands.plan_commands import CloseCase, EraseCase, EstablishPlan, ExportPlan, ReopenCase, TransferOut
+from commands.plan_commands import (
+    CloseCase,
+    EraseCase,
+    EstablishPlan,
+    ExportPlan,
+    ForwardComplaint,
+    ReopenCase,
+    TransferOut,
+)
 from commands.transfer_in import TransferIn, accept_bundle
 from ledger.case import Case
 from ledger.context import Context
-from ledger.errors import InvariantViolation
+from ledger.errors import InvalidInput, InvariantViolation
 from ledger.values import PlanTool, Provision, Subject
 from store.tables import SideWrites, SubjectClaim
 
@@ -129,6 +137,18 @@ def _export(app: LedgerApplication, case: Case, c: ExportPlan, ctx: Context) -> 
     case.record_export(ctx, export_id=export_id, format=c.format, sha256=digest, filed_in=c.filed_in,
                        checkpoint_size=checkpoint_size)
     return HandlerOutcome(case, {"export_id": export_id, "sha256": digest})
+
+
+@handles(ForwardComplaint)
+def _forward(app: LedgerApplication, case: Case, c: ForwardComplaint, ctx: Context) -> HandlerOutcome:
+    # The case decides first (the complaint exists, is not yet forwarded, the digest is well formed);
+    # then the digest must be one the ledger handed out for this case, so the copy Statsforvalteren
+    # holds can be matched to the record of sending it.
+    case.forward_complaint(ctx, complaint_id=c.complaint_id, report_sha256=c.report_sha256)
+    if not app.report_issued(case.id, c.report_sha256):
+        raise InvalidInput(None, "Ingen rapport med denne sha256 er hentet ut for saken; send Digest-verdien "
+                                 "fra rapporten (GET …/report eller ledger report) som ble oversendt.")
+    return HandlerOutcome(case)
 
 
 @handles(EraseCase)

@@ -5,6 +5,7 @@ both stores; the HTTP route is in tests/test_report_api.py."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 from datetime import date
@@ -17,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from api.reading import read_case
+from api.reading import issue_report, read_case
 from app.bootstrap import build
 from app.cli import CLI_READER
 from app.cli import app as cli
@@ -144,16 +145,23 @@ def test_an_event_recorded_more_than_seven_days_after_it_happened_is_flagged(led
 
 
 def test_the_access_log_summary_counts_reads_by_role_and_part(ledger):
-    """Two case reads by KE before the report: three reads, all by KE, the report's own among them."""
+    """Two case reads by KE and an earlier report before this report: three reads, all by KE. The read that
+    hands this report out is logged after it is rendered, with its digest, so it is not in its own summary."""
     fx = running_case(ledger)
     for _ in range(2):
         read_case(ledger, ke(), fx.case_id, "case")
-    summary = report_of(ledger, fx.case_id)["access_log"]
+    issue_report(ledger, ke(), fx.case_id, "html")
+    issued = issue_report(ledger, ke(), fx.case_id, "json")
+    summary = orjson.loads(issued.document)["access_log"]
     assert summary["reads"] == 3
     assert summary["by_role"] == [{"role": "ke_caseworker", "role_text": "saksbehandler i koordinerende enhet",
                                    "reads": 3, "readers": 1}]
     assert [(p["part"], p["reads"]) for p in summary["parts"]] == [("case", 2), ("report", 1)]
-    assert summary["chain_head"] == ledger.access_log.entries(fx.case_id)[-1]["hash"]
+    entries = ledger.access_log.entries(fx.case_id)
+    assert summary["chain_head"] == entries[-2]["hash"]
+    assert entries[-1]["issued"] == {"format": "json", "sha256": hashlib.sha256(issued.document).hexdigest()}
+    assert ledger.access_log.issued(fx.case_id, issued.sha256)
+    assert not ledger.access_log.issued(fx.case_id, "0" * 64)
 
 
 def test_the_integrity_proof_names_the_chain_head_and_proves_inclusion_in_the_checkpoint(ledger):
@@ -286,15 +294,16 @@ def test_ledger_report_writes_the_file_and_logs_the_read_as_the_cli(cli_store, t
     result = CliRunner().invoke(cli, ["report", str(case_id), "--format", "pdf", "-o", str(out)],
                                 env={"LEDGER_DATABASE_URL": cli_store})
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"wrote {out} (pdf, ")
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert result.stdout.strip() == f"wrote {out} (pdf, {out.stat().st_size} bytes, sha-256={digest})"
     assert "Samsvarsrapport til Statsforvalteren" in pdf_text(out.read_bytes())
     built = build(Settings.from_env({"LEDGER_DATABASE_URL": cli_store}))
     try:
         entry = built.access_log.entries(case_id)[-1]
     finally:
         built.close()
-    assert (entry["who"], entry["role"], entry["parts"], entry["why"]) == (
-        CLI_READER, "ke_caseworker", ["report"], "ledger report")
+    assert (entry["who"], entry["role"], entry["parts"], entry["why"], entry["issued"]) == (
+        CLI_READER, "ke_caseworker", ["report"], "ledger report", {"format": "pdf", "sha256": digest})
 
 
 @pytest.mark.parametrize(("case_id", "says"), [

@@ -71,7 +71,8 @@ def receive_complaint(case_id: UUID, body: b.ComplaintCreate, actor: CurrentActo
              response_model_exclude_none=True)
 def forward_complaint(case_id: UUID, complaint_id: UUID, body: b.ComplaintForward, actor: CurrentActor,
                       ledger: LedgerDep, request: Request, response: Response):
-    """Record that the complaint was sent to Statsforvalteren with the report's sha256."""
+    """Record that the complaint was sent to Statsforvalteren with the report's sha256 (ke_caseworker); 422 if
+    the ledger never issued a report with that sha256 for this case."""
     return run(ledger, p.ForwardComplaint, actor, request, response, body, case_id, complaint_id=complaint_id)
 
 

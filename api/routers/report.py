@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
 from api.deps import PROBLEMS, CurrentActor, LedgerDep
-from api.reading import read_case
-from audit.report import FORMATS, case_report, filename, render
+from api.reading import issue_report
+from audit.report import FORMATS, filename
 
 router = APIRouter(prefix="/v1/cases", tags=["compliance"], responses=PROBLEMS)
 
-_DIGEST = {"description": "`sha-256=<hex>` of the body: send it as `report_sha256` when forwarding a complaint",
+_DIGEST = {"description": "`sha-256=<hex>` of the body, recorded in the case's access log with this read: send it "
+                          "as `report_sha256` when forwarding a complaint",
            "schema": {"type": "string"}}
 _DISPOSITION = {"description": "`inline; filename=\"samsvarsrapport-<case id>.<format>\"`",
                 "schema": {"type": "string"}}
@@ -34,10 +34,7 @@ def get_report(case_id: UUID, actor: CurrentActor, ledger: LedgerDep,
     """The compliance report for Statsforvalteren: the case, every check CHK-01..CHK-20, decisions with complaint
     deadlines, coordinator, consent, team, meetings, goals, complaints, the access log and the integrity proof, and
     the full timeline (ke_caseworker; Statsforvalteren once a complaint is recorded)."""
-    events, case, _ = read_case(ledger, actor, case_id, "report")
-    document = render(case_report(ledger, events, case), format)
-    # The digest is what a complaint's forwarding records (`report_sha256`): the copy sent to
-    # Statsforvalteren can be matched to the ledger's record of sending it.
-    return Response(document, media_type=FORMATS[format].media_type,
+    issued = issue_report(ledger, actor, case_id, format)
+    return Response(issued.document, media_type=FORMATS[format].media_type,
                     headers={"Content-Disposition": f'inline; filename="{filename(case_id, format)}"',
-                             "Digest": f"sha-256={hashlib.sha256(document).hexdigest()}"})
+                             "Digest": f"sha-256={issued.sha256}"})

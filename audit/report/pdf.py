@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from audit.report.blocks import Block, Heading, Pairs, Paragraph, Table
+from audit.report.blocks import Block, Heading, Pairs, Paragraph
 from audit.report.document import Document, bytes_of
 from audit.report.labels import REPORT_TITLE
 from audit.report.layout import intro_lines, report_blocks
