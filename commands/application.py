@@ -8,6 +8,7 @@ commit in the same transaction.
 from __future__ import annotations
 
 import contextlib
+import copy
 import random
 import threading
 import time
@@ -55,7 +56,8 @@ class LedgerApplication(Application[UUID]):
         self.keyring = Keyring(master_key, self._fetch_keys)
         self.clock = clock
         self.default_profile = default_profile
-        self._case_locks = [threading.Lock() for _ in range(CASE_LOCK_STRIPES)]
+        # Re-entrant: a command holds its case's lock and loads the case under it.
+        self._case_locks = [threading.RLock() for _ in range(CASE_LOCK_STRIPES)]
         # Set by the composition root: export renderers by format, the public
         # keys whose case bundles a transfer-in accepts, and the issued reports.
         self.exporters: dict[str, Any] = {}
@@ -68,7 +70,12 @@ class LedgerApplication(Application[UUID]):
             # each load, reads only the events stored since (other processes'
             # included), so a command no longer replays the whole case.
             # (The library reads maxsize 0 as "unbounded"; 0 here means off.)
-            env = {**env, "AGGREGATE_CACHE_MAXSIZE": str(case_cache), "AGGREGATE_CACHE_FASTFORWARD": "y"}
+            # Commands work on the cached case itself, one at a time per case
+            # (the case lock), not on a deep copy: for a large case the copy
+            # costs more than the command. A command that changed the case and
+            # did not save it drops it from the cache (`_handle_once`).
+            env = {**env, "AGGREGATE_CACHE_MAXSIZE": str(case_cache), "AGGREGATE_CACHE_FASTFORWARD": "y",
+                   "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"}
         super().__init__(env)
 
     # --------------------------------------------------------- composition
@@ -118,11 +125,22 @@ class LedgerApplication(Application[UUID]):
         return self._case_locks[case_id.int % CASE_LOCK_STRIPES]
 
     def _handle_once(self, command: Command, scope: str, fingerprint: str) -> CommandResult:
+        loaded: Case | None = None
+        if isinstance(command, CaseCommand):
+            loaded = self._load(command.case_id, command.actor)  # the cached case itself: we hold its lock
+        version = loaded.version if loaded is not None else None
+        try:
+            return self._decide_and_save(command, loaded, scope, fingerprint)
+        except BaseException:
+            if loaded is not None and loaded.version != version:
+                # Events were applied to the cached case and not saved (a
+                # refusal after a first event, a lost race): the store decides.
+                self._forget(loaded.id)
+            raise
+
+    def _decide_and_save(self, command: Command, case: Case | None, scope: str, fingerprint: str) -> CommandResult:
         now = self.clock()
         ctx = Context(command.actor, command.occurred_at or now, now)
-        case: Case | None = None
-        if isinstance(command, CaseCommand):
-            case = self.load_case(command.case_id, command.actor)
         # Authorise before anything else is said about the case (its version included).
         authorize(command, case)
         if case is not None and command.expected_version is not None and case.version != command.expected_version:
@@ -159,7 +177,14 @@ class LedgerApplication(Application[UUID]):
     # --------------------------------------------------------------- reads
     def load_case(self, case_id: UUID, actor: Actor | None = None, *, version: int | None = None) -> Case:
         """The case, if it exists in the actor's municipality (INV-01: a case
-        of another municipality is reported as absent)."""
+        of another municipality is reported as absent). A copy of the cached
+        case, never the case a command may be changing."""
+        if version is not None or self.repository.cache is None:
+            return self._load(case_id, actor, version)
+        with self._case_locks[case_id.int % CASE_LOCK_STRIPES]:
+            return copy.deepcopy(self._load(case_id, actor))
+
+    def _load(self, case_id: UUID, actor: Actor | None, version: int | None = None) -> Case:
         try:
             with self.keyring.scope([case_id]):
                 case = self.repository.get(case_id, version=version)

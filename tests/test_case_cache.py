@@ -20,17 +20,18 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from api.reading import issue_report
 from app.bootstrap import Ledger, build
 from app.settings import DEFAULT_CASE_CACHE, Settings
 from commands.case_commands import AddParticipant
-from commands.plan_commands import AddComment
-from ledger.errors import InvariantViolation, NotFound, VersionMismatch
+from commands.plan_commands import AddComment, ForwardComplaint, ReceiveComplaint
+from ledger.errors import InvalidInput, InvariantViolation, NotFound, VersionMismatch
 from ledger.events_plan import CommentAdded
-from ledger.values import Person, is_erased
+from ledger.values import Person, Provision, is_erased
 from store.config import ConfigError
 from tests.conftest import settings_for
 from tests.privacy_support import NAME, close_export_and_erase, documented_case
-from tests.support import FakeClock, coordinator, running_case
+from tests.support import FakeClock, coordinator, ke, running_case
 
 
 @pytest.fixture
@@ -169,6 +170,35 @@ def test_a_save_that_loses_a_race_leaves_the_cached_case_as_stored(
     # The cached copy is the store's: the failed attempt's event was not applied twice.
     assert cached(ledger, case_id).version == len(ledger.app.case_events(case_id)) == version + 1
     assert texts(ledger, case_id) == ["notat", "etter kappløpet"]
+
+
+def test_a_command_refused_after_its_first_event_drops_the_changed_case(ledger: Ledger) -> None:
+    """Forwarding a complaint applies ComplaintForwarded, then learns that no such report was issued:
+    the refusal must not leave the forwarding in the case commands work on."""
+    case_id = planned(ledger)
+    complaint_id = ledger.app.handle(ReceiveComplaint(actor=ke(), case_id=case_id, concerns=(Provision.COORDINATOR,),
+                                                      text="Klage")).created["complaint_id"]
+    stored = ledger.app.load_case(case_id).version
+    with pytest.raises(InvalidInput):
+        ledger.app.handle(ForwardComplaint(actor=ke(), case_id=case_id, complaint_id=complaint_id,
+                                           report_sha256="ab" * 32))
+    with pytest.raises(KeyError):
+        cached(ledger, case_id)
+    case = ledger.app.load_case(case_id)
+    assert case.version == stored and case.complaints[complaint_id].forwarded_at is None
+    sent = issue_report(ledger, ke(), case_id, "json")
+    ledger.app.handle(ForwardComplaint(actor=ke(), case_id=case_id, complaint_id=complaint_id,
+                                       report_sha256=sent.sha256))
+    assert cached(ledger, case_id).version == len(ledger.app.case_events(case_id)) == stored + 1
+
+
+def test_load_case_gives_a_copy_not_the_case_commands_change(ledger: Ledger) -> None:
+    case_id = planned(ledger)
+    comment(ledger, case_id, "notat")
+    copy = ledger.app.load_case(case_id)
+    assert copy is not cached(ledger, case_id) and copy.version == cached(ledger, case_id).version
+    comment(ledger, case_id, "enda et")
+    assert copy.version == cached(ledger, case_id).version - 1
 
 
 def test_erasure_here_drops_the_decrypted_copy(ledger: Ledger) -> None:
