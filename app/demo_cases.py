@@ -94,18 +94,14 @@ class CaseRun:
         return self.person.expected or self.person.age(on.date()) < 16
 
 
-def _no_reports(actor: Actor, case_id: UUID) -> str:
-    raise RuntimeError("this demo writer was built without a way to issue reports")
-
-
 class Writer:
     """Issues the commands of every demo case and keeps the tallies."""
 
     def __init__(self, app: Any, rng: random.Random, now: datetime,
-                 issue_report: Callable[[Actor, UUID], str] | None = None) -> None:
+                 issue_report: Callable[[Actor, UUID], str]) -> None:
         self.app = app
         # Renders and logs a case's compliance report for a reader; returns its sha256.
-        self.issue_report = issue_report or _no_reports
+        self.issue_report = issue_report
         self.rng = rng
         self.limit = now - timedelta(minutes=1)
         self.breaches: Counter[str] = Counter()

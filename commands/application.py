@@ -190,10 +190,10 @@ class LedgerApplication(Application[UUID]):
                 case = self.repository.get(case_id, version=version)
                 if case.erased and version is None and self._forget(case_id):
                     # The cached copy was decrypted before the key was destroyed
-                    # (perhaps by another process): read the case again, from
-                    # the store, where its personal fields are now erased.
-                    case = self.repository.get(case_id)
-                    self._forget(case_id)
+                    # (perhaps by another process): read the case again from the
+                    # store, where its personal fields are now erased. A load at
+                    # a version bypasses the cache, so the case is not cached again.
+                    case = self.repository.get(case_id, version=case.version)
         except AggregateNotFoundError:
             # Same rule and words as a case of another municipality, so the
             # answer does not tell whether the case exists elsewhere (INV-01).
