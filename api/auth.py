@@ -46,8 +46,15 @@ class TokenVerifier:
             else:
                 key, algorithms = self.secret, ["HS256"]
             # An explicit algorithm list refuses `alg: none` and key confusion.
-            return jwt.decode(token, key, algorithms=algorithms, audience=self.audience, issuer=self.issuer,
-                              options=options, leeway=30)
+            return jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                audience=self.audience,
+                issuer=self.issuer,
+                options=options,
+                leeway=30,
+            )
         except jwt.ExpiredSignatureError:
             raise Problem(401, "Tokenet er utløpt.", headers=_CHALLENGE) from None
         except (jwt.PyJWTError, ValueError):
@@ -65,8 +72,14 @@ def _actor_from(claims: dict[str, Any]) -> Actor:
     sub = _text(claims, "sub")
     if not sub:
         raise Problem(401, "Tokenet har ugyldig sub.", headers=_CHALLENGE)
-    return Actor(id=sub, role=role, municipality=municipality, name=_text(claims, "name") or "",
-                 service=_text(claims, "service"), pid=_text(claims, "pid"))
+    return Actor(
+        id=sub,
+        role=role,
+        municipality=municipality,
+        name=_text(claims, "name") or "",
+        service=_text(claims, "service"),
+        pid=_text(claims, "pid"),
+    )
 
 
 def _text(claims: dict[str, Any], name: str) -> str | None:
@@ -80,14 +93,32 @@ def _text(claims: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def issue_token(secret: str, *, role: Role, sub: str, municipality: str, name: str = "", service: str | None = None,
-                pid: str | None = None, ttl_seconds: int = 8 * 3600, now: int | None = None) -> str:
+def issue_token(
+    secret: str,
+    *,
+    role: Role,
+    sub: str,
+    municipality: str,
+    name: str = "",
+    service: str | None = None,
+    pid: str | None = None,
+    ttl_seconds: int = 8 * 3600,
+    now: int | None = None,
+) -> str:
     """A development token (ledger token, tests)."""
     import time
 
     issued = int(now if now is not None else time.time())
-    claims: dict[str, Any] = {"sub": sub, "name": name, "role": role.value, "municipality": municipality,
-                              "iat": issued, "exp": issued + ttl_seconds, "iss": ISSUER, "aud": AUDIENCE}
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "name": name,
+        "role": role.value,
+        "municipality": municipality,
+        "iat": issued,
+        "exp": issued + ttl_seconds,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+    }
     if service:
         claims["service"] = service
     if pid:

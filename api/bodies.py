@@ -50,9 +50,18 @@ class Referrer(BaseModel):
 class CaseCreate(CommandBody):
     """A referral: opens a case (ke_caseworker)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "subject": {"national_id": "02047900185"}, "requested": ["coordinator", "individual_plan"],
-        "referred_by": {"kind": "gp", "name": "Dr. Hansen"}}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": {"national_id": "02047900185"},
+                    "requested": ["coordinator", "individual_plan"],
+                    "referred_by": {"kind": "gp", "name": "Dr. Hansen"},
+                }
+            ]
+        },
+    )
     subject: SubjectIn
     guardians: Annotated[list[GuardianIn], Field(max_length=4)] = []
     requested: Provisions
@@ -73,9 +82,19 @@ class ProvisionRequest(CommandBody):
 
 
 class DecisionCreate(CommandBody):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "outcome": "granted", "concerns": ["coordinator", "individual_plan"], "legal_basis": "hol. §§ 7-1, 7-2",
-        "reasons": "Behov for langvarige og koordinerte tjenester."}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "outcome": "granted",
+                    "concerns": ["coordinator", "individual_plan"],
+                    "legal_basis": "hol. §§ 7-1, 7-2",
+                    "reasons": "Behov for langvarige og koordinerte tjenester.",
+                }
+            ]
+        },
+    )
     outcome: DecisionOutcome
     concerns: Provisions
     legal_basis: Short
@@ -129,10 +148,19 @@ class StartupConversationCreate(CommandBody):
 
 
 class ConsentCreate(CommandBody):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "given_by": {"role": "subject", "name": "Ola Nordmann", "national_id": "02047900185"},
-        "participants": ["6f1c2b6e-3f0e-4f57-9b0e-2d3c6b9a1e10"], "categories": ["health", "work"],
-        "valid_until": "2027-12-31"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "given_by": {"role": "subject", "name": "Ola Nordmann", "national_id": "02047900185"},
+                    "participants": ["6f1c2b6e-3f0e-4f57-9b0e-2d3c6b9a1e10"],
+                    "categories": ["health", "work"],
+                    "valid_until": "2027-12-31",
+                }
+            ]
+        },
+    )
     given_by: SignerIn
     also_given_by: Annotated[list[SignerIn], Field(max_length=3)] = []
     participants: Ids = []
@@ -173,9 +201,19 @@ class LifeAreaAssessment(CommandBody):
 
 
 class GoalCreate(CommandBody):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "text": "Jeg vil ha en fast jobb innen ett år", "life_area": "education_work",
-        "responsible_service": "NAV", "evaluate_by": "2026-09-01"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Jeg vil ha en fast jobb innen ett år",
+                    "life_area": "education_work",
+                    "responsible_service": "NAV",
+                    "evaluate_by": "2026-09-01",
+                }
+            ]
+        },
+    )
     text: Prose
     life_area: LifeArea
     responsible_service: Short
@@ -210,8 +248,9 @@ class MeetingCreate(CommandBody):
 
 
 class AgendaCreate(CommandBody):
-    items: Annotated[list[Annotated[str, Field(min_length=1, max_length=1000, pattern=NO_NUL)]],
-                     Field(min_length=1, max_length=100)]
+    items: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=1000, pattern=NO_NUL)]], Field(min_length=1, max_length=100)
+    ]
     agreed_with_subject: bool
 
 
@@ -282,10 +321,17 @@ class ComplaintCreate(CommandBody):
 
 
 class ComplaintForward(CommandBody):
-    report_sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description=(
-        "sha256 (hex) of the report sent to Statsforvalteren: the `Digest` header of "
-        "`GET /v1/cases/{case_id}/report` (or what `ledger report` printed). It must be a report the ledger "
-        "issued for this case (its access log records each with its digest); any other answers 422"))]
+    report_sha256: Annotated[
+        str,
+        Field(
+            pattern="^[0-9a-f]{64}$",
+            description=(
+                "sha256 (hex) of the report sent to Statsforvalteren: the `Digest` header of "
+                "`GET /v1/cases/{case_id}/report` (or what `ledger report` printed). It must be a report the ledger "
+                "issued for this case (its access log records each with its digest); any other answers 422"
+            ),
+        ),
+    ]
 
 
 class ComplaintDecision(CommandBody):

@@ -43,14 +43,24 @@ def idempotency_key(request: Request) -> str | None:
 def command_headers(
     request: Request,
     _: CurrentActor,  # authenticate first: no header check answers a caller without a token
-    if_match: Annotated[str | None, Header(
-        alias="If-Match", description='Optimistic concurrency: the version the command expects, as the case\'s '
-        'ETag gave it (`"3"`). If the case has moved on, or the value is not a quoted version: 412, nothing written.',
-        examples=['"3"'])] = None,
-    idempotency_key_header: Annotated[str | None, Header(
-        alias="Idempotency-Key", description="The same key again (same caller, same request) answers 200 with the "
-        f"first answer and writes nothing; 1-{MAX_IDEMPOTENCY_KEY} printable characters, else 422.",
-        examples=["henvisning-2026-0142"])] = None,
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="Optimistic concurrency: the version the command expects, as the case's "
+            'ETag gave it (`"3"`). If the case has moved on, or the value is not a quoted version: 412, nothing written.',
+            examples=['"3"'],
+        ),
+    ] = None,
+    idempotency_key_header: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="The same key again (same caller, same request) answers 200 with the "
+            f"first answer and writes nothing; 1-{MAX_IDEMPOTENCY_KEY} printable characters, else 422.",
+            examples=["henvisning-2026-0142"],
+        ),
+    ] = None,
 ) -> None:
     """Declares the command headers (so the schema names them) and refuses malformed ones early."""
     expected_version(request)
@@ -63,19 +73,31 @@ ETAG_HEADER = {"ETag": {"description": 'The case\'s version, `"<version>"`', "sc
 COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
     **PROBLEMS,
     201: {"headers": ETAG_HEADER},
-    200: {"model": CommandAccepted, "headers": ETAG_HEADER,
-          "description": "A replay for an Idempotency-Key already used: the first answer; nothing written"},
+    200: {
+        "model": CommandAccepted,
+        "headers": ETAG_HEADER,
+        "description": "A replay for an Idempotency-Key already used: the first answer; nothing written",
+    },
 }
 
 
-def run(ledger: Ledger, command_class: type[Command], actor: Actor, request: Request, response: Response,
-        body: BaseModel | None = None, case_id: UUID | None = None, **fields: Any) -> dict[str, Any]:
+def run(
+    ledger: Ledger,
+    command_class: type[Command],
+    actor: Actor,
+    request: Request,
+    response: Response,
+    body: BaseModel | None = None,
+    case_id: UUID | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
     values = body.to_command_fields() if body is not None else {}  # type: ignore[attr-defined]
     values.update(fields)
     if case_id is not None:
         values["case_id"] = case_id
-    command = command_class(actor=actor, expected_version=expected_version(request),
-                            idempotency_key=idempotency_key(request), **values)
+    command = command_class(
+        actor=actor, expected_version=expected_version(request), idempotency_key=idempotency_key(request), **values
+    )
     result = ledger.app.handle(command)
     response.status_code = 200 if result.replayed else 201
     response.headers["ETag"] = f'"{result.version}"'

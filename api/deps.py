@@ -19,8 +19,9 @@ def get_ledger(request: Request) -> Ledger:
     return request.app.state.ledger
 
 
-def current_actor(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-                  ) -> Actor:
+def current_actor(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
     header = f"Bearer {credentials.credentials}" if credentials else None
     return request.app.state.verifier.actor(header)
 
@@ -32,8 +33,9 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 class CommandAccepted(BaseModel):
     """A command was recorded (201) or replayed for its Idempotency-Key (200)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"case_id": "0b8e7c7e-4d1e-4c1a-9a53-6e3d6f1f2a10",
-                                                                "version": 4}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"case_id": "0b8e7c7e-4d1e-4c1a-9a53-6e3d6f1f2a10", "version": 4}]}
+    )
     case_id: UUID
     version: int
     decision_id: UUID | None = None
@@ -51,12 +53,17 @@ class CommandAccepted(BaseModel):
 
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    code: {
+        "description": text,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
     for code, text in {
-        401: "No or bad token", 403: "Role or consent does not allow it (rule INV-05/INV-07)",
+        401: "No or bad token",
+        403: "Role or consent does not allow it (rule INV-05/INV-07)",
         404: "No such case in the caller's municipality (or no such item in the case)",
         409: "An invariant or the case's state refuses it",
-        412: "If-Match no longer matches the case's version", 422: "Malformed input (INV-11 for national ids)",
+        412: "If-Match no longer matches the case's version",
+        422: "Malformed input (INV-11 for national ids)",
     }.items()
 }
 

@@ -17,8 +17,7 @@ log = structlog.get_logger("ledger.api")
 
 PROBLEM = "application/problem+json"
 
-_STATUS = {"invalid": 422, "conflict": 409, "forbidden": 403, "not_found": 404, "version_mismatch": 412,
-           "gone": 410}
+_STATUS = {"invalid": 422, "conflict": 409, "forbidden": 403, "not_found": 404, "version_mismatch": 412, "gone": 410}
 _TITLES = {
     400: "Ugyldig forespørsel",
     401: "Ikke autentisert",
@@ -47,8 +46,9 @@ class Problem(Exception):
         self.headers = headers or {}
 
 
-def problem_response(status: int, detail: str, rule: str | None = None, headers: dict[str, str] | None = None,
-                     **extra: Any) -> JSONResponse:
+def problem_response(
+    status: int, detail: str, rule: str | None = None, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://ledger.example/problems/{rule.lower() if rule else status}",
         "title": _TITLES.get(status, "Feil"),

@@ -9,9 +9,21 @@ from fastapi import FastAPI
 from api import errors
 from api.auth import TokenVerifier
 from api.deps import Problem
-from api.routers import cases, closing, compliance, health, ledger, meetings, overview, plan, reads, register, team
-from api.routers import transfers
-from api.routers import report
+from api.routers import (
+    cases,
+    closing,
+    compliance,
+    health,
+    ledger,
+    meetings,
+    overview,
+    plan,
+    reads,
+    register,
+    report,
+    team,
+    transfers,
+)
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
 
@@ -36,9 +48,11 @@ def create_app(ledger_instance: Ledger | None = None, *, run_projections: bool |
     app = FastAPI(title="Koordineringsprotokoll (coordination ledger)", version="0.1.0", description=DESCRIPTION)
     app.state.ledger = led
     app.state.verifier = TokenVerifier(
-        secret=settings.jwt_secret, jwks_url=settings.oidc_jwks_url,
+        secret=settings.jwt_secret,
+        jwks_url=settings.oidc_jwks_url,
         **({"issuer": settings.oidc_issuer} if settings.oidc_issuer else {}),
-        **({"audience": settings.oidc_audience} if settings.oidc_audience else {}))
+        **({"audience": settings.oidc_audience} if settings.oidc_audience else {}),
+    )
     errors.install(app)
     for module in (health, cases, team, plan, meetings, closing, reads, compliance, overview, register, ledger):
         app.include_router(module.router)

@@ -17,8 +17,9 @@ from ledger.values import Actor
 from projections.access import ReadScope, read_scope
 
 
-def read_case(ledger: Ledger, actor: Actor, case_id: UUID, part: str, why: str = "") -> tuple[list[Any], Case,
-                                                                                                ReadScope]:
+def read_case(
+    ledger: Ledger, actor: Actor, case_id: UUID, part: str, why: str = ""
+) -> tuple[list[Any], Case, ReadScope]:
     events, case, scope = _authorized(ledger, actor, case_id, part)
     ledger.access_log.record(actor, case_id, case.municipality, [part], why)
     return events, case, scope
@@ -38,8 +39,9 @@ def issue_report(ledger: Ledger, actor: Actor, case_id: UUID, fmt: str, why: str
     events, case, _ = _authorized(ledger, actor, case_id, "report")
     document = render(case_report(ledger, events, case), fmt)
     digest = hashlib.sha256(document).hexdigest()
-    ledger.access_log.record(actor, case_id, case.municipality, ["report"], why,
-                             issued={"format": fmt, "sha256": digest})
+    ledger.access_log.record(
+        actor, case_id, case.municipality, ["report"], why, issued={"format": fmt, "sha256": digest}
+    )
     return IssuedReport(document, digest)
 
 

@@ -20,15 +20,18 @@ Text = Annotated[str, Field(max_length=4000, pattern=NO_NUL)]
 Prose = Annotated[str, Field(min_length=1, max_length=4000, pattern=NO_NUL)]
 Short = Annotated[str, Field(min_length=1, max_length=200, pattern=PRINTABLE)]
 Line = Annotated[str, Field(max_length=200, pattern=PRINTABLE)]
-NationalId = Annotated[str, Field(min_length=1, max_length=20, description="Fødselsnummer or D-nummer (11 digits)",
-                                  examples=["02047900185"])]
+NationalId = Annotated[
+    str,
+    Field(min_length=1, max_length=20, description="Fødselsnummer or D-nummer (11 digits)", examples=["02047900185"]),
+]
 
 
 class CommandBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     occurred_at: AwareDatetime | None = Field(
-        None, description="When it happened (never in the future, never before the case was opened); default now.")
+        None, description="When it happened (never in the future, never before the case was opened); default now."
+    )
 
     def to_command_fields(self) -> dict[str, Any]:
         """Field values as the command expects them (value objects, tuples)."""
@@ -73,8 +76,7 @@ class SubjectIn(ValueModel):
     expected: bool = Field(False, description="An expected child (birth_date is the due date)")
 
     def to_value(self) -> Subject:
-        return Subject(birth_date=self.birth_date, name=self.name, national_id=self.national_id,
-                       expected=self.expected)
+        return Subject(birth_date=self.birth_date, name=self.name, national_id=self.national_id, expected=self.expected)
 
 
 class GuardianIn(ValueModel):

@@ -51,8 +51,9 @@ class CaseHistory(BaseModel):
 
 class IssuedDocument(BaseModel):
     format: str = Field(examples=["pdf"])
-    sha256: HexDigest = Field(description="The document's sha256, as its `Digest` header gave it; a complaint is "
-                                          "forwarded with it")
+    sha256: HexDigest = Field(
+        description="The document's sha256, as its `Digest` header gave it; a complaint is forwarded with it"
+    )
 
 
 class AccessRecord(BaseModel):
@@ -149,8 +150,10 @@ class BreachItem(BaseModel):
     unit: str | None = Field(None, description="The coordinator's unit, or the unit asked to appoint one")
     coordinator_id: str | None = None
     evidence: list[int] = Field(description="Versions of the case's events that prove or break it")
-    judged_at: str = Field(description="When the case was last judged; a pending check whose deadline has "
-                                        "passed since is shown as a breach")
+    judged_at: str = Field(
+        description="When the case was last judged; a pending check whose deadline has "
+        "passed since is shown as a breach"
+    )
 
 
 class BreachOverview(BaseModel):

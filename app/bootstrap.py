@@ -12,8 +12,8 @@ from datetime import datetime
 
 from app.settings import Settings
 from audit.access_log import AccessLog
-from audit.checkpoint import CheckpointSigner
 from audit.bundle import BundleExporter
+from audit.checkpoint import CheckpointSigner
 from audit.integrity import Integrity
 from audit.report.plan import render_plan_pdf
 from commands.application import LedgerApplication, utc_now
@@ -38,17 +38,29 @@ class Ledger:
 
 def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> Ledger:
     settings = settings or Settings.from_env()
-    app = LedgerApplication(settings.store.env, master_key=settings.master_key, clock=clock,
-                            default_profile=settings.default_profile, case_cache=settings.case_cache)
+    app = LedgerApplication(
+        settings.store.env,
+        master_key=settings.master_key,
+        clock=clock,
+        default_profile=settings.default_profile,
+        case_cache=settings.case_cache,
+    )
     app.exporters = {"json": BundleExporter(lambda: integrity)}  # integrity: built below, looked up per export
     app.exporters["pdf"] = render_plan_pdf
     integrity = Integrity(app.recorder, CheckpointSigner(settings.signing_key), clock=clock)
     # Bundles this ledger signed itself (a move between two of its municipalities) and other ledgers' configured keys.
     app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})
-    projections = ProjectionRunner(app, [RegisterProjection(), CaseViewProjection(app.case_events, app.keyring),
-                                         ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope)])
+    projections = ProjectionRunner(
+        app,
+        [
+            RegisterProjection(),
+            CaseViewProjection(app.case_events, app.keyring),
+            ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope),
+        ],
+    )
     access_log = AccessLog(app.recorder, clock)
     # Forwarding a complaint must name a report this ledger issued for the case.
     app.report_issued = access_log.issued
-    return Ledger(settings=settings, app=app, integrity=integrity, access_log=access_log,
-                  projections=projections, clock=clock)
+    return Ledger(
+        settings=settings, app=app, integrity=integrity, access_log=access_log, projections=projections, clock=clock
+    )

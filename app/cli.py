@@ -62,8 +62,16 @@ def _describe(error: BaseException) -> str:
     return str(error)
 
 
-EXPECTED = (DomainError, ConfigError, UsageFailure, PersistenceError, psycopg.Error, PoolTimeout, sqlite3.Error,
-            OSError)
+EXPECTED = (
+    DomainError,
+    ConfigError,
+    UsageFailure,
+    PersistenceError,
+    psycopg.Error,
+    PoolTimeout,
+    sqlite3.Error,
+    OSError,
+)
 
 
 def _fail(message: str, code: int = EXIT_EXPECTED) -> NoReturn:
@@ -74,8 +82,14 @@ def _fail(message: str, code: int = EXIT_EXPECTED) -> NoReturn:
 class LedgerGroup(TyperGroup):
     """Turns expected errors and usage errors into one line and an exit status."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Abort:
@@ -101,14 +115,22 @@ def _database_url() -> str | None:
         return None
 
 
-app = typer.Typer(cls=LedgerGroup, name="ledger", no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False,
-                  help="Coordination ledger: a tamper-evident record of coordinated services (koordinator, IP).")
+app = typer.Typer(
+    cls=LedgerGroup,
+    name="ledger",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Coordination ledger: a tamper-evident record of coordinated services (koordinator, IP).",
+)
 
 
 @app.callback()
-def _startup(log_level: Annotated[str | None, typer.Option(
-        "--log-level", envvar="LEDGER_LOG_LEVEL", help="debug, info, warning or error.")] = None) -> None:
+def _startup(
+    log_level: Annotated[
+        str | None, typer.Option("--log-level", envvar="LEDGER_LOG_LEVEL", help="debug, info, warning or error.")
+    ] = None,
+) -> None:
     configure_logging(level=log_level)
 
 
@@ -131,8 +153,10 @@ def _api_available() -> bool:
 
 # ---------------------------------------------------------------- commands
 @app.command()
-def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
     """Run the HTTP API."""
     if not _api_available():
         _fail("the HTTP API is not built yet (no module api.main)", 1)
@@ -144,13 +168,13 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
 
 
 @app.command()
-def demo(cases: Annotated[int, typer.Option(min=3, help="How many cases to write (the 3 worked scenarios included).")]
-         = 200,
-         seed: Annotated[int | None, typer.Option(help="Seed of the generator (default 2026).")] = None,
-         force: Annotated[bool, typer.Option("--force", help="Write even if the store already has events.")] = False,
-         if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing (exit 0) if the store has events.")]
-         = False,
-         verbose: Annotated[bool, typer.Option("--verbose", help="Log every command.")] = False) -> None:
+def demo(
+    cases: Annotated[int, typer.Option(min=3, help="How many cases to write (the 3 worked scenarios included).")] = 200,
+    seed: Annotated[int | None, typer.Option(help="Seed of the generator (default 2026).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write even if the store already has events.")] = False,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing (exit 0) if the store has events.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Log every command.")] = False,
+) -> None:
     """Fill the configured store with a realistic data set and print what it made."""
     from app.demo import DEFAULT_SEED, render, run_demo
 
@@ -171,13 +195,15 @@ def demo(cases: Annotated[int, typer.Option(min=3, help="How many cases to write
 
 
 @app.command()
-def token(role: Annotated[str, typer.Option(help="One of: " + ", ".join(r.value for r in Role))],
-          sub: Annotated[str, typer.Option(help="The user's id (token subject).")],
-          municipality: Annotated[str, typer.Option(help="Four-digit municipality number.")],
-          name: Annotated[str | None, typer.Option(help="Display name (default: the subject).")] = None,
-          service: Annotated[str | None, typer.Option(help="Service of a provider or coordinator.")] = None,
-          pid: Annotated[str | None, typer.Option(help="National id of a citizen or guardian.")] = None,
-          ttl_minutes: Annotated[int, typer.Option(min=1, help="Lifetime in minutes.")] = 480) -> None:
+def token(
+    role: Annotated[str, typer.Option(help="One of: " + ", ".join(r.value for r in Role))],
+    sub: Annotated[str, typer.Option(help="The user's id (token subject).")],
+    municipality: Annotated[str, typer.Option(help="Four-digit municipality number.")],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the subject).")] = None,
+    service: Annotated[str | None, typer.Option(help="Service of a provider or coordinator.")] = None,
+    pid: Annotated[str | None, typer.Option(help="National id of a citizen or guardian.")] = None,
+    ttl_minutes: Annotated[int, typer.Option(min=1, help="Lifetime in minutes.")] = 480,
+) -> None:
     """Print a signed bearer token (development and tests)."""
     if role not in {r.value for r in Role}:
         raise UsageFailure(f"unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}")
@@ -188,9 +214,18 @@ def token(role: Annotated[str, typer.Option(help="One of: " + ", ".join(r.value 
     from api.auth import issue_token
 
     settings = Settings.from_env()
-    typer.echo(issue_token(settings.jwt_secret, role=Role(role), sub=sub, municipality=municipality,
-                           name=name or sub, service=service, pid=validate_national_id(pid) if pid else None,
-                           ttl_seconds=ttl_minutes * 60))
+    typer.echo(
+        issue_token(
+            settings.jwt_secret,
+            role=Role(role),
+            sub=sub,
+            municipality=municipality,
+            name=name or sub,
+            service=service,
+            pid=validate_national_id(pid) if pid else None,
+            ttl_seconds=ttl_minutes * 60,
+        )
+    )
 
 
 @app.command()
@@ -229,12 +264,19 @@ def seal(as_json: Annotated[bool, typer.Option("--json", help="Print the checkpo
 
 @app.command("verify-bundle")
 def verify_bundle(
-        file: Annotated[Path, typer.Argument(help="A case bundle: the JSON export of POST /v1/cases/{id}/exports.",
-                                             show_default=False)],
-        public_key: Annotated[str | None, typer.Option(
-            "--public-key", help="The source ledger's public key (64 hex digits, from `ledger seal` or "
+    file: Annotated[
+        Path, typer.Argument(help="A case bundle: the JSON export of POST /v1/cases/{id}/exports.", show_default=False)
+    ],
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key",
+            help="The source ledger's public key (64 hex digits, from `ledger seal` or "
             "/v1/ledger/checkpoints) the bundle must be signed with. Pin it: the key inside a bundle proves only "
-            "that the bundle agrees with itself.")] = None) -> None:
+            "that the bundle agrees with itself.",
+        ),
+    ] = None,
+) -> None:
     """Check an exported case bundle offline: chain, inclusion proofs, checkpoint signature (no database)."""
     from audit.bundle_verify import BundleMalformed
     from audit.bundle_verify import verify_bundle as check
@@ -264,7 +306,9 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="One projection (def
 
     with open_ledger() as ledger:
         if name is not None and name not in ledger.projections.projections:
-            raise UsageFailure(f"unknown projection {name!r}; known: {', '.join(sorted(ledger.projections.projections))}")
+            raise UsageFailure(
+                f"unknown projection {name!r}; known: {', '.join(sorted(ledger.projections.projections))}"
+            )
         total = ledger.app.recorder.max_notification_id() or 0
         tasks: dict[str, Any] = {}
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as bar:
@@ -279,8 +323,9 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="One projection (def
 
 
 @app.command()
-def project(interval: Annotated[float, typer.Option(min=0.01, help="Seconds between polls of the log.")] = 0.25
-            ) -> None:
+def project(
+    interval: Annotated[float, typer.Option(min=0.01, help="Seconds between polls of the log.")] = 0.25,
+) -> None:
     """Run the projections as a separate process (set LEDGER_PROJECTIONS=external for the API)."""
     import signal
     import threading
@@ -299,9 +344,11 @@ CLI_READER = "ledger-cli"
 
 
 @app.command()
-def report(case_id: Annotated[str, typer.Argument(help="The case's id (UUID).", show_default=False)],
-           output: Annotated[str, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
-           fmt: Annotated[str, typer.Option("--format", help="pdf, html or json.")] = "pdf") -> None:
+def report(
+    case_id: Annotated[str, typer.Argument(help="The case's id (UUID).", show_default=False)],
+    output: Annotated[str, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", help="pdf, html or json.")] = "pdf",
+) -> None:
     """Write the compliance report for a case (as KE; the read is recorded in the case's access log)."""
     from uuid import UUID
 
@@ -323,8 +370,9 @@ def report(case_id: Annotated[str, typer.Argument(help="The case's id (UUID).", 
             municipality = ledger.app.load_case(case_uuid, version=1).municipality
         except NotFound:
             raise UsageFailure(f"no case {case_uuid} in this ledger") from None
-        reader = Actor(id=CLI_READER, role=Role.KE_CASEWORKER, municipality=municipality,
-                       name="kommandolinjen (ledger report)")
+        reader = Actor(
+            id=CLI_READER, role=Role.KE_CASEWORKER, municipality=municipality, name="kommandolinjen (ledger report)"
+        )
         issued = issue_report(ledger, reader, case_uuid, fmt, why="ledger report")
     with open(output, "wb") as out:
         out.write(issued.document)

@@ -27,8 +27,8 @@ from rich.console import Console
 from rich.table import Table
 
 from api.reading import issue_report
-from app.demo_drive import drive
 from app.demo_cases import EARLIEST, CaseRun, Stage, Writer
+from app.demo_drive import drive
 from app.demo_people import DemoPerson, People, Staff, make_staff
 from app.demo_scenarios import SCENARIO_STAGES, write_scenarios
 from ledger.profiles import MUNICIPALITY_NAMES
@@ -38,15 +38,34 @@ DEFAULT_CASES = 200
 
 MUNICIPALITY_WEIGHTS = {"3447": 20, "4647": 35, "5032": 15, "3443": 30}
 STAGE_WEIGHTS = {
-    Stage.REFERRED: 4, Stage.REFUSED: 5, Stage.DECIDED: 4, Stage.REQUESTED: 7, Stage.RELAY: 3, Stage.APPOINTED: 5,
-    Stage.STARTUP: 4, Stage.CONSENT: 7, Stage.PLAN: 8, Stage.ACTIVE: 33, Stage.CLOSED: 12, Stage.ERASED: 8,
+    Stage.REFERRED: 4,
+    Stage.REFUSED: 5,
+    Stage.DECIDED: 4,
+    Stage.REQUESTED: 7,
+    Stage.RELAY: 3,
+    Stage.APPOINTED: 5,
+    Stage.STARTUP: 4,
+    Stage.CONSENT: 7,
+    Stage.PLAN: 8,
+    Stage.ACTIVE: 33,
+    Stage.CLOSED: 12,
+    Stage.ERASED: 8,
 }
 # How long ago (days before the ledger's now) a case with that target was
 # opened: long enough for its stages to fit, short enough to be plausible.
 DAYS_AGO = {
-    Stage.REFERRED: (1, 12), Stage.REFUSED: (30, 900), Stage.DECIDED: (16, 30), Stage.REQUESTED: (18, 110),
-    Stage.RELAY: (20, 400), Stage.APPOINTED: (40, 90), Stage.STARTUP: (50, 130), Stage.CONSENT: (60, 160),
-    Stage.PLAN: (110, 220), Stage.ACTIVE: (240, 1000), Stage.CLOSED: (560, 1050), Stage.ERASED: (600, 1050),
+    Stage.REFERRED: (1, 12),
+    Stage.REFUSED: (30, 900),
+    Stage.DECIDED: (16, 30),
+    Stage.REQUESTED: (18, 110),
+    Stage.RELAY: (20, 400),
+    Stage.APPOINTED: (40, 90),
+    Stage.STARTUP: (50, 130),
+    Stage.CONSENT: (60, 160),
+    Stage.PLAN: (110, 220),
+    Stage.ACTIVE: (240, 1000),
+    Stage.CLOSED: (560, 1050),
+    Stage.ERASED: (600, 1050),
 }
 KIND_WEIGHTS = {"adult": 55, "child": 30, "youth": 5, "noid": 4, "verge": 3, "dnumber": 3}
 EXPECTED_ALLOWED = (Stage.REFERRED, Stage.DECIDED, Stage.REQUESTED, Stage.APPOINTED, Stage.STARTUP, Stage.CONSENT)
@@ -131,8 +150,9 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
     now = ledger.clock()
     people = People(rng)
     staff = {m: make_staff(m, rng, people) for m in MUNICIPALITY_NAMES}
-    writer = Writer(ledger.app, rng, now,
-                    issue_report=lambda actor, case_id: issue_report(ledger, actor, case_id, "pdf").sha256)
+    writer = Writer(
+        ledger.app, rng, now, issue_report=lambda actor, case_id: issue_report(ledger, actor, case_id, "pdf").sha256
+    )
     seconds: Counter[str] = Counter()
     written: list[DemoCase] = []
     started = time.perf_counter()
@@ -207,8 +227,9 @@ def _new_run(w: Writer, rng: random.Random, people: People, staff: Staff, spec: 
         person = people.adult(on)
         if spec.kind == "verge":
             verge = people.verge(on)
-    return CaseRun(case_id=_case_id(rng), staff=staff, person=person, t=opened, relay=spec.kind == "child-relay",
-                   verge=verge)
+    return CaseRun(
+        case_id=_case_id(rng), staff=staff, person=person, t=opened, relay=spec.kind == "child-relay", verge=verge
+    )
 
 
 # ------------------------------------------------------------------ output
@@ -227,14 +248,22 @@ def render(report: DemoReport, console: Console) -> None:
     table.add_section()
     table.add_row("cases", *(str(sum(counts[m].values())) for m in MUNICIPALITY_NAMES), str(len(report.cases)))
     table.add_row("events", *(str(events[m]) for m in MUNICIPALITY_NAMES), str(report.events))
-    table.add_row("seconds", *(f"{report.seconds_by_municipality.get(m, 0.0):.1f}" for m in MUNICIPALITY_NAMES),
-                  f"{report.seconds:.1f}")
-    table.add_row("events/second", *(_rate(events[m], report.seconds_by_municipality.get(m, 0.0))
-                                     for m in MUNICIPALITY_NAMES), _rate(report.events, report.seconds))
+    table.add_row(
+        "seconds",
+        *(f"{report.seconds_by_municipality.get(m, 0.0):.1f}" for m in MUNICIPALITY_NAMES),
+        f"{report.seconds:.1f}",
+    )
+    table.add_row(
+        "events/second",
+        *(_rate(events[m], report.seconds_by_municipality.get(m, 0.0)) for m in MUNICIPALITY_NAMES),
+        _rate(report.events, report.seconds),
+    )
     console.print(table)
     if report.breaches:
-        console.print("Deadlines and duties deliberately breached: " +
-                      ", ".join(f"{rule} ×{n}" for rule, n in sorted(report.breaches.items())))
+        console.print(
+            "Deadlines and duties deliberately breached: "
+            + ", ".join(f"{rule} ×{n}" for rule, n in sorted(report.breaches.items()))
+        )
     for name, case_id in report.scenarios.items():
         console.print(f"Scenario {name}: case {case_id}")
 

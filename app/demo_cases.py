@@ -13,7 +13,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -23,8 +23,7 @@ from commands.base import CaseCommand, Command, CommandResult
 from ledger.profiles import MunicipalProfile, profile_for
 from ledger.values import Actor, Provision
 
-
-UTC = timezone.utc
+UTC = UTC
 EARLIEST = datetime(2024, 1, 2, 8, 0, tzinfo=UTC)
 
 
@@ -97,8 +96,7 @@ class CaseRun:
 class Writer:
     """Issues the commands of every demo case and keeps the tallies."""
 
-    def __init__(self, app: Any, rng: random.Random, now: datetime,
-                 issue_report: Callable[[Actor, UUID], str]) -> None:
+    def __init__(self, app: Any, rng: random.Random, now: datetime, issue_report: Callable[[Actor, UUID], str]) -> None:
         self.app = app
         # Renders and logs a case's compliance report for a reader; returns its sha256.
         self.issue_report = issue_report
@@ -126,8 +124,9 @@ class Writer:
         return self.office_time(run.t + timedelta(days=self.rng.uniform(lo, hi)), after=run.t)
 
     def office_time(self, moment: datetime, after: datetime | None = None) -> datetime:
-        at = datetime.combine(moment.date(), time(self.rng.randint(7, 14), self.rng.choice((0, 15, 30, 45))),
-                              tzinfo=UTC)
+        at = datetime.combine(
+            moment.date(), time(self.rng.randint(7, 14), self.rng.choice((0, 15, 30, 45))), tzinfo=UTC
+        )
         if after is not None and at <= after:
             at = after + timedelta(minutes=self.rng.randint(10, 90))
         return at
@@ -155,5 +154,3 @@ class Writer:
 
     def ke(self, run: CaseRun) -> Actor:
         return self.rng.choice(run.staff.ke)
-
-

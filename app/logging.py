@@ -31,7 +31,7 @@ import structlog
 from stdnum.no import fodselsnummer
 from structlog.typing import EventDict, Processor
 
-import ledger.events  # noqa: F401  (registers the case events whose personal fields are denied)
+import ledger.events
 import ledger.events_plan  # noqa: F401
 from ledger.event_base import CaseEvent
 from store.mapper import personal_fields
@@ -39,16 +39,60 @@ from store.mapper import personal_fields
 REDACTED = "[redacted]"
 
 # Keys whose values are personal data or secrets, whatever they hold.
-_EXPLICIT_DENY = frozenset({
-    "name", "full_name", "national_id", "fnr", "fodselsnummer", "pid", "ssn", "birth_date", "subject", "text",
-    "what_matters", "reasons", "note", "given_by", "also_given_by", "signer", "signers", "person", "guardian",
-    "guardians", "token", "access_token", "refresh_token", "id_token", "secret", "jwt_secret", "password",
-    "passwd", "authorization", "cookie", "set_cookie", "master_key", "signing_key", "private_key", "api_key",
-    "bearer", "credentials",
-})
+_EXPLICIT_DENY = frozenset(
+    {
+        "name",
+        "full_name",
+        "national_id",
+        "fnr",
+        "fodselsnummer",
+        "pid",
+        "ssn",
+        "birth_date",
+        "subject",
+        "text",
+        "what_matters",
+        "reasons",
+        "note",
+        "given_by",
+        "also_given_by",
+        "signer",
+        "signers",
+        "person",
+        "guardian",
+        "guardians",
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "secret",
+        "jwt_secret",
+        "password",
+        "passwd",
+        "authorization",
+        "cookie",
+        "set_cookie",
+        "master_key",
+        "signing_key",
+        "private_key",
+        "api_key",
+        "bearer",
+        "credentials",
+    }
+)
 # Parts of key names that mark a secret or an identity wherever they occur.
-_DENY_FRAGMENTS = ("national_id", "password", "secret", "token", "authorization", "private_key", "master_key",
-                   "signing_key", "api_key", "cookie")
+_DENY_FRAGMENTS = (
+    "national_id",
+    "password",
+    "secret",
+    "token",
+    "authorization",
+    "private_key",
+    "master_key",
+    "signing_key",
+    "api_key",
+    "cookie",
+)
 # Keys that look like names of people but are not: the logger, a team's local name.
 _NAME_ALLOWED = frozenset({"logger_name", "team_name", "event_name", "command_name", "table_name", "host_name"})
 
@@ -58,7 +102,8 @@ NATIONAL_ID_SHAPED = re.compile(r"(?<!\d)\d{6}[ .\-]?\d{5}(?!\d)")
 # Random identifiers and digests may contain an 11-digit run by chance; they
 # identify records, not people, and are kept whole.
 _IDENTIFIER = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}")
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}"
+)
 _MAX_DEPTH = 8
 _KEEP_AS_IS = (bool, int, float, Decimal, datetime, date, time, timedelta, UUID, type(None))
 # Keys the logging machinery itself adds; never redacted.
@@ -176,8 +221,9 @@ def _level(level: str | int | None) -> int:
     return value if isinstance(value, int) else logging.INFO
 
 
-def configure_logging(json: bool | None = None, *, level: str | int | None = None,
-                      stream: IO[str] | None = None) -> None:
+def configure_logging(
+    json: bool | None = None, *, level: str | int | None = None, stream: IO[str] | None = None
+) -> None:
     """Set up structlog and the standard library's root logger.
 
     `json`: JSON lines when True, console rendering when False; by default JSON
@@ -194,9 +240,13 @@ def configure_logging(json: bool | None = None, *, level: str | int | None = Non
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer: Processor = (structlog.processors.JSONRenderer(serializer=_orjson_dumps) if json
-                           else structlog.dev.ConsoleRenderer(colors=out.isatty() if hasattr(out, "isatty") else False,
-                                                              exception_formatter=structlog.dev.plain_traceback))
+    renderer: Processor = (
+        structlog.processors.JSONRenderer(serializer=_orjson_dumps)
+        if json
+        else structlog.dev.ConsoleRenderer(
+            colors=out.isatty() if hasattr(out, "isatty") else False, exception_formatter=structlog.dev.plain_traceback
+        )
+    )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
         processors=[
@@ -252,6 +302,13 @@ def quieted(logger_name: str, level: int = logging.WARNING) -> Iterator[None]:
         logger.setLevel(previous)
 
 
-__all__ = ["DENIED_KEYS", "REDACTED", "configure_logging", "is_denied_key", "quieted", "redact_personal_data",
-           "reset_logging", "scrub_text"]
-
+__all__ = [
+    "DENIED_KEYS",
+    "REDACTED",
+    "configure_logging",
+    "is_denied_key",
+    "quieted",
+    "redact_personal_data",
+    "reset_logging",
+    "scrub_text",
+]

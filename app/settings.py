@@ -40,7 +40,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         store = parse_database_url(env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL)
-        secrets_dir = (store.sqlite_path.resolve().parent if store.sqlite_path else Path.cwd())
+        secrets_dir = store.sqlite_path.resolve().parent if store.sqlite_path else Path.cwd()
         production = env.get("LEDGER_ENV", "development") == "production"
         profile = env.get("LEDGER_PROFILE", "national-default")
         if profile not in PROFILES:
@@ -48,12 +48,19 @@ class Settings:
         master = _secret(env, "LEDGER_MASTER_KEY", secrets_dir / ".ledger-master-key", production, 32)
         signing = _secret(env, "LEDGER_SIGNING_KEY", secrets_dir / ".ledger-signing-key", production, 32)
         jwt = _secret(env, "LEDGER_JWT_SECRET", secrets_dir / ".ledger-jwt-secret", production, 32, raw=True)
-        return cls(store=store, jwt_secret=jwt.decode(), master_key=master, signing_key=signing,
-                   default_profile=profile, oidc_jwks_url=env.get("LEDGER_OIDC_JWKS_URL") or None,
-                   oidc_issuer=env.get("LEDGER_OIDC_ISSUER") or None,
-                   oidc_audience=env.get("LEDGER_OIDC_AUDIENCE") or None, secrets_dir=secrets_dir,
-                   trusted_bundle_keys=_public_keys(env.get("LEDGER_TRUSTED_BUNDLE_KEYS", "")),
-                   case_cache=_case_cache(env.get("LEDGER_CASE_CACHE", "")))
+        return cls(
+            store=store,
+            jwt_secret=jwt.decode(),
+            master_key=master,
+            signing_key=signing,
+            default_profile=profile,
+            oidc_jwks_url=env.get("LEDGER_OIDC_JWKS_URL") or None,
+            oidc_issuer=env.get("LEDGER_OIDC_ISSUER") or None,
+            oidc_audience=env.get("LEDGER_OIDC_AUDIENCE") or None,
+            secrets_dir=secrets_dir,
+            trusted_bundle_keys=_public_keys(env.get("LEDGER_TRUSTED_BUNDLE_KEYS", "")),
+            case_cache=_case_cache(env.get("LEDGER_CASE_CACHE", "")),
+        )
 
 
 def _case_cache(value: str) -> int:

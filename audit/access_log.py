@@ -33,15 +33,26 @@ class AccessLog:
         self.db = recorder.datastore
         self.clock = clock
 
-    def record(self, actor: Actor, case_id: UUID, municipality: str, parts: Sequence[str], why: str = "",
-               issued: Mapping[str, str] | None = None) -> None:
+    def record(
+        self,
+        actor: Actor,
+        case_id: UUID,
+        municipality: str,
+        parts: Sequence[str],
+        why: str = "",
+        issued: Mapping[str, str] | None = None,
+    ) -> None:
         """Appends one read. `issued` names a document handed out by this read
         (its format and sha256), so it can be recognised later."""
         ref = actor.reference()
         fields: dict[str, Any] = {
-            "who": ref.id, "name": actor.name if actor.role not in (Role.CITIZEN, Role.GUARDIAN) else "",
-            "role": actor.role.value, "service": actor.service, "parts": list(parts),
-            "at": self.clock().isoformat(), "why": why,
+            "who": ref.id,
+            "name": actor.name if actor.role not in (Role.CITIZEN, Role.GUARDIAN) else "",
+            "role": actor.role.value,
+            "service": actor.service,
+            "parts": list(parts),
+            "at": self.clock().isoformat(),
+            "why": why,
         }
         if issued is not None:
             fields["issued"] = dict(issued)
@@ -56,18 +67,24 @@ class AccessLog:
 
     def _append(self, case_id: str, municipality: str, entry: bytes) -> None:
         with self.db.transaction(commit=True) as c:
-            c.execute(self.d.sql("SELECT seq, hash FROM {access_log} WHERE case_id = ? ORDER BY seq DESC LIMIT 1"),
-                      (case_id,))
+            c.execute(
+                self.d.sql("SELECT seq, hash FROM {access_log} WHERE case_id = ? ORDER BY seq DESC LIMIT 1"), (case_id,)
+            )
             last = c.fetchone()
             seq, prev = (1, GENESIS) if last is None else (last["seq"] + 1, bytes(last["hash"]))
-            c.execute(self.d.sql("INSERT INTO {access_log} (case_id, seq, municipality, entry, prev_hash, hash) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)"),
-                      (case_id, seq, municipality, entry, prev, entry_hash(prev, entry)))
+            c.execute(
+                self.d.sql(
+                    "INSERT INTO {access_log} (case_id, seq, municipality, entry, prev_hash, hash) "
+                    "VALUES (?, ?, ?, ?, ?, ?)"
+                ),
+                (case_id, seq, municipality, entry, prev, entry_hash(prev, entry)),
+            )
 
     def entries(self, case_id: UUID) -> list[dict[str, Any]]:
         with self.db.transaction(commit=False) as c:
-            c.execute(self.d.sql("SELECT seq, entry, hash FROM {access_log} WHERE case_id = ? ORDER BY seq"),
-                      (str(case_id),))
+            c.execute(
+                self.d.sql("SELECT seq, entry, hash FROM {access_log} WHERE case_id = ? ORDER BY seq"), (str(case_id),)
+            )
             rows = c.fetchall()
         return [{"seq": r["seq"], **orjson.loads(bytes(r["entry"])), "hash": bytes(r["hash"]).hex()} for r in rows]
 
@@ -84,8 +101,11 @@ class AccessLog:
         expected: dict[str, tuple[int, bytes]] = {}
         for r in rows:
             seq, prev = expected.get(r["case_id"], (1, GENESIS))
-            if r["seq"] != seq or bytes(r["prev_hash"]) != prev or \
-                    entry_hash(prev, bytes(r["entry"])) != bytes(r["hash"]):
+            if (
+                r["seq"] != seq
+                or bytes(r["prev_hash"]) != prev
+                or entry_hash(prev, bytes(r["entry"])) != bytes(r["hash"])
+            ):
                 problems.append(f"access log entry {r['seq']} of case {r['case_id']} does not match its chain")
             expected[r["case_id"]] = (r["seq"] + 1, bytes(r["hash"]))
         return problems

@@ -79,8 +79,9 @@ class BundleExporter:
             return latest[0].tree_size
         return integrity.seal().tree_size
 
-    def __call__(self, municipality: str, case_id: UUID, events: Sequence[Any],
-                 checkpoint_size: int | None = None) -> bytes:
+    def __call__(
+        self, municipality: str, case_id: UUID, events: Sequence[Any], checkpoint_size: int | None = None
+    ) -> bytes:
         if checkpoint_size is None:
             return json_bundle(municipality, case_id, events)
         integrity = self._integrity()
@@ -97,20 +98,31 @@ class BundleExporter:
             if record is None or version not in hashes:
                 raise _broken(version)
             index = indexes[version]
-            items.append({
-                **event_to_dict(event),
-                "stored": {"topic": record.topic, "state": base64.b64encode(record.state).decode("ascii")},
-                "hash": hashes[version][1].hex(),
-                "log_index": index,
-                "inclusion_proof": [h.hex() for h in tree.inclusion_proof(index, checkpoint.tree_size)],
-            })
-        return orjson.dumps({"format": FORMAT, "case_id": str(case_id), "municipality": municipality,
-                             "events": items, "checkpoint": checkpoint.to_dict(), "public_key": public_key},
-                            option=orjson.OPT_INDENT_2)
+            items.append(
+                {
+                    **event_to_dict(event),
+                    "stored": {"topic": record.topic, "state": base64.b64encode(record.state).decode("ascii")},
+                    "hash": hashes[version][1].hex(),
+                    "log_index": index,
+                    "inclusion_proof": [h.hex() for h in tree.inclusion_proof(index, checkpoint.tree_size)],
+                }
+            )
+        return orjson.dumps(
+            {
+                "format": FORMAT,
+                "case_id": str(case_id),
+                "municipality": municipality,
+                "events": items,
+                "checkpoint": checkpoint.to_dict(),
+                "public_key": public_key,
+            },
+            option=orjson.OPT_INDENT_2,
+        )
 
 
-def _log_indexes(integrity: Integrity, case_id: UUID, events: Sequence[Any],
-                 hashes: dict[int, tuple[int, bytes]]) -> dict[int, int]:
+def _log_indexes(
+    integrity: Integrity, case_id: UUID, events: Sequence[Any], hashes: dict[int, tuple[int, bytes]]
+) -> dict[int, int]:
     """version -> log index for the given events (leaves must be synced first)."""
     wanted = [e.originator_version for e in events]
     missing = [v for v in wanted if v not in hashes]
@@ -119,7 +131,7 @@ def _log_indexes(integrity: Integrity, case_id: UUID, events: Sequence[Any],
     nids = [hashes[v][0] for v in wanted]
     by_nid: dict[int, int] = {}
     for start in range(0, len(nids), _LOOKUP_CHUNK):
-        by_nid.update(integrity.log_index_of(nids[start:start + _LOOKUP_CHUNK]))
+        by_nid.update(integrity.log_index_of(nids[start : start + _LOOKUP_CHUNK]))
     out = {}
     for version, nid in zip(wanted, nids):
         if nid not in by_nid:
@@ -131,8 +143,11 @@ def _log_indexes(integrity: Integrity, case_id: UUID, events: Sequence[Any],
 def _usable(integrity: Integrity, tree: MerkleTree, size: int | None = None) -> Iterator[tuple[Checkpoint, str]]:
     """Recorded checkpoints (of `size` leaves, if given) that verify and match the tree, largest
     tree first, then oldest. Signatures are checked lazily: callers mostly take the first."""
-    rows = [(cp, row) for cp, row in integrity.checkpoints()
-            if cp is not None and cp.tree_size <= len(tree) and size in (None, cp.tree_size)]
+    rows = [
+        (cp, row)
+        for cp, row in integrity.checkpoints()
+        if cp is not None and cp.tree_size <= len(tree) and size in (None, cp.tree_size)
+    ]
     rows.sort(key=lambda pair: (-pair[0].tree_size, pair[1]["id"]))
     for checkpoint, row in rows:
         if _holds(checkpoint, row["public_key"], tree):
@@ -143,8 +158,11 @@ def _checkpoint_of_size(integrity: Integrity, tree: MerkleTree, size: int) -> tu
     """The oldest recorded, valid checkpoint of this tree size: the same one every time."""
     found = next(_usable(integrity, tree, size), None)
     if found is None:
-        raise Gone(None, f"Eksporten kan ikke gjenskapes: kontrollpunktet for treet med {size} hendelser finnes "
-                         "ikke lenger eller stemmer ikke; kjør «ledger verify».")
+        raise Gone(
+            None,
+            f"Eksporten kan ikke gjenskapes: kontrollpunktet for treet med {size} hendelser finnes "
+            "ikke lenger eller stemmer ikke; kjør «ledger verify».",
+        )
     return found
 
 
@@ -158,5 +176,8 @@ def _holds(checkpoint: Checkpoint, public_key_hex: str, tree: MerkleTree) -> boo
 
 def _broken(version: int) -> InvariantViolation:
     # Only tampering with the store gets here; `ledger verify` names what.
-    return InvariantViolation(None, f"Hendelse {version} i saken mangler hash eller blad i Merkle-treet; "
-                                    "pakken kan ikke lages. Kjør «ledger verify».")
+    return InvariantViolation(
+        None,
+        f"Hendelse {version} i saken mangler hash eller blad i Merkle-treet; "
+        "pakken kan ikke lages. Kjør «ledger verify».",
+    )

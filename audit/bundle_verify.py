@@ -99,9 +99,11 @@ class BundleReport:
     def summary(self) -> str:
         b = self.bundle
         if self.ok:
-            return (f"intact: case {b.case_id} of municipality {b.municipality}, {len(b.events)} events; chain and "
-                    f"inclusion proofs hold against checkpoint of tree size {b.checkpoint.tree_size} "
-                    f"(root {b.checkpoint.root.hex()}) signed by key {b.checkpoint.key_id}")
+            return (
+                f"intact: case {b.case_id} of municipality {b.municipality}, {len(b.events)} events; chain and "
+                f"inclusion proofs hold against checkpoint of tree size {b.checkpoint.tree_size} "
+                f"(root {b.checkpoint.root.hex()}) signed by key {b.checkpoint.key_id}"
+            )
         return f"NOT intact: {self.problems[0].message}"
 
 
@@ -117,8 +119,10 @@ def verify_bundle(data: bytes, pinned_key: bytes | None = None) -> BundleReport:
 
 def _check(b: Bundle, pinned_key: bytes | None) -> BundleProblem | None:
     if pinned_key is not None and pinned_key != b.public_key:
-        return BundleProblem("public_key", f"public_key: the bundle is signed with key {b.public_key.hex()}, "
-                                           f"not the pinned key {pinned_key.hex()}")
+        return BundleProblem(
+            "public_key",
+            f"public_key: the bundle is signed with key {b.public_key.hex()}, not the pinned key {pinned_key.hex()}",
+        )
     root, size = b.checkpoint.root, b.checkpoint.tree_size
     previous, last_index = GENESIS, -1
     # When the first event's proof misses the root, either that proof or the root is wrong:
@@ -127,17 +131,28 @@ def _check(b: Bundle, pinned_key: bytes | None) -> BundleProblem | None:
     for position, e in enumerate(b.events):
         where = f"event {e.version}"
         if e.version != position + 1:
-            return BundleProblem("sequence", f"{where}: sequence: found where version {position + 1} belongs "
-                                 "(an event was removed, inserted or moved)", e.version)
+            return BundleProblem(
+                "sequence",
+                f"{where}: sequence: found where version {position + 1} belongs "
+                "(an event was removed, inserted or moved)",
+                e.version,
+            )
         if e.log_index <= last_index:
-            return BundleProblem("sequence", f"{where}: sequence: log index {e.log_index} does not come after "
-                                 f"{last_index}, the previous event's", e.version)
+            return BundleProblem(
+                "sequence",
+                f"{where}: sequence: log index {e.log_index} does not come after {last_index}, the previous event's",
+                e.version,
+            )
         if event_hash(previous, b.case_id, e.version, e.topic, e.state) != e.hash:
-            return BundleProblem("chain", f"{where}: chain: its hash does not match its stored bytes and the "
-                                 "hash of the version before", e.version)
+            return BundleProblem(
+                "chain",
+                f"{where}: chain: its hash does not match its stored bytes and the hash of the version before",
+                e.version,
+            )
         try:
-            reached = root_from_inclusion_proof(leaf_hash(leaf_input(b.case_id, e.version, e.hash)), e.log_index,
-                                                size, e.proof)
+            reached = root_from_inclusion_proof(
+                leaf_hash(leaf_input(b.case_id, e.version, e.hash)), e.log_index, size, e.proof
+            )
         except ProofError as error:
             return BundleProblem("inclusion", f"{where}: inclusion: {error}", e.version)
         if other_root is None and reached != root:
@@ -153,8 +168,11 @@ def _check(b: Bundle, pinned_key: bytes | None) -> BundleProblem | None:
     if other_root is not None:
         if len(b.events) == 1:
             return _missed(b.events[0], size)
-        return BundleProblem("root", f"root: every event's inclusion proof leads to {other_root.hex()}, not to the "
-                             f"checkpoint's root {root.hex()}")
+        return BundleProblem(
+            "root",
+            f"root: every event's inclusion proof leads to {other_root.hex()}, not to the "
+            f"checkpoint's root {root.hex()}",
+        )
     try:
         verify_checkpoint(b.checkpoint, b.public_key)
     except CheckpointError as e:
@@ -163,8 +181,12 @@ def _check(b: Bundle, pinned_key: bytes | None) -> BundleProblem | None:
 
 
 def _missed(e: BundleEvent, size: int) -> BundleProblem:
-    return BundleProblem("inclusion", f"event {e.version}: inclusion: its proof (leaf {e.log_index}) does not lead "
-                         f"to the checkpoint's root of the tree of size {size}", e.version)
+    return BundleProblem(
+        "inclusion",
+        f"event {e.version}: inclusion: its proof (leaf {e.log_index}) does not lead "
+        f"to the checkpoint's root of the tree of size {size}",
+        e.version,
+    )
 
 
 def _check_view(b: Bundle, e: BundleEvent) -> BundleProblem | None:
@@ -174,12 +196,16 @@ def _check_view(b: Bundle, e: BundleEvent) -> BundleProblem | None:
         if not isinstance(stored, dict):
             raise ValueError("not an object")
     except (ValueError, TypeError, RecursionError) as error:
-        return BundleProblem("record", f"{where}: record: the stored bytes are not a readable record "
-                             f"({_short(error)})", e.version)
+        return BundleProblem(
+            "record", f"{where}: record: the stored bytes are not a readable record ({_short(error)})", e.version
+        )
     view = e.view
     if view.get("type") != e.topic.rpartition(":")[2]:
-        return BundleProblem("view", f"{where}: view: says type {_short(view.get('type'))}, the stored record is "
-                             f"{_short(e.topic)}", e.version)
+        return BundleProblem(
+            "view",
+            f"{where}: view: says type {_short(view.get('type'))}, the stored record is {_short(e.topic)}",
+            e.version,
+        )
     data = view.get("data") if isinstance(view.get("data"), dict) else {}
     for name, value in stored.items():
         if name in _CLEAR_METADATA:
@@ -192,11 +218,18 @@ def _check_view(b: Bundle, e: BundleEvent) -> BundleProblem | None:
         if name == "recorded_by" and isinstance(shown, dict) and isinstance(expected, dict):
             shown = {k: shown.get(k) for k in expected}  # the view adds the name, which is sealed
         if shown != expected:
-            return BundleProblem("view", f"{where}: view: {name!r} reads {_short(shown)}, the stored record has "
-                                 f"{_short(expected)}", e.version)
+            return BundleProblem(
+                "view",
+                f"{where}: view: {name!r} reads {_short(shown)}, the stored record has {_short(expected)}",
+                e.version,
+            )
     if e.version == 1 and stored.get("municipality") != b.municipality:
-        return BundleProblem("view", f"{where}: view: the bundle names municipality {_short(b.municipality)}, the "
-                             f"case was opened in {_short(stored.get('municipality'))}", e.version)
+        return BundleProblem(
+            "view",
+            f"{where}: view: the bundle names municipality {_short(b.municipality)}, the "
+            f"case was opened in {_short(stored.get('municipality'))}",
+            e.version,
+        )
     return None
 
 

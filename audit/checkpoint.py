@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -55,7 +55,7 @@ def parse_time(text: str) -> datetime:
     """Inverse of `format_time`; refuses every other spelling so re-signing is exact."""
     if not isinstance(text, str) or not _TIME_PATTERN.fullmatch(text):
         raise ValueError(f"checkpoint time {text!r} is not in the form YYYY-MM-DDTHH:MM:SS.ffffffZ")
-    return datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 def _require_utc(moment: datetime) -> datetime:
@@ -63,7 +63,7 @@ def _require_utc(moment: datetime) -> datetime:
         raise TypeError(f"checkpoint time must be a datetime, not {type(moment).__name__}")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("checkpoint time must be timezone-aware; a naive time is ambiguous")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def checkpoint_message(tree_size: int, root: bytes, time: datetime) -> bytes:
@@ -178,15 +178,13 @@ class CheckpointSigner:
         if not isinstance(private_key, Ed25519PrivateKey):
             private_key = load_private_key(private_key)
         self._private_key = private_key
-        self.public_key_raw: bytes = private_key.public_key().public_bytes(
-            _RAW, serialization.PublicFormat.Raw
-        )
+        self.public_key_raw: bytes = private_key.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
         self.public_key_hex: str = self.public_key_raw.hex()
         self.key_id: str = key_id(self.public_key_raw)
 
     def sign(self, tree_size: int, root: bytes, time: datetime | None = None) -> Checkpoint:
         """Sign the tree head (`time` defaults to now, in UTC)."""
-        moment = datetime.now(timezone.utc) if time is None else time
+        moment = datetime.now(UTC) if time is None else time
         # Build an unsigned copy first so its checks run before anything is signed.
         unsigned = Checkpoint(tree_size, root, moment, self.key_id, bytes(SIGNATURE_SIZE))
         signature = self._private_key.sign(unsigned.message())
@@ -202,8 +200,7 @@ def verify_checkpoint(checkpoint: Checkpoint, public_key_raw: bytes) -> None:
     expected_id = key_id(public_key_raw)
     if checkpoint.key_id != expected_id:
         raise CheckpointError(
-            f"checkpoint names signing key {checkpoint.key_id!r}, "
-            f"but the given public key has id {expected_id!r}"
+            f"checkpoint names signing key {checkpoint.key_id!r}, but the given public key has id {expected_id!r}"
         )
     try:
         public_key.verify(checkpoint.signature, checkpoint.message())

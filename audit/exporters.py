@@ -28,8 +28,10 @@ from projections.history import event_to_dict
 
 def json_bundle(municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
     """The events-only document of exports recorded before the provable bundle (no checkpoint_size)."""
-    return orjson.dumps({"case_id": str(case_id), "municipality": municipality,
-                         "events": [event_to_dict(e) for e in events]}, option=orjson.OPT_INDENT_2)
+    return orjson.dumps(
+        {"case_id": str(case_id), "municipality": municipality, "events": [event_to_dict(e) for e in events]},
+        option=orjson.OPT_INDENT_2,
+    )
 
 
 MEDIA_TYPES = {"json": "application/json", "pdf": "application/pdf"}
@@ -41,28 +43,38 @@ def anchor_for(exporter: Any, case_id: UUID, events: Sequence[Any]) -> int | Non
     return None if anchor is None else anchor(case_id, events)
 
 
-def render(exporter: Any, municipality: str, case_id: UUID, events: Sequence[Any],
-           checkpoint_size: int | None) -> bytes:
+def render(
+    exporter: Any, municipality: str, case_id: UUID, events: Sequence[Any], checkpoint_size: int | None
+) -> bytes:
     if checkpoint_size is None:
         return exporter(municipality, case_id, events)
     return exporter(municipality, case_id, events, checkpoint_size=checkpoint_size)
 
 
-def reproduce(exporters: dict[str, Any], municipality: str, events: Sequence[Any], export_id: UUID) -> tuple[bytes, str]:
+def reproduce(
+    exporters: dict[str, Any], municipality: str, events: Sequence[Any], export_id: UUID
+) -> tuple[bytes, str]:
     """The document of an earlier export, byte for byte, and its format."""
     recorded = next((e for e in events if type(e).__name__ == "PlanExported" and e.export_id == export_id), None)
     if recorded is None:
         raise NotFound(None, "Ingen slik eksport i saken.")
     before = [e for e in events if e.originator_version < recorded.originator_version]
     # Exports recorded before `checkpoint_size` existed read it as None (the field's default).
-    document = render(exporters[recorded.format], municipality, recorded.originator_id, before,
-                      recorded.checkpoint_size)
+    document = render(
+        exporters[recorded.format], municipality, recorded.originator_id, before, recorded.checkpoint_size
+    )
     if hashlib.sha256(document).hexdigest() != recorded.sha256:
         if any(type(e).__name__ == "KeyDestroyed" for e in events):
             # Erasure changes what the events read as; the record keeps the digest.
-            raise Gone("INV-12", "Eksporten kan ikke gjenskapes: personopplysningene i saken er slettet. "
-                                 f"Sjekksummen (sha256 {recorded.sha256}) står i saken.")
+            raise Gone(
+                "INV-12",
+                "Eksporten kan ikke gjenskapes: personopplysningene i saken er slettet. "
+                f"Sjekksummen (sha256 {recorded.sha256}) står i saken.",
+            )
         # Not erased: the renderer itself changed (fpdf2 and the fonts are pinned for this reason).
-        raise Gone(None, "Eksporten kan ikke gjenskapes byte for byte av denne versjonen av løsningen. "
-                         f"Sjekksummen (sha256 {recorded.sha256}) står i saken.")
+        raise Gone(
+            None,
+            "Eksporten kan ikke gjenskapes byte for byte av denne versjonen av løsningen. "
+            f"Sjekksummen (sha256 {recorded.sha256}) står i saken.",
+        )
     return document, recorded.format

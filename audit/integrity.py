@@ -70,29 +70,43 @@ class Integrity:
             if self.d.name == "postgres":
                 # Builders queue here instead of racing; readers are not blocked.
                 c.execute(self.d.sql("LOCK TABLE {merkle_leaves} IN SHARE ROW EXCLUSIVE MODE"))
-            c.execute(self.d.sql("SELECT log_index, notification_id FROM {merkle_leaves} "
-                                 "ORDER BY log_index DESC LIMIT 1"))
+            c.execute(
+                self.d.sql("SELECT log_index, notification_id FROM {merkle_leaves} ORDER BY log_index DESC LIMIT 1")
+            )
             last = c.fetchone()
             next_index = 0 if last is None else last["log_index"] + 1
             after = 0 if last is None else last["notification_id"]
-            c.execute(self.d.sql("SELECT notification_id, originator_id, originator_version, hash "
-                                 "FROM {event_hashes} WHERE notification_id > ? ORDER BY notification_id LIMIT ?"),
-                      (after, PAGE))
+            c.execute(
+                self.d.sql(
+                    "SELECT notification_id, originator_id, originator_version, hash "
+                    "FROM {event_hashes} WHERE notification_id > ? ORDER BY notification_id LIMIT ?"
+                ),
+                (after, PAGE),
+            )
             rows = c.fetchall()
             if not rows:
                 return False
-            leaves = [(next_index + i, r["notification_id"],
-                       leaf_hash(leaf_input(UUID(r["originator_id"]), r["originator_version"], bytes(r["hash"]))))
-                      for i, r in enumerate(rows)]
-            c.executemany(self.d.sql("INSERT INTO {merkle_leaves} (log_index, notification_id, leaf_hash) "
-                                     "VALUES (?, ?, ?)"), leaves)
+            leaves = [
+                (
+                    next_index + i,
+                    r["notification_id"],
+                    leaf_hash(leaf_input(UUID(r["originator_id"]), r["originator_version"], bytes(r["hash"]))),
+                )
+                for i, r in enumerate(rows)
+            ]
+            c.executemany(
+                self.d.sql("INSERT INTO {merkle_leaves} (log_index, notification_id, leaf_hash) VALUES (?, ?, ?)"),
+                leaves,
+            )
             return True
 
     def _load_leaves(self) -> None:
         while True:
             with self.db.transaction(commit=False) as c:
-                c.execute(self.d.sql("SELECT leaf_hash FROM {merkle_leaves} WHERE log_index >= ? "
-                                     "ORDER BY log_index LIMIT ?"), (len(self._tree), PAGE * 5))
+                c.execute(
+                    self.d.sql("SELECT leaf_hash FROM {merkle_leaves} WHERE log_index >= ? ORDER BY log_index LIMIT ?"),
+                    (len(self._tree), PAGE * 5),
+                )
                 rows = c.fetchall()
             if not rows:
                 return
@@ -103,8 +117,12 @@ class Integrity:
             return {}
         marks = ", ".join("?" for _ in notification_ids)
         with self.db.transaction(commit=False) as c:
-            c.execute(self.d.sql(f"SELECT notification_id, log_index FROM {{merkle_leaves}} "
-                                 f"WHERE notification_id IN ({marks})"), notification_ids)
+            c.execute(
+                self.d.sql(
+                    f"SELECT notification_id, log_index FROM {{merkle_leaves}} WHERE notification_id IN ({marks})"
+                ),
+                notification_ids,
+            )
             return {r["notification_id"]: r["log_index"] for r in c.fetchall()}
 
     # -------------------------------------------------------- checkpoints
@@ -113,17 +131,30 @@ class Integrity:
         checkpoint = self.signer.sign(len(tree), tree.root(len(tree)), self.clock())
         data = checkpoint.to_dict()
         with self.db.transaction(commit=True) as c:
-            c.execute(self.d.sql("INSERT INTO {checkpoints} (tree_size, root, time, key_id, signature, public_key) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)"),
-                      (checkpoint.tree_size, data["root"], data["time"], checkpoint.key_id, data["signature"],
-                       self.signer.public_key_hex))
+            c.execute(
+                self.d.sql(
+                    "INSERT INTO {checkpoints} (tree_size, root, time, key_id, signature, public_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?)"
+                ),
+                (
+                    checkpoint.tree_size,
+                    data["root"],
+                    data["time"],
+                    checkpoint.key_id,
+                    data["signature"],
+                    self.signer.public_key_hex,
+                ),
+            )
         return checkpoint
 
     def checkpoints(self) -> list[tuple[Checkpoint | None, dict[str, Any]]]:
         """Every recorded checkpoint, parsed (None where the row is malformed)."""
         with self.db.transaction(commit=False) as c:
-            c.execute(self.d.sql("SELECT id, tree_size, root, time, key_id, signature, public_key "
-                                 "FROM {checkpoints} ORDER BY id"))
+            c.execute(
+                self.d.sql(
+                    "SELECT id, tree_size, root, time, key_id, signature, public_key FROM {checkpoints} ORDER BY id"
+                )
+            )
             rows = [dict(r) for r in c.fetchall()]
         parsed = []
         for row in rows:

@@ -73,8 +73,7 @@ class MerkleTree:
             raise TypeError(f"leaf hash must be bytes, not {type(leaf_hash).__name__}")
         if len(leaf_hash) != HASH_SIZE:
             raise ValueError(
-                f"leaf hash must be {HASH_SIZE} bytes, got {len(leaf_hash)}; "
-                "hash the leaf data with leaf_hash() first"
+                f"leaf hash must be {HASH_SIZE} bytes, got {len(leaf_hash)}; hash the leaf data with leaf_hash() first"
             )
         self._levels[0] += leaf_hash
         self._size += 1
@@ -123,9 +122,7 @@ class MerkleTree:
         """Proof that the tree of `first` leaves is a prefix of the one of `second` (§2.1.4.1)."""
         self._check_size(second, "second size")
         if not 0 < first <= second:
-            raise ValueError(
-                f"consistency proof needs 0 < first <= second, got first={first}, second={second}"
-            )
+            raise ValueError(f"consistency proof needs 0 < first <= second, got first={first}, second={second}")
         proof: list[bytes] = []
         start = 0
         first_is_whole_subtree = True  # the RFC's flag `b` in SUBPROOF
@@ -222,9 +219,7 @@ def _consistency_proof_length(first: int, second: int) -> int:
     return _inclusion_proof_length(first - 1, second) - shift + (0 if subtree_is_old_root else 1)
 
 
-def root_from_inclusion_proof(
-    leaf_hash: bytes, index: int, tree_size: int, proof: Sequence[bytes]
-) -> bytes:
+def root_from_inclusion_proof(leaf_hash: bytes, index: int, tree_size: int, proof: Sequence[bytes]) -> bytes:
     """Recompute the tree root implied by an audit path (RFC 9162 §2.1.3.2, steps 1-4)."""
     _check_integer(index, "leaf index")
     _check_integer(tree_size, "tree size")
@@ -253,9 +248,7 @@ def root_from_inclusion_proof(
     return result
 
 
-def verify_inclusion(
-    leaf_hash: bytes, index: int, tree_size: int, proof: Sequence[bytes], root: bytes
-) -> None:
+def verify_inclusion(leaf_hash: bytes, index: int, tree_size: int, proof: Sequence[bytes], root: bytes) -> None:
     """Check that `leaf_hash` is leaf `index` of the tree with `root`; raise ProofError if not."""
     _check_hash(root, "root hash")
     computed = root_from_inclusion_proof(leaf_hash, index, tree_size, proof)
@@ -266,9 +259,7 @@ def verify_inclusion(
         )
 
 
-def verify_consistency(
-    first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]
-) -> None:
+def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]) -> None:
     """Check that tree `first_root` is a prefix of tree `second_root` (RFC 9162 §2.1.4.2)."""
     _check_integer(first, "first tree size")
     _check_integer(second, "second tree size")
@@ -288,8 +279,7 @@ def verify_consistency(
     expected = _consistency_proof_length(first, second)
     if len(proof) != expected:
         raise ProofError(
-            f"consistency proof has {_count(len(proof))}; sizes {first} -> {second} "
-            f"need exactly {_count(expected)}"
+            f"consistency proof has {_count(len(proof))}; sizes {first} -> {second} need exactly {_count(expected)}"
         )
     computed_first, computed_second = _roots_from_consistency_proof(first, second, first_root, proof)
     if not hmac.compare_digest(computed_first, first_root):

@@ -66,20 +66,29 @@ class VerifyReport:
 
     def summary(self) -> str:
         if self.ok:
-            return (f"intact: {self.events} events in {self.cases} cases, tree size {self.tree_size}, "
-                    f"root {self.root}, {self.checkpoints} checkpoint(s) verified")
+            return (
+                f"intact: {self.events} events in {self.cases} cases, tree size {self.tree_size}, "
+                f"root {self.root}, {self.checkpoints} checkpoint(s) verified"
+            )
         first = self.problems[0]
         return f"NOT intact ({len(self.problems)} problem(s)); first: {first.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "events": self.events, "cases": self.cases, "tree_size": self.tree_size,
-                "root": self.root, "checkpoints_verified": self.checkpoints,
-                "problems": [vars(p) for p in self.problems]}
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "cases": self.cases,
+            "tree_size": self.tree_size,
+            "root": self.root,
+            "checkpoints_verified": self.checkpoints,
+            "problems": [vars(p) for p in self.problems],
+        }
 
 
 @dataclass(frozen=True)
 class _Gap:
     """Versions of a case not found before one of its events."""
+
     case_id: str
     missing: range
     version: int  # the event found instead
@@ -88,8 +97,9 @@ class _Gap:
     high: int  # notification id of the event after it
 
 
-def verify_ledger(recorder: Any, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]],
-                  public_key: bytes) -> VerifyReport:
+def verify_ledger(
+    recorder: Any, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]], public_key: bytes
+) -> VerifyReport:
     """Verify everything up to the last event recorded now.
 
     `checkpoints` must be read before calling: every one of them then covers
@@ -146,8 +156,12 @@ class _Run:
         if recorded is None:
             self.add("missing_hash", f"{where}: no hash recorded for it (inserted outside the ledger?)", key, i)
         elif recorded[0] != nid:
-            self.add("reordered", f"{where}: its hash was recorded at notification {recorded[0]}, "
-                     f"it now sits at {nid}", key, i)
+            self.add(
+                "reordered",
+                f"{where}: its hash was recorded at notification {recorded[0]}, it now sits at {nid}",
+                key,
+                i,
+            )
         elif previous is None:
             digest = recorded[1]  # its predecessor is gone (reported as removed): take its hash on trust
         elif recorded[1] != digest:
@@ -160,8 +174,13 @@ class _Run:
             if elsewhere is not None:
                 self.add("reordered", f"{where}: its Merkle leaf is at log index {elsewhere}", key, i)
             else:
-                self.add("altered", f"{where}: does not match its Merkle leaf (log index {stored[0]}); "
-                         "the event and its hash, or the leaf, were rewritten", key, i)
+                self.add(
+                    "altered",
+                    f"{where}: does not match its Merkle leaf (log index {stored[0]}); "
+                    "the event and its hash, or the leaf, were rewritten",
+                    key,
+                    i,
+                )
         self.tree.append(leaf)
         self.seen[key] = (nid, digest)
 
@@ -184,8 +203,13 @@ class _Run:
         for (case_id, version), (nid, _) in sorted(self.hashes.items(), key=lambda kv: kv[1][0]):
             if (case_id, version) not in self.seen:
                 index = self.leaves[nid][0] if nid in self.leaves else bisect_left(positions, nid)
-                self.add("removed", f"event {version} of case {case_id} (notification {nid}) was removed: "
-                         "its hash is recorded, the event is gone", (case_id, version), index)
+                self.add(
+                    "removed",
+                    f"event {version} of case {case_id} (notification {nid}) was removed: "
+                    "its hash is recorded, the event is gone",
+                    (case_id, version),
+                    index,
+                )
         self._check_stored_tree(positions)
         # Stable: at one position, the problem found first stays first.
         self.problems.sort(key=lambda p: (p.log_index is None, p.log_index or 0))
@@ -195,12 +219,20 @@ class _Run:
             later = [v for v in gap.missing if (gap.case_id, v) in self.seen]
             where = f"event {gap.version} of case {gap.case_id} (log index {gap.position})"
             if later:
-                self.add("reordered", f"{where}: comes before version {later[0]} of its case",
-                         (gap.case_id, gap.version), gap.position)
+                self.add(
+                    "reordered",
+                    f"{where}: comes before version {later[0]} of its case",
+                    (gap.case_id, gap.version),
+                    gap.position,
+                )
             for v in gap.missing:
                 if (gap.case_id, v) not in self.seen:
-                    self.add("removed", f"event {v} of case {gap.case_id} was removed: {where} "
-                             f"follows version {gap.missing.start - 1}", (gap.case_id, v), gap.position)
+                    self.add(
+                        "removed",
+                        f"event {v} of case {gap.case_id} was removed: {where} follows version {gap.missing.start - 1}",
+                        (gap.case_id, v),
+                        gap.position,
+                    )
 
     def _check_stored_tree(self, positions: list[int]) -> None:
         """Leaves whose event is gone, holes, and the stored tree's order against the log's."""
@@ -213,23 +245,38 @@ class _Run:
                 continue
             if any(low < nid < high for low, high in removed_spans):
                 continue  # the gap in its case already names it
-            self.add("removed", f"log index {index}: the event the tree holds there (notification {nid}) "
-                     "is gone, with its hash", None, index)
+            self.add(
+                "removed",
+                f"log index {index}: the event the tree holds there (notification {nid}) is gone, with its hash",
+                None,
+                index,
+            )
         holes = [i for i in range(max(by_index, default=-1) + 1) if i not in by_index]
         if holes:
-            self.add("removed", f"log index {holes[0]}: {len(holes)} leaf/leaves of the Merkle tree are gone "
-                     "(events were removed with their leaves)", None, holes[0])
+            self.add(
+                "removed",
+                f"log index {holes[0]}: {len(holes)} leaf/leaves of the Merkle tree are gone "
+                "(events were removed with their leaves)",
+                None,
+                holes[0],
+            )
         for index in range(min(len(by_index), len(self.tree))):
             stored = by_index.get(index)
             if stored is None or stored[1] != self.tree.leaf(index):
                 if not any(p.log_index is not None and p.log_index <= index for p in self.problems):
-                    self.add("reordered", f"log index {index}: the Merkle tree's leaf there is not that of the "
-                             "event at that position in the log", None, index)
+                    self.add(
+                        "reordered",
+                        f"log index {index}: the Merkle tree's leaf there is not that of the "
+                        "event at that position in the log",
+                        None,
+                        index,
+                    )
                 return
 
     # --------------------------------------------------------- checkpoints
-    def check_checkpoints(self, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]],
-                          public_key: bytes) -> None:
+    def check_checkpoints(
+        self, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]], public_key: bytes
+    ) -> None:
         size = len(self.tree)
         for cp, row in checkpoints:
             label = f"checkpoint {row['id']} (tree size {row['tree_size']})"
@@ -242,18 +289,30 @@ class _Run:
                 self.add("checkpoint", f"{label}: {e}")
                 continue
             if cp.tree_size > size:
-                self.add("shortened", f"{label} covers {cp.tree_size} events; the log now has only {size}: "
-                         "events were removed after the seal")
+                self.add(
+                    "shortened",
+                    f"{label} covers {cp.tree_size} events; the log now has only {size}: "
+                    "events were removed after the seal",
+                )
             elif self.tree.root(cp.tree_size) != cp.root:
-                self.add("checkpoint", f"{label}: the log no longer has the sealed root; an event it covers "
-                         "was altered, removed, inserted or moved")
+                self.add(
+                    "checkpoint",
+                    f"{label}: the log no longer has the sealed root; an event it covers "
+                    "was altered, removed, inserted or moved",
+                )
             else:
                 self.checkpoints_ok += 1
 
     def report(self) -> VerifyReport:
         size = len(self.tree)
-        return VerifyReport(events=size, cases=len(self.last), tree_size=size, root=self.tree.root(size).hex(),
-                            checkpoints=self.checkpoints_ok, problems=self.problems)
+        return VerifyReport(
+            events=size,
+            cases=len(self.last),
+            tree_size=size,
+            root=self.tree.root(size).hex(),
+            checkpoints=self.checkpoints_ok,
+            problems=self.problems,
+        )
 
 
 # ------------------------------------------------------------- raw reads
@@ -269,16 +328,27 @@ def _read_events(recorder: Any, stop: int) -> Iterator[Any]:
 
 def _read_hashes(recorder: Any, stop: int) -> dict[Key, tuple[int, bytes]]:
     with recorder.datastore.transaction(commit=False) as c:
-        c.execute(recorder.dialect.sql("SELECT notification_id, originator_id, originator_version, hash "
-                                       "FROM {event_hashes} WHERE notification_id <= ?"), (stop,))
-        return {(r["originator_id"], r["originator_version"]): (r["notification_id"], bytes(r["hash"]))
-                for r in c.fetchall()}
+        c.execute(
+            recorder.dialect.sql(
+                "SELECT notification_id, originator_id, originator_version, hash "
+                "FROM {event_hashes} WHERE notification_id <= ?"
+            ),
+            (stop,),
+        )
+        return {
+            (r["originator_id"], r["originator_version"]): (r["notification_id"], bytes(r["hash"]))
+            for r in c.fetchall()
+        }
 
 
 def _read_leaves(recorder: Any, stop: int) -> dict[int, tuple[int, bytes]]:
     with recorder.datastore.transaction(commit=False) as c:
-        c.execute(recorder.dialect.sql("SELECT log_index, notification_id, leaf_hash FROM {merkle_leaves} "
-                                       "WHERE notification_id <= ?"), (stop,))
+        c.execute(
+            recorder.dialect.sql(
+                "SELECT log_index, notification_id, leaf_hash FROM {merkle_leaves} WHERE notification_id <= ?"
+            ),
+            (stop,),
+        )
         return {r["notification_id"]: (r["log_index"], bytes(r["leaf_hash"])) for r in c.fetchall()}
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 import secrets
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from os import environ
-from typing import Callable
 
 import psycopg
 
@@ -27,9 +26,14 @@ STORE_CHOICES = ("sqlite", "postgres", "both")
 
 def bench_settings(url: str) -> Settings:
     """Settings for a benchmark's store, with fresh random keys."""
-    return Settings.from_env({"LEDGER_DATABASE_URL": url, "LEDGER_MASTER_KEY": secrets.token_hex(32),
-                              "LEDGER_SIGNING_KEY": secrets.token_hex(32),
-                              "LEDGER_JWT_SECRET": secrets.token_urlsafe(48)})
+    return Settings.from_env(
+        {
+            "LEDGER_DATABASE_URL": url,
+            "LEDGER_MASTER_KEY": secrets.token_hex(32),
+            "LEDGER_SIGNING_KEY": secrets.token_hex(32),
+            "LEDGER_JWT_SECRET": secrets.token_urlsafe(48),
+        }
+    )
 
 
 @contextmanager
@@ -52,5 +56,8 @@ def fresh_postgres() -> Iterator[str]:
 
 def stores(choice: str = "both") -> list[tuple[str, Callable[[], AbstractContextManager[str]]]]:
     """The stores `--store` chose, each with a context giving a fresh URL."""
-    return [(store, fresh) for store, fresh in (("sqlite", fresh_sqlite), ("postgres", fresh_postgres))
-            if choice in (store, "both")]
+    return [
+        (store, fresh)
+        for store, fresh in (("sqlite", fresh_sqlite), ("postgres", fresh_postgres))
+        if choice in (store, "both")
+    ]

@@ -42,13 +42,35 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 def serve(url: str, workdir: Path) -> tuple[subprocess.Popen, str, str]:
     port = free_port()
-    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_JWT_SECRET": "bench-" + "s" * 40,
-           "LEDGER_MASTER_KEY": "33" * 32, "LEDGER_SIGNING_KEY": "44" * 32}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port),
-                             "--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"],
-                            # A file, not a pipe: nobody reads a pipe here, and a full
-                            # one would block the server's logging.
-                            cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=(workdir / "api.log").open("w"))
+    env = {
+        **os.environ,
+        "LEDGER_DATABASE_URL": url,
+        "LEDGER_JWT_SECRET": "bench-" + "s" * 40,
+        "LEDGER_MASTER_KEY": "33" * 32,
+        "LEDGER_SIGNING_KEY": "44" * 32,
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        # A file, not a pipe: nobody reads a pipe here, and a full
+        # one would block the server's logging.
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(workdir / "api.log").open("w"),
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -80,23 +102,41 @@ def measure(store: str, url: str, n: int) -> dict[str, tuple[float, float]]:
             with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
                 cases = []
                 for i in range(50):
-                    body = {"subject": {"national_id": synthesize(date(1980, 1, 1 + i % 28), i)},
-                            "requested": ["coordinator"], "referred_by": {"kind": "gp"}}
+                    body = {
+                        "subject": {"national_id": synthesize(date(1980, 1, 1 + i % 28), i)},
+                        "requested": ["coordinator"],
+                        "referred_by": {"kind": "gp"},
+                    }
                     cases.append(client.post("/v1/cases", json=body).json()["case_id"])
                     for _ in range(9):  # a case with ten events
-                        client.post(f"/v1/cases/{cases[-1]}/decisions", json={
-                            "outcome": "granted", "concerns": ["coordinator"], "legal_basis": "hol. § 7-2",
-                            "reasons": "Behov for koordinerte tjenester"})
+                        client.post(
+                            f"/v1/cases/{cases[-1]}/decisions",
+                            json={
+                                "outcome": "granted",
+                                "concerns": ["coordinator"],
+                                "legal_basis": "hol. § 7-2",
+                                "reasons": "Behov for koordinerte tjenester",
+                            },
+                        )
                 health = timed(client, n, lambda c, i: c.get("/v1/health"))
                 reads = timed(client, n, lambda c, i: c.get(f"/v1/cases/{cases[i % len(cases)]}"))
-                commands = timed(client, n, lambda c, i: c.post(f"/v1/cases/{cases[i % len(cases)]}/decisions", json={
-                    "outcome": "granted", "concerns": ["coordinator"], "legal_basis": "hol. § 7-2",
-                    "reasons": "Behov for koordinerte tjenester"}))
+                commands = timed(
+                    client,
+                    n,
+                    lambda c, i: c.post(
+                        f"/v1/cases/{cases[i % len(cases)]}/decisions",
+                        json={
+                            "outcome": "granted",
+                            "concerns": ["coordinator"],
+                            "legal_basis": "hol. § 7-2",
+                            "reasons": "Behov for koordinerte tjenester",
+                        },
+                    ),
+                )
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-    return {"health (baseline)": percentiles(health), "case read": percentiles(reads),
-            "command": percentiles(commands)}
+    return {"health (baseline)": percentiles(health), "case read": percentiles(reads), "command": percentiles(commands)}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
@@ -41,12 +41,27 @@ def fill(ledger, cases: int) -> list:
     for n in range(cases):
         birth = date(1950, 1, 1) + timedelta(days=n * 2)
         opened = now - timedelta(days=20 + n % 120)
-        case_id = ledger.app.handle(OpenCase(
-            actor=ke, municipality=MUNICIPALITY, subject=Subject(name=f"Person {n}", national_id=synthesize(birth, 3)),
-            guardians=(), requested=(Provision.COORDINATOR,), referrer_kind=ReferrerKind.GP,
-            referrer_name="Fastlegen", occurred_at=opened)).case_id
-        ledger.app.handle(RequestCoordinator(actor=ke, case_id=case_id, occurred_at=now - timedelta(days=n % 30),
-                                             unit=UNITS[n % len(UNITS)], unit_leader=Person("leder", "Leder")))
+        case_id = ledger.app.handle(
+            OpenCase(
+                actor=ke,
+                municipality=MUNICIPALITY,
+                subject=Subject(name=f"Person {n}", national_id=synthesize(birth, 3)),
+                guardians=(),
+                requested=(Provision.COORDINATOR,),
+                referrer_kind=ReferrerKind.GP,
+                referrer_name="Fastlegen",
+                occurred_at=opened,
+            )
+        ).case_id
+        ledger.app.handle(
+            RequestCoordinator(
+                actor=ke,
+                case_id=case_id,
+                occurred_at=now - timedelta(days=n % 30),
+                unit=UNITS[n % len(UNITS)],
+                unit_leader=Person("leder", "Leder"),
+            )
+        )
         ids.append(case_id)
     return ids
 
@@ -62,7 +77,7 @@ def timed(fn, runs: int) -> list[float]:
 
 def measure(store: str, url: str, cases: int, runs: int) -> None:
     settings = bench_settings(url)
-    ledger = build(settings, clock=lambda: datetime(2026, 11, 22, 12, tzinfo=timezone.utc))
+    ledger = build(settings, clock=lambda: datetime(2026, 11, 22, 12, tzinfo=UTC))
     try:
         started = time.perf_counter()
         ids = fill(ledger, cases)
@@ -75,8 +90,10 @@ def measure(store: str, url: str, cases: int, runs: int) -> None:
         headers = {"Authorization": f"Bearer {token}"}
         body = client.get("/v1/compliance/breaches", headers=headers).json()
         everything = timed(lambda: client.get("/v1/compliance/breaches", headers=headers), runs)
-        one_unit = timed(lambda: client.get("/v1/compliance/breaches", params={"unit": UNITS[1], "rule": "CHK-01"},
-                                            headers=headers), runs)
+        one_unit = timed(
+            lambda: client.get("/v1/compliance/breaches", params={"unit": UNITS[1], "rule": "CHK-01"}, headers=headers),
+            runs,
+        )
         profile = ledger.app.profile(MUNICIPALITY)
         started = time.perf_counter()
         for case_id in ids:
@@ -87,12 +104,18 @@ def measure(store: str, url: str, cases: int, runs: int) -> None:
     breaches = sum(1 for i in body["items"] if i["status"] == "breach")
     print(f"\n{store}: {cases} cases written in {written:.1f} s; compliance projection caught up in {projected:.1f} s")
     print(f"  overview lists {len(body['items'])} items ({breaches} breaches)")
-    print(f"  GET /v1/compliance/breaches            median {statistics.median(everything):8.1f} ms  "
-          f"worst {max(everything):8.1f} ms")
-    print(f"  ... ?unit=…&rule=CHK-01                 median {statistics.median(one_unit):8.1f} ms  "
-          f"worst {max(one_unit):8.1f} ms")
-    print(f"  baseline: judge every case on demand          {on_demand:8.1f} ms  "
-          f"({on_demand / statistics.median(everything):.0f}× the overview's median)")
+    print(
+        f"  GET /v1/compliance/breaches            median {statistics.median(everything):8.1f} ms  "
+        f"worst {max(everything):8.1f} ms"
+    )
+    print(
+        f"  ... ?unit=…&rule=CHK-01                 median {statistics.median(one_unit):8.1f} ms  "
+        f"worst {max(one_unit):8.1f} ms"
+    )
+    print(
+        f"  baseline: judge every case on demand          {on_demand:8.1f} ms  "
+        f"({on_demand / statistics.median(everything):.0f}× the overview's median)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

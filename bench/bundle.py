@@ -29,8 +29,9 @@ from ledger.values import Actor, CoordinatorKind, Person, PlanTool, Provision, R
 
 BATCH = 100
 KE = Actor(id="ke-1", role=Role.KE_CASEWORKER, municipality="3447", name="Kari Saksbehandler")
-COORDINATOR = Actor(id="koord-1", role=Role.COORDINATOR, municipality="3447", name="Kåre Koordinator",
-                    service="psykisk helse")
+COORDINATOR = Actor(
+    id="koord-1", role=Role.COORDINATOR, municipality="3447", name="Kåre Koordinator", service="psykisk helse"
+)
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,25 @@ class Timing:
 def open_case(ledger: Ledger) -> UUID:
     """An individual plan with its coordinator."""
     app = ledger.app
-    case_id = app.handle(OpenCase(actor=KE, municipality="3447", requested=(Provision.INDIVIDUAL_PLAN,),
-                                  subject=Subject(name="Ola Nordmann", national_id=synthesize(date(1979, 4, 2), 0)),
-                                  referrer_kind=ReferrerKind.GP)).case_id
-    app.handle(AppointCoordinator(actor=KE, case_id=case_id, person=Person("koord-1", "Kåre Koordinator"),
-                                  unit="Psykisk helse og rus", kind=CoordinatorKind.COORDINATOR,
-                                  subject_wish_heard=True))
+    case_id = app.handle(
+        OpenCase(
+            actor=KE,
+            municipality="3447",
+            requested=(Provision.INDIVIDUAL_PLAN,),
+            subject=Subject(name="Ola Nordmann", national_id=synthesize(date(1979, 4, 2), 0)),
+            referrer_kind=ReferrerKind.GP,
+        )
+    ).case_id
+    app.handle(
+        AppointCoordinator(
+            actor=KE,
+            case_id=case_id,
+            person=Person("koord-1", "Kåre Koordinator"),
+            unit="Psykisk helse og rus",
+            kind=CoordinatorKind.COORDINATOR,
+            subject_wish_heard=True,
+        )
+    )
     app.handle(EstablishPlan(actor=COORDINATOR, case_id=case_id, tool=PlanTool.INDIVIDUAL_PLAN))
     return case_id
 
@@ -82,8 +96,9 @@ def measure(store: str, url: str, events: int) -> Timing:
         started = time.perf_counter()
         result = ledger.app.handle(ExportPlan(actor=KE, case_id=case_id, format="json"))
         exported = time.perf_counter()
-        document, _ = reproduce(ledger.app.exporters, "3447", ledger.app.case_events(case_id),
-                                result.created["export_id"])
+        document, _ = reproduce(
+            ledger.app.exporters, "3447", ledger.app.case_events(case_id), result.created["export_id"]
+        )
         rendered = time.perf_counter()
         report = verify_bundle(document, ledger.integrity.signer.public_key_raw)
         verified = time.perf_counter()
@@ -91,8 +106,14 @@ def measure(store: str, url: str, events: int) -> Timing:
             raise SystemExit(f"{store}: {report.summary()}")
     finally:
         ledger.close()
-    return Timing(store, len(report.bundle.events), len(document), (exported - started) * 1000,
-                  (rendered - exported) * 1000, (verified - rendered) * 1000)
+    return Timing(
+        store,
+        len(report.bundle.events),
+        len(document),
+        (exported - started) * 1000,
+        (rendered - exported) * 1000,
+        (verified - rendered) * 1000,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -108,8 +129,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'store':<10}{'events':>7}{'bytes':>11}{'export ms':>11}{'render ms':>11}{'verify ms':>11}")
     for t in timings:
         print(f"{t.store:<10}{t.events:>7}{t.size:>11,}{t.export_ms:>11.1f}{t.render_ms:>11.1f}{t.verify_ms:>11.1f}")
-    print("export: ExportPlan (sync leaves, seal, render, record); render: GET …/exports/{id} again; "
-          "verify: offline, key pinned")
+    print(
+        "export: ExportPlan (sync leaves, seal, render, record); render: GET …/exports/{id} again; "
+        "verify: offline, key pinned"
+    )
 
 
 if __name__ == "__main__":

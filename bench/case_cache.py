@@ -18,7 +18,7 @@ import argparse
 import dataclasses
 import statistics
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from app.bootstrap import Ledger, build
@@ -34,28 +34,53 @@ KE = v.Actor(id="ke-bench", role=v.Role.KE_CASEWORKER, municipality=MUNICIPALITY
 
 
 def open_case(ledger: Ledger) -> UUID:
-    started = datetime.now(timezone.utc) - timedelta(days=30)
+    started = datetime.now(UTC) - timedelta(days=30)
     nid = synthesize(date(1985, 3, 14), 5)
     handle = ledger.app.handle
-    case_id = handle(c.OpenCase(
-        actor=KE, municipality=MUNICIPALITY, occurred_at=started,
-        subject=v.Subject(name="Åse Ødegård", national_id=nid),
-        requested=(v.Provision.COORDINATOR, v.Provision.INDIVIDUAL_PLAN),
-        referrer_kind=v.ReferrerKind.GP, referrer_name="Fastlegen")).case_id
+    case_id = handle(
+        c.OpenCase(
+            actor=KE,
+            municipality=MUNICIPALITY,
+            occurred_at=started,
+            subject=v.Subject(name="Åse Ødegård", national_id=nid),
+            requested=(v.Provision.COORDINATOR, v.Provision.INDIVIDUAL_PLAN),
+            referrer_kind=v.ReferrerKind.GP,
+            referrer_name="Fastlegen",
+        )
+    ).case_id
     # Comments need a plan, and a plan needs a coordinator.
-    handle(c.AppointCoordinator(actor=KE, case_id=case_id, person=v.Person("koord-1", "Kåre Koordinator"),
-                                unit="Psykisk helse", kind=v.CoordinatorKind.COORDINATOR, subject_wish_heard=True))
-    nav = handle(c.AddParticipant(actor=KE, case_id=case_id, person=v.Person("nav-1", "Nina Nav"), service="NAV",
-                                  role="kontaktperson")).created["participant_id"]
-    handle(c.GrantConsent(actor=KE, case_id=case_id, given_by=v.Signer(v.ConsentGiverRole.SUBJECT, "Åse Ødegård", nid),
-                          participants=(nav,), categories=(v.InfoCategory.HEALTH,)))
+    handle(
+        c.AppointCoordinator(
+            actor=KE,
+            case_id=case_id,
+            person=v.Person("koord-1", "Kåre Koordinator"),
+            unit="Psykisk helse",
+            kind=v.CoordinatorKind.COORDINATOR,
+            subject_wish_heard=True,
+        )
+    )
+    nav = handle(
+        c.AddParticipant(
+            actor=KE, case_id=case_id, person=v.Person("nav-1", "Nina Nav"), service="NAV", role="kontaktperson"
+        )
+    ).created["participant_id"]
+    handle(
+        c.GrantConsent(
+            actor=KE,
+            case_id=case_id,
+            given_by=v.Signer(v.ConsentGiverRole.SUBJECT, "Åse Ødegård", nid),
+            participants=(nav,),
+            categories=(v.InfoCategory.HEALTH,),
+        )
+    )
     handle(p.EstablishPlan(actor=KE, case_id=case_id, tool=v.PlanTool.INDIVIDUAL_PLAN, informed_of_right_to_ip=True))
     return case_id
 
 
 def comment(ledger: Ledger, case_id: UUID, n: int) -> int:
-    return ledger.app.handle(p.AddComment(actor=KE, case_id=case_id,
-                                          text=f"Notat {n}: Åse hadde en god uke og møtte på skolen.")).version
+    return ledger.app.handle(
+        p.AddComment(actor=KE, case_id=case_id, text=f"Notat {n}: Åse hadde en god uke og møtte på skolen.")
+    ).version
 
 
 def measure(store: str, url: str, sizes: list[int], commands: int) -> list[tuple[int, float, float]]:

@@ -17,7 +17,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from api.reading import read_case
@@ -38,39 +38,80 @@ GOALS = 20
 def build_case(ledger: Ledger, meetings: int, evaluations: int) -> tuple[UUID, int]:
     """One case through `ledger.app.handle`; returns its id and its number of events."""
     handle = ledger.app.handle
-    start = datetime.now(timezone.utc) - timedelta(days=4 * meetings + 30)
+    start = datetime.now(UTC) - timedelta(days=4 * meetings + 30)
     nid = synthesize(date(1985, 3, 14), 5)
-    case_id = handle(c.OpenCase(actor=KE, municipality=MUNICIPALITY, occurred_at=start,
-                              subject=v.Subject(name="Åse Ødegård", national_id=nid),
-                              requested=(v.Provision.COORDINATOR, v.Provision.INDIVIDUAL_PLAN),
-                              referrer_kind=v.ReferrerKind.GP, referrer_name="Fastlegen")).case_id
+    case_id = handle(
+        c.OpenCase(
+            actor=KE,
+            municipality=MUNICIPALITY,
+            occurred_at=start,
+            subject=v.Subject(name="Åse Ødegård", national_id=nid),
+            requested=(v.Provision.COORDINATOR, v.Provision.INDIVIDUAL_PLAN),
+            referrer_kind=v.ReferrerKind.GP,
+            referrer_name="Fastlegen",
+        )
+    ).case_id
 
     def do(command: type, day: float, **fields: object) -> dict:
         return handle(command(actor=KE, case_id=case_id, occurred_at=start + timedelta(days=day), **fields)).created
 
-    do(c.AppointCoordinator, 1, person=v.Person("koord-1", "Kåre Koordinator"), unit="Psykisk helse",
-       kind=v.CoordinatorKind.COORDINATOR, subject_wish_heard=True)
-    team = tuple(do(c.AddParticipant, 2, person=v.Person(f"{s}-1", f"{s} Ansatt"), service=s, role="kontaktperson")
-                 ["participant_id"] for s in ("NAV", "fastlege", "skole"))
-    do(c.GrantConsent, 3, given_by=v.Signer(v.ConsentGiverRole.SUBJECT, "Åse Ødegård", nid), participants=team,
-       categories=(v.InfoCategory.HEALTH, v.InfoCategory.WORK))
+    do(
+        c.AppointCoordinator,
+        1,
+        person=v.Person("koord-1", "Kåre Koordinator"),
+        unit="Psykisk helse",
+        kind=v.CoordinatorKind.COORDINATOR,
+        subject_wish_heard=True,
+    )
+    team = tuple(
+        do(c.AddParticipant, 2, person=v.Person(f"{s}-1", f"{s} Ansatt"), service=s, role="kontaktperson")[
+            "participant_id"
+        ]
+        for s in ("NAV", "fastlege", "skole")
+    )
+    do(
+        c.GrantConsent,
+        3,
+        given_by=v.Signer(v.ConsentGiverRole.SUBJECT, "Åse Ødegård", nid),
+        participants=team,
+        categories=(v.InfoCategory.HEALTH, v.InfoCategory.WORK),
+    )
     do(p.EstablishPlan, 4, tool=v.PlanTool.INDIVIDUAL_PLAN, informed_of_right_to_ip=True)
-    goals = [do(p.SetGoal, 5, text=f"Mål {n}: jeg vil klare meg selv på område {n}", life_area=v.LifeArea.HEALTH,
-                responsible_service="NAV", evaluate_by=(start + timedelta(days=4 * meetings + 60)).date())
-             ["goal_id"] for n in range(GOALS)]
+    goals = [
+        do(
+            p.SetGoal,
+            5,
+            text=f"Mål {n}: jeg vil klare meg selv på område {n}",
+            life_area=v.LifeArea.HEALTH,
+            responsible_service="NAV",
+            evaluate_by=(start + timedelta(days=4 * meetings + 60)).date(),
+        )["goal_id"]
+        for n in range(GOALS)
+    ]
     per_meeting = evaluations / max(meetings, 1)
     done = 0
     for m in range(meetings):
         day = 20 + 4 * m
-        meeting = do(p.ScheduleMeeting, day - 10, scheduled_for=start + timedelta(days=day),
-                     invitees=team)["meeting_id"]
-        do(p.SendAgenda, day - 8, meeting_id=meeting, items=("Hvordan går det?", "Mål og tiltak"),
-           agreed_with_subject=True)
+        meeting = do(p.ScheduleMeeting, day - 10, scheduled_for=start + timedelta(days=day), invitees=team)[
+            "meeting_id"
+        ]
+        do(
+            p.SendAgenda,
+            day - 8,
+            meeting_id=meeting,
+            items=("Hvordan går det?", "Mål og tiltak"),
+            agreed_with_subject=True,
+        )
         do(p.HoldMeeting, day, meeting_id=meeting, attendees=team, subject_voice="Åse fortalte først om uka.")
         do(p.DistributeMinutes, day + 2, meeting_id=meeting, recipients=team)
         while done < per_meeting * (m + 1):
-            do(p.EvaluateGoal, day + 1, goal_id=goals[done % GOALS], status=v.EvaluationStatus.PARTLY_ACHIEVED,
-               note="Går framover.")
+            do(
+                p.EvaluateGoal,
+                day + 1,
+                goal_id=goals[done % GOALS],
+                status=v.EvaluationStatus.PARTLY_ACHIEVED,
+                note="Går framover.",
+            )
             done += 1
     return case_id, len(ledger.app.case_events(case_id))
 
@@ -84,8 +125,9 @@ def timed(run: Callable[[], object], runs: int) -> list[float]:
     return seconds
 
 
-def measure(url: str, meetings: int, evaluations: int, runs: int) -> tuple[int, float, dict[str, list[float]],
-                                                                          dict[str, int]]:
+def measure(
+    url: str, meetings: int, evaluations: int, runs: int
+) -> tuple[int, float, dict[str, list[float]], dict[str, int]]:
     """(events, seconds to write the case, seconds per format, bytes per format)."""
     ledger = build(bench_settings(url))
     try:
@@ -119,8 +161,10 @@ def main(argv: list[str] | None = None) -> None:
         base = statistics.median(results["json"])
         for fmt, seconds in results.items():
             median = statistics.median(seconds)
-            print(f"{store:<10}{fmt:<8}{events:>8,}{min(seconds):>8.3f}{median:>10.3f}{median / base:>8.2f}"
-                  f"{sizes[fmt]:>11,}")
+            print(
+                f"{store:<10}{fmt:<8}{events:>8,}{min(seconds):>8.3f}{median:>10.3f}{median / base:>8.2f}"
+                f"{sizes[fmt]:>11,}"
+            )
         print(f"{store:<10}(the case's {events:,} events were written through the command path in {written:.1f} s)")
 
 

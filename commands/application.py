@@ -13,7 +13,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -45,14 +45,21 @@ CASE_LOCK_STRIPES = 64
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class LedgerApplication(Application[UUID]):
     name = "ledger"
 
-    def __init__(self, env: dict[str, str], *, master_key: bytes, clock: Callable[[], datetime] = utc_now,
-                 default_profile: str = "national-default", case_cache: int = 0) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        master_key: bytes,
+        clock: Callable[[], datetime] = utc_now,
+        default_profile: str = "national-default",
+        case_cache: int = 0,
+    ) -> None:
         self.keyring = Keyring(master_key, self._fetch_keys)
         self.clock = clock
         self.default_profile = default_profile
@@ -74,8 +81,12 @@ class LedgerApplication(Application[UUID]):
             # (the case lock), not on a deep copy: for a large case the copy
             # costs more than the command. A command that changed the case and
             # did not save it drops it from the cache (`_handle_once`).
-            env = {**env, "AGGREGATE_CACHE_MAXSIZE": str(case_cache), "AGGREGATE_CACHE_FASTFORWARD": "y",
-                   "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"}
+            env = {
+                **env,
+                "AGGREGATE_CACHE_MAXSIZE": str(case_cache),
+                "AGGREGATE_CACHE_FASTFORWARD": "y",
+                "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+            }
         super().__init__(env)
 
     # --------------------------------------------------------- composition
@@ -110,11 +121,17 @@ class LedgerApplication(Application[UUID]):
                 # or reports a version mismatch, or refuses on the rule.
                 log.info("command.retried", command=type(command).__name__, attempt=attempt + 1)
                 # Jitter so that writers in several processes stop colliding in step.
-                time.sleep(random.uniform(0, 0.002 * 2**min(attempt, 5)))
+                time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 5)))
                 continue
-            log.info("command.handled", command=type(command).__name__, case_id=str(result.case_id),
-                     version=result.version, role=command.actor.role.value,
-                     municipality=command.actor.municipality, ms=round((time.perf_counter() - started) * 1000, 2))
+            log.info(
+                "command.handled",
+                command=type(command).__name__,
+                case_id=str(result.case_id),
+                version=result.version,
+                role=command.actor.role.value,
+                municipality=command.actor.municipality,
+                ms=round((time.perf_counter() - started) * 1000, 2),
+            )
             return result
         raise InvariantViolation(None, "Saken endres av mange samtidig; prøv igjen.")
 
@@ -157,8 +174,9 @@ class LedgerApplication(Application[UUID]):
         result = CommandResult(case_id=case.id, version=case.version, created=outcome.created)
         side = outcome.side
         if command.idempotency_key:
-            side.idempotency = IdempotencyRecord(scope, command.idempotency_key, fingerprint,
-                                                 orjson.dumps(result.to_json()).decode())
+            side.idempotency = IdempotencyRecord(
+                scope, command.idempotency_key, fingerprint, orjson.dumps(result.to_json()).decode()
+            )
         new_key = self.keyring.prepare_write(case.id)
         if new_key is not None:
             side.new_keys = [new_key]
@@ -231,4 +249,3 @@ class LedgerApplication(Application[UUID]):
 
     def subject_claim(self, municipality: str, subject_ref: str) -> UUID | None:
         return self.recorder.fetch_subject_claim(municipality, subject_ref)  # type: ignore[attr-defined]
-

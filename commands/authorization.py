@@ -57,8 +57,11 @@ def _check_own_case(command: Command, case: Any) -> None:
         raise Forbidden("INV-07", "Innbyggere og foresatte kan bare gi og trekke samtykke.")
     # A guardian's token serves parents and appointed verges alike; which of
     # the two the signer is, the case decides (INV-04).
-    own_roles = ({ConsentGiverRole.SUBJECT} if actor.role is Role.CITIZEN
-                 else {ConsentGiverRole.GUARDIAN, ConsentGiverRole.VERGE})
+    own_roles = (
+        {ConsentGiverRole.SUBJECT}
+        if actor.role is Role.CITIZEN
+        else {ConsentGiverRole.GUARDIAN, ConsentGiverRole.VERGE}
+    )
     # Every signature must be the caller's own: one parent cannot bring the
     # other's signature (`also_given_by`) with their own token.
     if any(s.role not in own_roles or s.national_id != actor.pid for s in signers):

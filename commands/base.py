@@ -38,8 +38,12 @@ class Command:
 
     def canonical(self) -> bytes:
         """The request behind an idempotency key, as canonical bytes."""
-        payload = {"type": type(self).__name__, "case": str(getattr(self, "case_id", "")),
-                   "args": self.arguments(), "occurred_at": self.occurred_at}
+        payload = {
+            "type": type(self).__name__,
+            "case": str(getattr(self, "case_id", "")),
+            "args": self.arguments(),
+            "occurred_at": self.occurred_at,
+        }
         return orjson.dumps(payload, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
 
     def fingerprint(self, key: bytes) -> str:
@@ -65,8 +69,7 @@ class CommandResult:
     replayed: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"case_id": str(self.case_id), "version": self.version,
-                **{k: str(v) for k, v in self.created.items()}}
+        return {"case_id": str(self.case_id), "version": self.version, **{k: str(v) for k, v in self.created.items()}}
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, replayed: bool) -> CommandResult:

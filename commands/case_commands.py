@@ -189,5 +189,3 @@ class RemoveParticipant(CaseCommand):
     reason: str = ""
     method = "remove_participant"
     roles = RUN_CASE
-
-

@@ -69,7 +69,9 @@ def _claim_individual_plan(app: LedgerApplication, case: Case) -> SubjectClaim |
 
 @handles(OpenCase)
 def _open(app: LedgerApplication, _: None, c: OpenCase, ctx: Context) -> HandlerOutcome:
-    case = Case.open(ctx, **c.arguments(), case_id=c.case_id)  # arguments() leaves out case_id: the target of other commands
+    case = Case.open(
+        ctx, **c.arguments(), case_id=c.case_id
+    )  # arguments() leaves out case_id: the target of other commands
     side = SideWrites()
     if Provision.INDIVIDUAL_PLAN in case.requested:
         side.claim_subject = _claim_individual_plan(app, case)
@@ -134,8 +136,9 @@ def _export(app: LedgerApplication, case: Case, c: ExportPlan, ctx: Context) -> 
     checkpoint_size = anchor_for(exporter, case.id, events)
     digest = hashlib.sha256(render(exporter, case.municipality, case.id, events, checkpoint_size)).hexdigest()
     export_id = uuid4()
-    case.record_export(ctx, export_id=export_id, format=c.format, sha256=digest, filed_in=c.filed_in,
-                       checkpoint_size=checkpoint_size)
+    case.record_export(
+        ctx, export_id=export_id, format=c.format, sha256=digest, filed_in=c.filed_in, checkpoint_size=checkpoint_size
+    )
     return HandlerOutcome(case, {"export_id": export_id, "sha256": digest})
 
 
@@ -146,8 +149,11 @@ def _forward(app: LedgerApplication, case: Case, c: ForwardComplaint, ctx: Conte
     # holds can be matched to the record of sending it.
     case.forward_complaint(ctx, complaint_id=c.complaint_id, report_sha256=c.report_sha256)
     if not app.report_issued(case.id, c.report_sha256):
-        raise InvalidInput(None, "Ingen rapport med denne sha256 er hentet ut for saken; send Digest-verdien "
-                                 "fra rapporten (GET …/report eller ledger report) som ble oversendt.")
+        raise InvalidInput(
+            None,
+            "Ingen rapport med denne sha256 er hentet ut for saken; send Digest-verdien "
+            "fra rapporten (GET …/report eller ledger report) som ble oversendt.",
+        )
     return HandlerOutcome(case)
 
 
@@ -156,5 +162,3 @@ def _erase(app: LedgerApplication, case: Case, c: EraseCase, ctx: Context) -> Ha
     key_ids = tuple(kid for kid, _ in app.recorder.fetch_case_keys([case.id]).get(case.id, []))  # type: ignore[attr-defined]
     case.destroy_keys(ctx, key_ids=key_ids)
     return HandlerOutcome(case, {}, SideWrites(destroy_keys_of=case.id, release_subject_of=case.id))
-
-

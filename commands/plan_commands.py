@@ -264,5 +264,3 @@ class DecideComplaint(CaseCommand):
     note: str = ""
     method = "decide_complaint"
     on_closed_case = True
-
-

@@ -47,9 +47,15 @@ class TransferIn(Command):
 
     def canonical(self) -> bytes:
         # The bundle's digest stands for the bundle: fingerprinting megabytes of it adds nothing.
-        return orjson.dumps({"type": "TransferIn", "bundle": hashlib.sha256(self.bundle).hexdigest(),
-                             "public_key": self.public_key.hex() if self.public_key else None,
-                             "occurred_at": self.occurred_at}, default=str)
+        return orjson.dumps(
+            {
+                "type": "TransferIn",
+                "bundle": hashlib.sha256(self.bundle).hexdigest(),
+                "public_key": self.public_key.hex() if self.public_key else None,
+                "occurred_at": self.occurred_at,
+            },
+            default=str,
+        )
 
 
 @dataclass(frozen=True)
@@ -65,13 +71,21 @@ class Incoming:
 
     def opening(self) -> dict[str, Any]:
         """Arguments of Case.open besides the municipality."""
-        return {"subject": self.subject, "guardians": self.guardians, "requested": self.requested,
-                "referrer_kind": ReferrerKind.OTHER, "referrer_name": f"Overført fra kommune {self.from_municipality}"}
+        return {
+            "subject": self.subject,
+            "guardians": self.guardians,
+            "requested": self.requested,
+            "referrer_kind": ReferrerKind.OTHER,
+            "referrer_name": f"Overført fra kommune {self.from_municipality}",
+        }
 
     def transfer(self) -> dict[str, Any]:
         """Arguments of Case.record_transfer_in."""
-        return {"from_municipality": self.from_municipality, "bundle_sha256": self.bundle_sha256,
-                "source_case_id": self.source_case_id}
+        return {
+            "from_municipality": self.from_municipality,
+            "bundle_sha256": self.bundle_sha256,
+            "source_case_id": self.source_case_id,
+        }
 
 
 def accept_bundle(command: TransferIn, trusted_keys: frozenset[bytes]) -> Incoming:
@@ -80,26 +94,37 @@ def accept_bundle(command: TransferIn, trusted_keys: frozenset[bytes]) -> Incomi
     try:
         report = verify_bundle(command.bundle, command.public_key)
     except BundleMalformed as e:
-        raise InvalidInput(None, "Eksportpakken er ikke gyldig JSON." if e.where is None else
-                           f"Eksportpakken kan ikke leses: feltet {e.where} mangler eller har feil form.") from None
+        raise InvalidInput(
+            None,
+            "Eksportpakken er ikke gyldig JSON."
+            if e.where is None
+            else f"Eksportpakken kan ikke leses: feltet {e.where} mangler eller har feil form.",
+        ) from None
     if not report.ok:
         problem = report.problems[0]
         where = f"hendelse {problem.version}: " if problem.version is not None else ""
-        raise InvalidInput(None, f"Eksportpakken er ikke intakt ({problem.check}): {where}"
-                                 f"{_CHECKS.get(problem.check, problem.check)}. Ingen sak er opprettet.")
+        raise InvalidInput(
+            None,
+            f"Eksportpakken er ikke intakt ({problem.check}): {where}"
+            f"{_CHECKS.get(problem.check, problem.check)}. Ingen sak er opprettet.",
+        )
     bundle = report.bundle
     if bundle.public_key not in trusted_keys:
         # A bundle that agrees with itself proves nothing: anyone can sign made-up events with a new key.
-        raise InvalidInput(None, f"Eksportpakken er signert med en nøkkel denne løsningen ikke stoler på "
-                                 f"({bundle.public_key.hex()}). Legg kildens offentlige nøkkel i "
-                                 "LEDGER_TRUSTED_BUNDLE_KEYS. Ingen sak er opprettet.")
+        raise InvalidInput(
+            None,
+            f"Eksportpakken er signert med en nøkkel denne løsningen ikke stoler på "
+            f"({bundle.public_key.hex()}). Legg kildens offentlige nøkkel i "
+            "LEDGER_TRUSTED_BUNDLE_KEYS. Ingen sak er opprettet.",
+        )
     receiver = command.actor.municipality
     if bundle.municipality == receiver:
         raise InvalidInput(None, "Eksportpakken er fra din egen kommune; en overføring kommer fra en annen kommune.")
     _require_transfer_to(bundle, receiver)
     try:
-        return Incoming(bundle.municipality, bundle.case_id, hashlib.sha256(command.bundle).hexdigest(),
-                        *_opening(bundle))
+        return Incoming(
+            bundle.municipality, bundle.case_id, hashlib.sha256(command.bundle).hexdigest(), *_opening(bundle)
+        )
     except (KeyError, TypeError, ValueError, AttributeError):
         # Personal fields are not covered by the hashes; malformed ones are refused, not trusted.
         raise InvalidInput(None, "Eksportpakken har ikke en lesbar person (subject) i CaseOpened.") from None
@@ -109,8 +134,11 @@ def _require_transfer_to(bundle: Bundle, receiver: str) -> None:
     """The source must have recorded the move to this municipality (TransferredOut)."""
     moves = [_data(e.view).get("to_municipality") for e in bundle.events if e.view.get("type") == "TransferredOut"]
     if not moves:
-        raise InvalidInput(None, "Eksportpakken viser ingen overføring (TransferredOut); kommunen personen flytter "
-                                 "fra må registrere overføringen før saken eksporteres.")
+        raise InvalidInput(
+            None,
+            "Eksportpakken viser ingen overføring (TransferredOut); kommunen personen flytter "
+            "fra må registrere overføringen før saken eksporteres.",
+        )
     if moves[-1] != receiver:
         raise InvalidInput(None, f"Saken ble overført til kommune {moves[-1]}, ikke til din kommune.")
 
@@ -121,11 +149,20 @@ def _opening(bundle: Bundle) -> tuple[Subject, tuple[Guardian, ...], tuple[Provi
         raise ValueError("the first event is not CaseOpened")
     data = _data(opened)
     s = data["subject"]
-    subject = Subject(birth_date=_date(s.get("birth_date")), name=_text(s.get("name")),
-                      national_id=_text(s.get("national_id")), expected=s.get("expected") is True)
-    guardians = tuple(Guardian(name=_required(g["name"]), national_id=_text(g.get("national_id")),
-                               kind=GuardianKind(g.get("kind", GuardianKind.PARENT.value)))
-                      for g in data.get("guardians") or [])
+    subject = Subject(
+        birth_date=_date(s.get("birth_date")),
+        name=_text(s.get("name")),
+        national_id=_text(s.get("national_id")),
+        expected=s.get("expected") is True,
+    )
+    guardians = tuple(
+        Guardian(
+            name=_required(g["name"]),
+            national_id=_text(g.get("national_id")),
+            kind=GuardianKind(g.get("kind", GuardianKind.PARENT.value)),
+        )
+        for g in data.get("guardians") or []
+    )
     requested = [Provision(p) for p in data["requested"]]
     for e in bundle.events:
         if e.view.get("type") == "ProvisionRequested":

@@ -73,7 +73,9 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
         if municipality != ctx.actor.municipality:
             raise InvariantViolation("INV-01", "En sak kan bare opprettes i brukerens egen kommune.")
         if not requested:
-            raise InvalidInput(None, "Henvisningen må si hva det bes om (koordinator, barnekoordinator, IP, stafettlogg).")
+            raise InvalidInput(
+                None, "Henvisningen må si hva det bes om (koordinator, barnekoordinator, IP, stafettlogg)."
+            )
         ctx.check_not_future()
         if received_at is not None and (received_at.tzinfo is None or received_at > ctx.now + CLOCK_SKEW):
             raise InvariantViolation("INV-10", "Henvisningen kan ikke være mottatt i fremtiden.")
@@ -103,8 +105,15 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
         self._emit(ProvisionRequested, ctx, requested=tuple(requested), note=note)
 
     def record_decision(
-        self, ctx: Context, *, outcome: DecisionOutcome, concerns: tuple[Provision, ...], legal_basis: str,
-        reasons: str, complaint_deadline_weeks: int | None = None, complaint_information_given: bool | None = None,
+        self,
+        ctx: Context,
+        *,
+        outcome: DecisionOutcome,
+        concerns: tuple[Provision, ...],
+        legal_basis: str,
+        reasons: str,
+        complaint_deadline_weeks: int | None = None,
+        complaint_information_given: bool | None = None,
     ) -> UUID:
         self._check_open(ctx)
         if not concerns:
@@ -114,11 +123,22 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
         if complaint_deadline_weeks is not None and not 1 <= complaint_deadline_weeks <= 12:
             raise InvalidInput(None, "Klagefristen må oppgis i uker (1-12).")
         decision_id = uuid4()
-        informed = complaint_information_given if complaint_information_given is not None else (
-            complaint_deadline_weeks is not None)
-        self._emit(DecisionRecorded, ctx, decision_id=decision_id, outcome=outcome, concerns=tuple(concerns),
-                   legal_basis=legal_basis.strip(), reasons=reasons, complaint_deadline_weeks=complaint_deadline_weeks,
-                   complaint_information_given=informed)
+        informed = (
+            complaint_information_given
+            if complaint_information_given is not None
+            else (complaint_deadline_weeks is not None)
+        )
+        self._emit(
+            DecisionRecorded,
+            ctx,
+            decision_id=decision_id,
+            outcome=outcome,
+            concerns=tuple(concerns),
+            legal_basis=legal_basis.strip(),
+            reasons=reasons,
+            complaint_deadline_weeks=complaint_deadline_weeks,
+            complaint_information_given=informed,
+        )
         return decision_id
 
     def request_coordinator(self, ctx: Context, *, unit: str, unit_leader: Person) -> UUID:
@@ -126,12 +146,24 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
         if not unit.strip():
             raise InvalidInput(None, "Angi enheten som skal peke ut koordinator.")
         request_id = uuid4()
-        self._emit(CoordinatorRequested, ctx, request_id=request_id, unit=unit.strip(),
-                   unit_leader_id=unit_leader.id, unit_leader_name=unit_leader.name)
+        self._emit(
+            CoordinatorRequested,
+            ctx,
+            request_id=request_id,
+            unit=unit.strip(),
+            unit_leader_id=unit_leader.id,
+            unit_leader_name=unit_leader.name,
+        )
         return request_id
 
     def appoint_coordinator(
-        self, ctx: Context, *, person: Person, unit: str, kind: CoordinatorKind, subject_wish_heard: bool,
+        self,
+        ctx: Context,
+        *,
+        person: Person,
+        unit: str,
+        kind: CoordinatorKind,
+        subject_wish_heard: bool,
         request_id: UUID | None = None,
     ) -> None:
         self._check_open(ctx)
@@ -146,24 +178,48 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
             # The appointment answers the oldest open request, if any.
             open_requests = [r for r in self.coordinator_requests.values() if r.answered_at is None]
             request_id = open_requests[0].request_id if open_requests else None
-        self._emit(CoordinatorAppointed, ctx, person_id=person.id, person_name=person.name, unit=unit, kind=kind,
-                   subject_wish_heard=subject_wish_heard, request_id=request_id)
+        self._emit(
+            CoordinatorAppointed,
+            ctx,
+            person_id=person.id,
+            person_name=person.name,
+            unit=unit,
+            kind=kind,
+            subject_wish_heard=subject_wish_heard,
+            request_id=request_id,
+        )
 
-    def assign_substitute(self, ctx: Context, *, person: Person, unit: str, until: date | None = None,
-                          subject_informed: bool = False) -> None:
+    def assign_substitute(
+        self, ctx: Context, *, person: Person, unit: str, until: date | None = None, subject_informed: bool = False
+    ) -> None:
         self._check_open(ctx)
         self._require_coordinator()
-        self._emit(SubstituteAssigned, ctx, person_id=person.id, person_name=person.name, unit=unit, until=until,
-                   subject_informed=subject_informed)
+        self._emit(
+            SubstituteAssigned,
+            ctx,
+            person_id=person.id,
+            person_name=person.name,
+            unit=unit,
+            until=until,
+            subject_informed=subject_informed,
+        )
 
-    def replace_coordinator(self, ctx: Context, *, person: Person, unit: str, reason: str = "",
-                            subject_informed: bool = False) -> None:
+    def replace_coordinator(
+        self, ctx: Context, *, person: Person, unit: str, reason: str = "", subject_informed: bool = False
+    ) -> None:
         self._check_open(ctx)
         current = self._require_coordinator()
         if current.kind is CoordinatorKind.CHILD_COORDINATOR:
             self._check_child_coordinator_allowed(ctx)
-        self._emit(CoordinatorReplaced, ctx, person_id=person.id, person_name=person.name, unit=unit, reason=reason,
-                   subject_informed=subject_informed)
+        self._emit(
+            CoordinatorReplaced,
+            ctx,
+            person_id=person.id,
+            person_name=person.name,
+            unit=unit,
+            reason=reason,
+            subject_informed=subject_informed,
+        )
 
     def release_coordinator(self, ctx: Context, *, reason: str = "") -> None:
         self._check_open(ctx)
@@ -180,14 +236,27 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
             raise InvariantViolation(None, "Saken har ingen åpen stafettlogg.")
         self._emit(RelayLogClosed, ctx, reason=reason)
 
-    def hold_startup_conversation(self, ctx: Context, *, what_matters: str, interpreter_needed: bool,
-                                  expectations: str = "", contact_preferences: str = "",
-                                  interpreter_language: str | None = None) -> None:
+    def hold_startup_conversation(
+        self,
+        ctx: Context,
+        *,
+        what_matters: str,
+        interpreter_needed: bool,
+        expectations: str = "",
+        contact_preferences: str = "",
+        interpreter_language: str | None = None,
+    ) -> None:
         self._check_open(ctx)
         self._require_coordinator()
-        self._emit(StartupConversationHeld, ctx, what_matters=what_matters, expectations=expectations,
-                   contact_preferences=contact_preferences, interpreter_needed=interpreter_needed,
-                   interpreter_language=interpreter_language)
+        self._emit(
+            StartupConversationHeld,
+            ctx,
+            what_matters=what_matters,
+            expectations=expectations,
+            contact_preferences=contact_preferences,
+            interpreter_needed=interpreter_needed,
+            interpreter_language=interpreter_language,
+        )
 
     # ------------------------------------------------------------- queries
     def subject_age(self, on: date) -> int | None:
@@ -219,15 +288,23 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
         ctx.check_not_future()
         if ctx.occurred_at < self.opened_at:
             raise InvariantViolation("INV-10", "Hendelsen kan ikke ha skjedd før saken ble opprettet.")
-        self.trigger_event(event_class, timestamp=ctx.now, occurred_at=ctx.occurred_at,
-                           recorded_by=ctx.actor.reference(), recorded_by_name=ctx.actor.name, **fields)
+        self.trigger_event(
+            event_class,
+            timestamp=ctx.now,
+            occurred_at=ctx.occurred_at,
+            recorded_by=ctx.actor.reference(),
+            recorded_by_name=ctx.actor.name,
+            **fields,
+        )
 
     def _check_open(self, ctx: Context) -> None:
         if self.municipality != ctx.actor.municipality:
             # Tenancy: a case of another municipality does not exist for the caller.
             raise NotFound("INV-01", "Ingen slik sak i din kommune.")
         if self.status is not CaseStatus.OPEN:
-            raise InvariantViolation("INV-08", "Saken er avsluttet; bare eksport, sletting, klage og gjenåpning er mulig.")
+            raise InvariantViolation(
+                "INV-08", "Saken er avsluttet; bare eksport, sletting, klage og gjenåpning er mulig."
+            )
 
     def _require_coordinator(self) -> Appointment:
         if self.coordinator is None:
@@ -237,9 +314,14 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
     def _check_child_coordinator_allowed(self, ctx: Context) -> None:
         age = self.subject_age(ctx.occurred_at.date())
         if age is not None and age >= 18:
-            raise InvariantViolation("INV-03", "Barnekoordinator gjelder bare familier som venter barn eller har barn under 18 år.")
+            raise InvariantViolation(
+                "INV-03", "Barnekoordinator gjelder bare familier som venter barn eller har barn under 18 år."
+            )
         if Provision.CHILD_COORDINATOR not in self.requested:
-            raise InvariantViolation("INV-03", "Barnekoordinator oppnevnes bare når foreldrene (eller den som samtykker for barnet) ønsker det.")
+            raise InvariantViolation(
+                "INV-03",
+                "Barnekoordinator oppnevnes bare når foreldrene (eller den som samtykker for barnet) ønsker det.",
+            )
 
 
 # ---------------------------------------------------------------- appliers

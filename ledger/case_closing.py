@@ -47,13 +47,26 @@ class ClosingMixin:
     def erased(self: Any) -> bool:
         return self.erased_at is not None
 
-    def close(self: Any, ctx: Context, *, reason: str, assessment: str, agreed_by_subject: bool,
-              termination_letter_sent: bool = False) -> None:
+    def close(
+        self: Any,
+        ctx: Context,
+        *,
+        reason: str,
+        assessment: str,
+        agreed_by_subject: bool,
+        termination_letter_sent: bool = False,
+    ) -> None:
         self._check_open(ctx)
         if not assessment.strip():
             raise InvalidInput(None, "Avslutningen må ha en dokumentert vurdering.")
-        self._emit(CaseClosed, ctx, reason=reason, assessment=assessment, agreed_by_subject=agreed_by_subject,
-                   termination_letter_sent=termination_letter_sent)
+        self._emit(
+            CaseClosed,
+            ctx,
+            reason=reason,
+            assessment=assessment,
+            agreed_by_subject=agreed_by_subject,
+            termination_letter_sent=termination_letter_sent,
+        )
 
     def notify_closure(self: Any, ctx: Context, *, ke_notified: bool, participants: tuple[UUID, ...]) -> None:
         self._check_tenant(ctx)
@@ -71,15 +84,30 @@ class ClosingMixin:
             raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet; opprett en ny sak.")
         self._emit(CaseReopened, ctx, reason=reason)
 
-    def record_export(self: Any, ctx: Context, *, export_id: UUID, format: str, sha256: str,
-                      filed_in: str = "", checkpoint_size: int | None = None) -> None:
+    def record_export(
+        self: Any,
+        ctx: Context,
+        *,
+        export_id: UUID,
+        format: str,
+        sha256: str,
+        filed_in: str = "",
+        checkpoint_size: int | None = None,
+    ) -> None:
         self._check_tenant(ctx)
         if self.erased:
             raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet; planen kan ikke eksporteres.")
         if not SHA256_HEX.match(sha256):
             raise InvalidInput(None, "sha256 må være 64 heksadesimale tegn.")
-        self._emit(PlanExported, ctx, export_id=export_id, format=format, sha256=sha256, filed_in=filed_in,
-                   checkpoint_size=checkpoint_size)
+        self._emit(
+            PlanExported,
+            ctx,
+            export_id=export_id,
+            format=format,
+            sha256=sha256,
+            filed_in=filed_in,
+            checkpoint_size=checkpoint_size,
+        )
 
     def destroy_keys(self: Any, ctx: Context, *, key_ids: tuple[str, ...]) -> None:
         """Erasure: only a closed case whose plan was exported (003 §3: print
@@ -93,8 +121,9 @@ class ClosingMixin:
             raise InvariantViolation("INV-12", "Personopplysningene er allerede slettet.")
         self._emit(KeyDestroyed, ctx, key_ids=tuple(key_ids))
 
-    def transfer_out(self: Any, ctx: Context, *, to_municipality: str, transferred: tuple[str, ...],
-                     consent_id: UUID | None = None) -> None:
+    def transfer_out(
+        self: Any, ctx: Context, *, to_municipality: str, transferred: tuple[str, ...], consent_id: UUID | None = None
+    ) -> None:
         self._check_open(ctx)
         if not is_municipality_number(to_municipality) or to_municipality == self.municipality:
             raise InvalidInput(None, "Mottakende kommune må være et annet firesifret kommunenummer.")
@@ -102,20 +131,28 @@ class ClosingMixin:
             consent = self._require_consent(consent_id)
             if not consent.in_force(ctx.occurred_at):
                 raise InvariantViolation("INV-05", "Overføring krever et samtykke som er i kraft.")
-        self._emit(TransferredOut, ctx, to_municipality=to_municipality, transferred=tuple(transferred),
-                   consent_id=consent_id)
+        self._emit(
+            TransferredOut, ctx, to_municipality=to_municipality, transferred=tuple(transferred), consent_id=consent_id
+        )
 
-    def record_transfer_in(self: Any, ctx: Context, *, from_municipality: str, bundle_sha256: str,
-                           source_case_id: UUID) -> None:
+    def record_transfer_in(
+        self: Any, ctx: Context, *, from_municipality: str, bundle_sha256: str, source_case_id: UUID
+    ) -> None:
         self._check_open(ctx)
         if not SHA256_HEX.match(bundle_sha256):
             raise InvalidInput(None, "sha256 må være 64 heksadesimale tegn.")
-        self._emit(TransferredIn, ctx, from_municipality=from_municipality, bundle_sha256=bundle_sha256,
-                   source_case_id=source_case_id)
+        self._emit(
+            TransferredIn,
+            ctx,
+            from_municipality=from_municipality,
+            bundle_sha256=bundle_sha256,
+            source_case_id=source_case_id,
+        )
 
     # --------------------------------------------------------- complaints
-    def receive_complaint(self: Any, ctx: Context, *, concerns: tuple[Provision, ...], text: str = "",
-                          received_at: datetime | None = None) -> UUID:
+    def receive_complaint(
+        self: Any, ctx: Context, *, concerns: tuple[Provision, ...], text: str = "", received_at: datetime | None = None
+    ) -> UUID:
         self._check_tenant(ctx)
         received = received_at or ctx.occurred_at
         if received.tzinfo is None:
@@ -123,8 +160,9 @@ class ClosingMixin:
         if received > ctx.now:
             raise InvariantViolation("INV-10", "En klage kan ikke være mottatt i fremtiden.")
         complaint_id = uuid4()
-        self._emit(ComplaintReceived, ctx, complaint_id=complaint_id, concerns=tuple(concerns), text=text,
-                   received_at=received)
+        self._emit(
+            ComplaintReceived, ctx, complaint_id=complaint_id, concerns=tuple(concerns), text=text, received_at=received
+        )
         return complaint_id
 
     def forward_complaint(self: Any, ctx: Context, *, complaint_id: UUID, report_sha256: str) -> None:
@@ -136,8 +174,15 @@ class ClosingMixin:
             raise InvalidInput(None, "report_sha256 må være 64 heksadesimale tegn.")
         self._emit(ComplaintForwarded, ctx, complaint_id=complaint_id, report_sha256=report_sha256)
 
-    def decide_complaint(self: Any, ctx: Context, *, complaint_id: UUID, decided_by: ComplaintDecider,
-                         outcome: ComplaintOutcome, note: str = "") -> None:
+    def decide_complaint(
+        self: Any,
+        ctx: Context,
+        *,
+        complaint_id: UUID,
+        decided_by: ComplaintDecider,
+        outcome: ComplaintOutcome,
+        note: str = "",
+    ) -> None:
         self._check_tenant(ctx)
         self._require_complaint(complaint_id)
         self._emit(ComplaintDecided, ctx, complaint_id=complaint_id, decided_by=decided_by, outcome=outcome, note=note)

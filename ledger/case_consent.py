@@ -35,9 +35,16 @@ class ConsentMixin:
 
     # ----------------------------------------------------------- consent
     def grant_consent(
-        self: Any, ctx: Context, *, given_by: Signer, also_given_by: tuple[Signer, ...] = (),
-        participants: tuple[UUID, ...] = (), services: tuple[str, ...] = (),
-        categories: tuple[InfoCategory, ...], valid_until: date | None = None, signed_how: str = "digital",
+        self: Any,
+        ctx: Context,
+        *,
+        given_by: Signer,
+        also_given_by: tuple[Signer, ...] = (),
+        participants: tuple[UUID, ...] = (),
+        services: tuple[str, ...] = (),
+        categories: tuple[InfoCategory, ...],
+        valid_until: date | None = None,
+        signed_how: str = "digital",
         child_view: str | None = None,
     ) -> UUID:
         self._check_open(ctx)
@@ -52,10 +59,21 @@ class ConsentMixin:
         signers = tuple(_checked_signer(s) for s in (given_by, *also_given_by))
         required, signed = self._check_capacity(ctx, given_by.role, signers)
         consent_id = uuid4()
-        self._emit(ConsentGranted, ctx, consent_id=consent_id, giver_role=given_by.role, signers=signers,
-                   signer_refs=tuple(sorted(signed)), required_refs=tuple(sorted(required)),
-                   participants=tuple(participants), services=tuple(services), categories=tuple(categories),
-                   valid_until=valid_until, signed_how=signed_how, child_view=child_view)
+        self._emit(
+            ConsentGranted,
+            ctx,
+            consent_id=consent_id,
+            giver_role=given_by.role,
+            signers=signers,
+            signer_refs=tuple(sorted(signed)),
+            required_refs=tuple(sorted(required)),
+            participants=tuple(participants),
+            services=tuple(services),
+            categories=tuple(categories),
+            valid_until=valid_until,
+            signed_how=signed_how,
+            child_view=child_view,
+        )
         return consent_id
 
     def sign_consent(self: Any, ctx: Context, *, consent_id: UUID, signer: Signer) -> None:
@@ -76,12 +94,19 @@ class ConsentMixin:
             # Capacity is judged when the last signature makes the consent; by
             # then the child may have turned 16 and decides alone (pbrl. § 4-3).
             raise InvariantViolation(
-                "INV-04", "Personen har fylt 16 år og samtykker selv; foreldrenes samtykke kan ikke fullføres.")
+                "INV-04", "Personen har fylt 16 år og samtykker selv; foreldrenes samtykke kan ikke fullføres."
+            )
         self._emit(ConsentSigned, ctx, consent_id=consent_id, signer=signer, signer_ref=ref)
 
     def withdraw_consent(
-        self: Any, ctx: Context, *, consent_id: UUID, scope: WithdrawalScope, participants: tuple[UUID, ...] = (),
-        categories: tuple[InfoCategory, ...] = (), reason: str = "",
+        self: Any,
+        ctx: Context,
+        *,
+        consent_id: UUID,
+        scope: WithdrawalScope,
+        participants: tuple[UUID, ...] = (),
+        categories: tuple[InfoCategory, ...] = (),
+        reason: str = "",
     ) -> None:
         self._check_open(ctx)
         consent = self._require_consent(consent_id)
@@ -96,9 +121,15 @@ class ConsentMixin:
                 raise InvalidInput(None, "Samtykket nevner ikke alle disse deltakerne.")
         if scope is WithdrawalScope.CATEGORIES and not categories:
             raise InvalidInput(None, "Angi hvilke opplysningskategorier samtykket trekkes for.")
-        self._emit(ConsentWithdrawn, ctx, consent_id=consent_id, scope=scope,
-                   participants=tuple(participants) if scope is WithdrawalScope.PARTICIPANTS else (),
-                   categories=tuple(categories) if scope is WithdrawalScope.CATEGORIES else (), reason=reason)
+        self._emit(
+            ConsentWithdrawn,
+            ctx,
+            consent_id=consent_id,
+            scope=scope,
+            participants=tuple(participants) if scope is WithdrawalScope.PARTICIPANTS else (),
+            categories=tuple(categories) if scope is WithdrawalScope.CATEGORIES else (),
+            reason=reason,
+        )
 
     def expire_consent(self: Any, ctx: Context, *, consent_id: UUID) -> None:
         self._check_open(ctx)
@@ -113,8 +144,11 @@ class ConsentMixin:
         """What a team participant may read at `at` (INV-05): the union of every
         consent in force that names them or their service. Not a participant
         at `at`, nothing."""
-        mine = [p for p in self.participants.values()
-                if p.person_id == person_id and p.added_at <= at and (p.removed_at is None or p.removed_at > at)]
+        mine = [
+            p
+            for p in self.participants.values()
+            if p.person_id == person_id and p.added_at <= at and (p.removed_at is None or p.removed_at > at)
+        ]
         granted: set[InfoCategory] = set()
         for consent in self.consents.values():
             for p in mine:
@@ -122,8 +156,16 @@ class ConsentMixin:
         return granted
 
     # --------------------------------------------------------------- team
-    def add_participant(self: Any, ctx: Context, *, person: Person, service: str, role: str,
-                        mandatory: bool = True, team_name: str = "ansvarsgruppe") -> UUID:
+    def add_participant(
+        self: Any,
+        ctx: Context,
+        *,
+        person: Person,
+        service: str,
+        role: str,
+        mandatory: bool = True,
+        team_name: str = "ansvarsgruppe",
+    ) -> UUID:
         self._check_open(ctx)
         if not service.strip():
             raise InvalidInput(None, "Deltakeren må høre til en tjeneste.")
@@ -132,8 +174,16 @@ class ConsentMixin:
         if self.team_name is None:
             self._emit(TeamEstablished, ctx, local_name=team_name)
         participant_id = uuid4()
-        self._emit(ParticipantAdded, ctx, participant_id=participant_id, person_id=person.id, person_name=person.name,
-                   service=service.strip(), role=role, mandatory=mandatory)
+        self._emit(
+            ParticipantAdded,
+            ctx,
+            participant_id=participant_id,
+            person_id=person.id,
+            person_name=person.name,
+            service=service.strip(),
+            role=role,
+            mandatory=mandatory,
+        )
         return participant_id
 
     def remove_participant(self: Any, ctx: Context, *, participant_id: UUID, reason: str = "") -> None:
@@ -144,8 +194,9 @@ class ConsentMixin:
         self._emit(ParticipantRemoved, ctx, participant_id=participant_id, reason=reason)
 
     # ------------------------------------------------------------ helpers
-    def _check_capacity(self: Any, ctx: Context, role: ConsentGiverRole,
-                        signers: tuple[Signer, ...]) -> tuple[set[int], set[int]]:
+    def _check_capacity(
+        self: Any, ctx: Context, role: ConsentGiverRole, signers: tuple[Signer, ...]
+    ) -> tuple[set[int], set[int]]:
         """INV-04: who may consent at the subject's age. Returns the guardian
         references whose signatures are required and those already given."""
         age = self.subject_age(ctx.occurred_at.date())
@@ -156,7 +207,8 @@ class ConsentMixin:
         if role is ConsentGiverRole.SUBJECT:
             if age < ADULT_CONSENT_AGE:
                 raise InvariantViolation(
-                    "INV-04", "Personen er under 16 år; samtykke gis av de som har foreldreansvar.")
+                    "INV-04", "Personen er under 16 år; samtykke gis av de som har foreldreansvar."
+                )
             own_id = getattr(self.subject, "national_id", None)
             if any(s.national_id and own_id and s.national_id != own_id for s in signers):
                 raise InvariantViolation("INV-04", "Samtykke som personen selv gir, må signeres av personen selv.")
@@ -168,7 +220,9 @@ class ConsentMixin:
             return set(), set()
         if age >= ADULT_CONSENT_AGE:
             raise InvariantViolation(
-                "INV-04", "Personen er 16 år eller eldre og samtykker selv; foreldre samtykker ikke (med mindre de er oppnevnt verge).")
+                "INV-04",
+                "Personen er 16 år eller eldre og samtykker selv; foreldre samtykker ikke (med mindre de er oppnevnt verge).",
+            )
         parents = [i for i, g in enumerate(self.guardians) if g.kind is GuardianKind.PARENT]
         if not parents:
             return set(), set()
@@ -189,13 +243,18 @@ class ConsentMixin:
             raise InvariantViolation("INV-04", "Personens alder er ukjent (slettet).")
         if role is Role.CITIZEN and age < ADULT_CONSENT_AGE:
             raise InvariantViolation(
-                "INV-04", "Personen er under 16 år; samtykke trekkes av de som har foreldreansvar.")
+                "INV-04", "Personen er under 16 år; samtykke trekkes av de som har foreldreansvar."
+            )
         if role is Role.GUARDIAN and age >= ADULT_CONSENT_AGE:
-            verge = any(g.kind is GuardianKind.VERGE and g.national_id and g.national_id == ctx.actor.pid
-                        for g in self.guardians)
+            verge = any(
+                g.kind is GuardianKind.VERGE and g.national_id and g.national_id == ctx.actor.pid
+                for g in self.guardians
+            )
             if not verge:
-                raise InvariantViolation("INV-04", "Personen er 16 år eller eldre og bestemmer selv over "
-                                                   "samtykket; foreldre kan ikke trekke det.")
+                raise InvariantViolation(
+                    "INV-04",
+                    "Personen er 16 år eller eldre og bestemmer selv over samtykket; foreldre kan ikke trekke det.",
+                )
 
     def _guardian_ref(self: Any, signer: Signer, kind: GuardianKind = GuardianKind.PARENT) -> int | None:
         for i, g in enumerate(self.guardians):
@@ -230,17 +289,26 @@ def _checked_signer(signer: Signer) -> Signer:
 
 
 def _same_name(a: object, b: object) -> bool:
-    return isinstance(a, str) and isinstance(b, str) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return (
+        isinstance(a, str) and isinstance(b, str) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    )
 
 
 @applies(ConsentGranted)
 def _granted(case: Any, e: ConsentGranted) -> None:
     in_force = set(e.required_refs) <= set(e.signer_refs)
     case.consents[e.consent_id] = Consent(
-        consent_id=e.consent_id, giver_role=e.giver_role, required_refs=frozenset(e.required_refs),
-        signed_refs=set(e.signer_refs), participants=set(e.participants), services=set(e.services),
-        categories=set(e.categories), valid_until=e.valid_until, granted_at=e.occurred_at,
-        in_force_from=e.occurred_at if in_force else None)
+        consent_id=e.consent_id,
+        giver_role=e.giver_role,
+        required_refs=frozenset(e.required_refs),
+        signed_refs=set(e.signer_refs),
+        participants=set(e.participants),
+        services=set(e.services),
+        categories=set(e.categories),
+        valid_until=e.valid_until,
+        granted_at=e.occurred_at,
+        in_force_from=e.occurred_at if in_force else None,
+    )
 
 
 @applies(ConsentSigned)
@@ -274,8 +342,9 @@ def _team(case: Any, e: TeamEstablished) -> None:
 
 @applies(ParticipantAdded)
 def _participant_added(case: Any, e: ParticipantAdded) -> None:
-    case.participants[e.participant_id] = Participant(e.participant_id, e.person_id, e.person_name, e.service, e.role,
-                                                      e.occurred_at)
+    case.participants[e.participant_id] = Participant(
+        e.participant_id, e.person_id, e.person_name, e.service, e.role, e.occurred_at
+    )
 
 
 @applies(ParticipantRemoved)

@@ -43,23 +43,26 @@ class PlanMixin:
         self.last_review_at: datetime | None = None
 
     # --------------------------------------------------------------- plan
-    def establish_plan(self: Any, ctx: Context, *, tool: PlanTool, informed_of_right_to_ip: bool = False,
-                       ip_declined: bool = False) -> None:
+    def establish_plan(
+        self: Any, ctx: Context, *, tool: PlanTool, informed_of_right_to_ip: bool = False, ip_declined: bool = False
+    ) -> None:
         self._check_open(ctx)
         if self.plan_tool is tool:
             raise InvariantViolation(None, "Saken har allerede dette koordineringsverktøyet.")
         if ip_declined and tool is PlanTool.INDIVIDUAL_PLAN:
             raise InvalidInput(None, "En person som takker nei til IP får referat som verktøy, ikke IP.")
-        self._emit(PlanEstablished, ctx, tool=tool, informed_of_right_to_ip=informed_of_right_to_ip,
-                   ip_declined=ip_declined)
+        self._emit(
+            PlanEstablished, ctx, tool=tool, informed_of_right_to_ip=informed_of_right_to_ip, ip_declined=ip_declined
+        )
 
     def assess_life_area(self: Any, ctx: Context, *, life_area: LifeArea, situation: str) -> None:
         self._check_open(ctx)
         self._require_plan()
         self._emit(LifeAreaAssessed, ctx, life_area=life_area, situation=situation)
 
-    def set_goal(self: Any, ctx: Context, *, text: str, life_area: LifeArea, responsible_service: str,
-                 evaluate_by: date) -> UUID:
+    def set_goal(
+        self: Any, ctx: Context, *, text: str, life_area: LifeArea, responsible_service: str, evaluate_by: date
+    ) -> UUID:
         self._check_open(ctx)
         self._require_plan()
         if not text.strip():
@@ -69,8 +72,15 @@ class PlanMixin:
         if not responsible_service.strip():
             raise InvalidInput("INV-09", "Målet må ha en ansvarlig tjeneste.")
         goal_id = uuid4()
-        self._emit(GoalSet, ctx, goal_id=goal_id, text=text, life_area=life_area,
-                   responsible_service=responsible_service.strip(), evaluate_by=evaluate_by)
+        self._emit(
+            GoalSet,
+            ctx,
+            goal_id=goal_id,
+            text=text,
+            life_area=life_area,
+            responsible_service=responsible_service.strip(),
+            evaluate_by=evaluate_by,
+        )
         return goal_id
 
     def revise_goal(self: Any, ctx: Context, *, goal_id: UUID, text: str, evaluate_by: date) -> None:
@@ -83,13 +93,21 @@ class PlanMixin:
         self._require_open_goal(goal_id)
         self._emit(GoalClosed, ctx, goal_id=goal_id, reason=reason)
 
-    def plan_activity(self: Any, ctx: Context, *, goal_id: UUID, what: str, responsible_service: str,
-                      due: date | None = None) -> UUID:
+    def plan_activity(
+        self: Any, ctx: Context, *, goal_id: UUID, what: str, responsible_service: str, due: date | None = None
+    ) -> UUID:
         self._check_open(ctx)
         self._require_open_goal(goal_id)
         activity_id = uuid4()
-        self._emit(ActivityPlanned, ctx, activity_id=activity_id, goal_id=goal_id, what=what,
-                   responsible_service=responsible_service, due=due)
+        self._emit(
+            ActivityPlanned,
+            ctx,
+            activity_id=activity_id,
+            goal_id=goal_id,
+            what=what,
+            responsible_service=responsible_service,
+            due=due,
+        )
         return activity_id
 
     def complete_activity(self: Any, ctx: Context, *, activity_id: UUID) -> None:
@@ -115,18 +133,31 @@ class PlanMixin:
         self._emit(GoalEvaluated, ctx, goal_id=goal_id, status=status, note=note)
 
     # ----------------------------------------------------------- meetings
-    def schedule_meeting(self: Any, ctx: Context, *, scheduled_for: datetime, invitees: tuple[UUID, ...] = (),
-                         interpreter_booked: bool = False) -> UUID:
+    def schedule_meeting(
+        self: Any,
+        ctx: Context,
+        *,
+        scheduled_for: datetime,
+        invitees: tuple[UUID, ...] = (),
+        interpreter_booked: bool = False,
+    ) -> UUID:
         self._check_open(ctx)
         for pid in invitees:
             self._require_participant(pid)
         meeting_id = uuid4()
-        self._emit(MeetingScheduled, ctx, meeting_id=meeting_id, scheduled_for=scheduled_for,
-                   invitees=tuple(invitees), interpreter_booked=interpreter_booked)
+        self._emit(
+            MeetingScheduled,
+            ctx,
+            meeting_id=meeting_id,
+            scheduled_for=scheduled_for,
+            invitees=tuple(invitees),
+            interpreter_booked=interpreter_booked,
+        )
         return meeting_id
 
-    def send_agenda(self: Any, ctx: Context, *, meeting_id: UUID, items: tuple[str, ...],
-                    agreed_with_subject: bool) -> None:
+    def send_agenda(
+        self: Any, ctx: Context, *, meeting_id: UUID, items: tuple[str, ...], agreed_with_subject: bool
+    ) -> None:
         self._check_open(ctx)
         meeting = self._require_meeting(meeting_id)
         if meeting.held_at is not None or meeting.cancelled_at is not None:
@@ -135,33 +166,67 @@ class PlanMixin:
             raise InvalidInput(None, "Sakslisten kan ikke være tom.")
         self._emit(AgendaSent, ctx, meeting_id=meeting_id, items=tuple(items), agreed_with_subject=agreed_with_subject)
 
-    def hold_meeting(self: Any, ctx: Context, *, meeting_id: UUID, attendees: tuple[UUID, ...], subject_voice: str,
-                     absences: tuple[UUID, ...] = (), minute_taker: str = "", decisions: tuple[str, ...] = (),
-                     next_meeting: date | None = None, informed_of_right_to_ip: bool = False) -> None:
+    def hold_meeting(
+        self: Any,
+        ctx: Context,
+        *,
+        meeting_id: UUID,
+        attendees: tuple[UUID, ...],
+        subject_voice: str,
+        absences: tuple[UUID, ...] = (),
+        minute_taker: str = "",
+        decisions: tuple[str, ...] = (),
+        next_meeting: date | None = None,
+        informed_of_right_to_ip: bool = False,
+    ) -> None:
         self._check_open(ctx)
         meeting = self._require_meeting(meeting_id)
         if meeting.held_at is not None or meeting.cancelled_at is not None:
             raise InvariantViolation(None, "Møtet er allerede holdt eller avlyst.")
         for pid in (*attendees, *absences):
             self._require_participant(pid)
-        self._emit(MeetingHeld, ctx, meeting_id=meeting_id, attendees=tuple(attendees), absences=tuple(absences),
-                   minute_taker=minute_taker, subject_voice=subject_voice, decisions=tuple(decisions),
-                   next_meeting=next_meeting, informed_of_right_to_ip=informed_of_right_to_ip)
+        self._emit(
+            MeetingHeld,
+            ctx,
+            meeting_id=meeting_id,
+            attendees=tuple(attendees),
+            absences=tuple(absences),
+            minute_taker=minute_taker,
+            subject_voice=subject_voice,
+            decisions=tuple(decisions),
+            next_meeting=next_meeting,
+            informed_of_right_to_ip=informed_of_right_to_ip,
+        )
 
-    def distribute_minutes(self: Any, ctx: Context, *, meeting_id: UUID, recipients: tuple[UUID, ...],
-                           states_status: bool = True, states_evaluation: bool = True,
-                           states_new_activities: bool = True, states_responsibilities: bool = True,
-                           states_next_meeting: bool = True) -> None:
+    def distribute_minutes(
+        self: Any,
+        ctx: Context,
+        *,
+        meeting_id: UUID,
+        recipients: tuple[UUID, ...],
+        states_status: bool = True,
+        states_evaluation: bool = True,
+        states_new_activities: bool = True,
+        states_responsibilities: bool = True,
+        states_next_meeting: bool = True,
+    ) -> None:
         self._check_open(ctx)
         meeting = self._require_meeting(meeting_id)
         if meeting.held_at is None:
             raise InvariantViolation(None, "Referat kan først sendes når møtet er holdt.")
         for pid in recipients:
             self._require_participant(pid)
-        self._emit(MinutesDistributed, ctx, meeting_id=meeting_id, recipients=tuple(recipients),
-                   states_status=states_status, states_evaluation=states_evaluation,
-                   states_new_activities=states_new_activities, states_responsibilities=states_responsibilities,
-                   states_next_meeting=states_next_meeting)
+        self._emit(
+            MinutesDistributed,
+            ctx,
+            meeting_id=meeting_id,
+            recipients=tuple(recipients),
+            states_status=states_status,
+            states_evaluation=states_evaluation,
+            states_new_activities=states_new_activities,
+            states_responsibilities=states_responsibilities,
+            states_next_meeting=states_next_meeting,
+        )
 
     def cancel_meeting(self: Any, ctx: Context, *, meeting_id: UUID, reason: str = "") -> None:
         self._check_open(ctx)
@@ -171,8 +236,9 @@ class PlanMixin:
         self._emit(MeetingCancelled, ctx, meeting_id=meeting_id, reason=reason)
 
     # -------------------------------------------------- review and status
-    def review_team(self: Any, ctx: Context, *, continued_need: bool, note: str = "",
-                    composition_ok: bool = True) -> None:
+    def review_team(
+        self: Any, ctx: Context, *, continued_need: bool, note: str = "", composition_ok: bool = True
+    ) -> None:
         self._check_open(ctx)
         self._emit(TeamReviewed, ctx, continued_need=continued_need, composition_ok=composition_ok, note=note)
 
@@ -181,12 +247,28 @@ class PlanMixin:
         coordinator_id = self.coordinator.person_id if self.coordinator else None
         self._emit(StatusReportedToKE, ctx, still_active=still_active, coordinator_id=coordinator_id)
 
-    def plan_transition(self: Any, ctx: Context, *, kind: TransitionKind, from_service: str, to_service: str,
-                        responsible: str, due: date | None = None) -> UUID:
+    def plan_transition(
+        self: Any,
+        ctx: Context,
+        *,
+        kind: TransitionKind,
+        from_service: str,
+        to_service: str,
+        responsible: str,
+        due: date | None = None,
+    ) -> UUID:
         self._check_open(ctx)
         transition_id = uuid4()
-        self._emit(TransitionPlanned, ctx, transition_id=transition_id, kind=kind, from_service=from_service,
-                   to_service=to_service, responsible=responsible, due=due)
+        self._emit(
+            TransitionPlanned,
+            ctx,
+            transition_id=transition_id,
+            kind=kind,
+            from_service=from_service,
+            to_service=to_service,
+            responsible=responsible,
+            due=due,
+        )
         return transition_id
 
     def complete_transition(self: Any, ctx: Context, *, transition_id: UUID) -> None:

@@ -149,8 +149,17 @@ class ConsentGranted(CaseEvent):
     child_view: str | None
 
     PUBLIC = frozenset(
-        {"consent_id", "giver_role", "signer_refs", "required_refs", "participants", "services", "categories",
-         "valid_until", "signed_how"}
+        {
+            "consent_id",
+            "giver_role",
+            "signer_refs",
+            "required_refs",
+            "participants",
+            "services",
+            "categories",
+            "valid_until",
+            "signed_how",
+        }
     )
 
 

@@ -122,8 +122,15 @@ class MinutesDistributed(CaseEvent):
     states_next_meeting: bool
 
     PUBLIC = frozenset(
-        {"meeting_id", "recipients", "states_status", "states_evaluation", "states_new_activities",
-         "states_responsibilities", "states_next_meeting"}
+        {
+            "meeting_id",
+            "recipients",
+            "states_status",
+            "states_evaluation",
+            "states_new_activities",
+            "states_responsibilities",
+            "states_next_meeting",
+        }
     )
 
 

@@ -96,8 +96,7 @@ class Consent:
         by_service = service is not None and service in self.services
         if not (named or by_service):
             return set()
-        return {c for c in self.categories
-                if c not in self.withdrawn_categories or self.withdrawn_categories[c] > at}
+        return {c for c in self.categories if c not in self.withdrawn_categories or self.withdrawn_categories[c] > at}
 
 
 @dataclass

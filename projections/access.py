@@ -21,8 +21,15 @@ PARTS = ("case", "history", "compliance", "report", "access_log", "exports")
 
 # Which roles may read each part when they may read the case at all.
 _PART_ROLES = {
-    "case": {Role.KE_CASEWORKER, Role.COORDINATOR, Role.SERVICE_PROVIDER, Role.CITIZEN, Role.GUARDIAN,
-             Role.SUPERVISOR, Role.UNIT_LEADER},
+    "case": {
+        Role.KE_CASEWORKER,
+        Role.COORDINATOR,
+        Role.SERVICE_PROVIDER,
+        Role.CITIZEN,
+        Role.GUARDIAN,
+        Role.SUPERVISOR,
+        Role.UNIT_LEADER,
+    },
     "history": {Role.KE_CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR, Role.CITIZEN, Role.GUARDIAN},
     "compliance": {Role.KE_CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR},
     "report": {Role.KE_CASEWORKER, Role.SUPERVISOR},
@@ -73,16 +80,30 @@ def filter_view(view: dict[str, Any], scope: ReadScope) -> dict[str, Any]:
     if scope.full:
         return view
     subject = view.get("subject") or {}
-    base = {"case_id": view.get("case_id"), "municipality": view.get("municipality"), "status": view.get("status"),
-            "version": view.get("version"), "coordinator": view.get("coordinator"),
-            "subject": {"name": subject.get("name")}}
+    base = {
+        "case_id": view.get("case_id"),
+        "municipality": view.get("municipality"),
+        "status": view.get("status"),
+        "version": view.get("version"),
+        "coordinator": view.get("coordinator"),
+        "subject": {"name": subject.get("name")},
+    }
     if scope.coordinator_only:
         return {**base, "coordinator_requests": view.get("coordinator_requests", [])}
-    goals = {gid: g for gid, g in view.get("goals", {}).items()
-             if LIFE_AREA_CATEGORIES.get(g["life_area"], {"general"}) & scope.categories}
-    return {**base, "team": view.get("team"), "participants": view.get("participants"),
-            "plan": view.get("plan"), "goals": goals,
-            "meetings": {mid: {"meeting_id": m["meeting_id"], "scheduled_for": m["scheduled_for"],
-                               "held": m["held"] is not None} for mid, m in view.get("meetings", {}).items()},
-            "readable_categories": sorted(scope.categories)}
-
+    goals = {
+        gid: g
+        for gid, g in view.get("goals", {}).items()
+        if LIFE_AREA_CATEGORIES.get(g["life_area"], {"general"}) & scope.categories
+    }
+    return {
+        **base,
+        "team": view.get("team"),
+        "participants": view.get("participants"),
+        "plan": view.get("plan"),
+        "goals": goals,
+        "meetings": {
+            mid: {"meeting_id": m["meeting_id"], "scheduled_for": m["scheduled_for"], "held": m["held"] is not None}
+            for mid, m in view.get("meetings", {}).items()
+        },
+        "readable_categories": sorted(scope.categories),
+    }

@@ -47,17 +47,39 @@ def apply_event(view: dict[str, Any], e: Any) -> None:
 
 
 def _opened(v: dict[str, Any], e: Any) -> None:
-    v.update({
-        "case_id": str(e.originator_id), "municipality": e.municipality, "status": "open",
-        "opened_at": e.occurred_at.isoformat(), "requested": jsonable(e.requested),
-        "subject": jsonable(e.subject), "guardians": jsonable(e.guardians),
-        "referred_by": {"kind": e.referrer_kind.value, "name": jsonable(e.referrer_name)},
-        "decisions": [], "coordinator_requests": [], "coordinator": None, "substitute": None,
-        "coordinator_history": [], "startup_conversation": None, "consents": {}, "team": None,
-        "participants": {}, "plan": None, "life_areas": {}, "goals": {}, "meetings": {}, "reviews": [],
-        "status_reports": [], "transitions": {}, "closure": None, "exports": [], "complaints": {}, "erased": False,
-        "relay_log_closed_at": None,
-    })
+    v.update(
+        {
+            "case_id": str(e.originator_id),
+            "municipality": e.municipality,
+            "status": "open",
+            "opened_at": e.occurred_at.isoformat(),
+            "requested": jsonable(e.requested),
+            "subject": jsonable(e.subject),
+            "guardians": jsonable(e.guardians),
+            "referred_by": {"kind": e.referrer_kind.value, "name": jsonable(e.referrer_name)},
+            "decisions": [],
+            "coordinator_requests": [],
+            "coordinator": None,
+            "substitute": None,
+            "coordinator_history": [],
+            "startup_conversation": None,
+            "consents": {},
+            "team": None,
+            "participants": {},
+            "plan": None,
+            "life_areas": {},
+            "goals": {},
+            "meetings": {},
+            "reviews": [],
+            "status_reports": [],
+            "transitions": {},
+            "closure": None,
+            "exports": [],
+            "complaints": {},
+            "erased": False,
+            "relay_log_closed_at": None,
+        }
+    )
 
 
 def _set(path: str, *fields: str, when: str = "at") -> Any:
@@ -72,6 +94,7 @@ def _set(path: str, *fields: str, when: str = "at") -> Any:
             target[last].append(item)
         else:
             target[last] = item
+
     return handler
 
 
@@ -80,8 +103,13 @@ def _appointed(v: dict[str, Any], e: Any) -> None:
     # (as the aggregate does in `ledger.case._replaced`).
     previous = v.get("coordinator") or {}
     kind = e.kind.value if hasattr(e, "kind") else previous.get("kind", "coordinator")
-    v["coordinator"] = {"person_id": e.person_id, "name": jsonable(e.person_name), "unit": e.unit,
-                        "kind": kind, "since": e.occurred_at.isoformat()}
+    v["coordinator"] = {
+        "person_id": e.person_id,
+        "name": jsonable(e.person_name),
+        "unit": e.unit,
+        "kind": kind,
+        "since": e.occurred_at.isoformat(),
+    }
     v["coordinator_history"].append({**v["coordinator"], "event": type(e).__name__})
     if type(e).__name__ == "CoordinatorReplaced":
         v["substitute"] = None
@@ -96,11 +124,18 @@ def _released(v: dict[str, Any], e: Any) -> None:
 def _consent(v: dict[str, Any], e: Any) -> None:
     in_force = set(e.required_refs) <= set(e.signer_refs)
     v["consents"][str(e.consent_id)] = {
-        "consent_id": str(e.consent_id), "given_by_role": e.giver_role.value, "signers": jsonable(e.signers),
-        "participants": jsonable(e.participants), "services": list(e.services), "categories": jsonable(e.categories),
-        "valid_until": jsonable(e.valid_until), "granted_at": e.occurred_at.isoformat(),
+        "consent_id": str(e.consent_id),
+        "given_by_role": e.giver_role.value,
+        "signers": jsonable(e.signers),
+        "participants": jsonable(e.participants),
+        "services": list(e.services),
+        "categories": jsonable(e.categories),
+        "valid_until": jsonable(e.valid_until),
+        "granted_at": e.occurred_at.isoformat(),
         "status": "in_force" if in_force else "awaiting_signature",
-        "in_force_from": e.occurred_at.isoformat() if in_force else None, "withdrawals": []}
+        "in_force_from": e.occurred_at.isoformat() if in_force else None,
+        "withdrawals": [],
+    }
 
 
 def _signed(v: dict[str, Any], e: Any) -> None:
@@ -114,8 +149,14 @@ def _signed(v: dict[str, Any], e: Any) -> None:
 
 def _withdrawn(v: dict[str, Any], e: Any) -> None:
     c = v["consents"][str(e.consent_id)]
-    c["withdrawals"].append({"scope": e.scope.value, "participants": jsonable(e.participants),
-                             "categories": jsonable(e.categories), "at": e.occurred_at.isoformat()})
+    c["withdrawals"].append(
+        {
+            "scope": e.scope.value,
+            "participants": jsonable(e.participants),
+            "categories": jsonable(e.categories),
+            "at": e.occurred_at.isoformat(),
+        }
+    )
     if e.scope.value == "all":
         c["status"] = "withdrawn"
 
@@ -126,9 +167,15 @@ def _expired(v: dict[str, Any], e: Any) -> None:
 
 def _participant(v: dict[str, Any], e: Any) -> None:
     v["participants"][str(e.participant_id)] = {
-        "participant_id": str(e.participant_id), "person_id": e.person_id, "name": jsonable(e.person_name),
-        "service": e.service, "role": e.role, "mandatory": e.mandatory, "added_at": e.occurred_at.isoformat(),
-        "removed_at": None}
+        "participant_id": str(e.participant_id),
+        "person_id": e.person_id,
+        "name": jsonable(e.person_name),
+        "service": e.service,
+        "role": e.role,
+        "mandatory": e.mandatory,
+        "added_at": e.occurred_at.isoformat(),
+        "removed_at": None,
+    }
 
 
 def _participant_removed(v: dict[str, Any], e: Any) -> None:
@@ -136,10 +183,18 @@ def _participant_removed(v: dict[str, Any], e: Any) -> None:
 
 
 def _goal(v: dict[str, Any], e: Any) -> None:
-    v["goals"][str(e.goal_id)] = {"goal_id": str(e.goal_id), "text": jsonable(e.text), "life_area": e.life_area.value,
-                                  "responsible_service": e.responsible_service, "evaluate_by": e.evaluate_by.isoformat(),
-                                  "set_at": e.occurred_at.isoformat(), "closed": False, "evaluations": [],
-                                  "activities": {}, "comments": []}
+    v["goals"][str(e.goal_id)] = {
+        "goal_id": str(e.goal_id),
+        "text": jsonable(e.text),
+        "life_area": e.life_area.value,
+        "responsible_service": e.responsible_service,
+        "evaluate_by": e.evaluate_by.isoformat(),
+        "set_at": e.occurred_at.isoformat(),
+        "closed": False,
+        "evaluations": [],
+        "activities": {},
+        "comments": [],
+    }
 
 
 def _goal_revised(v: dict[str, Any], e: Any) -> None:
@@ -153,8 +208,12 @@ def _goal_closed(v: dict[str, Any], e: Any) -> None:
 
 def _activity(v: dict[str, Any], e: Any) -> None:
     v["goals"][str(e.goal_id)]["activities"][str(e.activity_id)] = {
-        "activity_id": str(e.activity_id), "what": jsonable(e.what), "responsible_service": e.responsible_service,
-        "due": jsonable(e.due), "completed_at": None}
+        "activity_id": str(e.activity_id),
+        "what": jsonable(e.what),
+        "responsible_service": e.responsible_service,
+        "due": jsonable(e.due),
+        "completed_at": None,
+    }
 
 
 def _activity_done(v: dict[str, Any], e: Any) -> None:
@@ -169,29 +228,48 @@ def _comment(v: dict[str, Any], e: Any) -> None:
 
 
 def _evaluated(v: dict[str, Any], e: Any) -> None:
-    v["goals"][str(e.goal_id)]["evaluations"].append({"status": e.status.value, "note": jsonable(e.note),
-                                                      "by": e.recorded_by.service or e.recorded_by.role.value,
-                                                      "at": e.occurred_at.isoformat()})
+    v["goals"][str(e.goal_id)]["evaluations"].append(
+        {
+            "status": e.status.value,
+            "note": jsonable(e.note),
+            "by": e.recorded_by.service or e.recorded_by.role.value,
+            "at": e.occurred_at.isoformat(),
+        }
+    )
 
 
 def _meeting(v: dict[str, Any], e: Any) -> None:
-    v["meetings"][str(e.meeting_id)] = {"meeting_id": str(e.meeting_id), "scheduled_for": e.scheduled_for.isoformat(),
-                                        "invitees": jsonable(e.invitees), "interpreter_booked": e.interpreter_booked,
-                                        "agenda": None, "held": None, "minutes": None, "cancelled": None}
+    v["meetings"][str(e.meeting_id)] = {
+        "meeting_id": str(e.meeting_id),
+        "scheduled_for": e.scheduled_for.isoformat(),
+        "invitees": jsonable(e.invitees),
+        "interpreter_booked": e.interpreter_booked,
+        "agenda": None,
+        "held": None,
+        "minutes": None,
+        "cancelled": None,
+    }
 
 
 def _meeting_part(part: str, *fields: str) -> Any:
     def handler(v: dict[str, Any], e: Any) -> None:
-        v["meetings"][str(e.meeting_id)][part] = {**{f: jsonable(getattr(e, f)) for f in fields},
-                                                  "at": e.occurred_at.isoformat()}
+        v["meetings"][str(e.meeting_id)][part] = {
+            **{f: jsonable(getattr(e, f)) for f in fields},
+            "at": e.occurred_at.isoformat(),
+        }
+
     return handler
 
 
 def _closed(v: dict[str, Any], e: Any) -> None:
     v["status"] = "closed"
-    v["closure"] = {"reason": jsonable(e.reason), "assessment": jsonable(e.assessment),
-                    "agreed_by_subject": e.agreed_by_subject, "termination_letter_sent": e.termination_letter_sent,
-                    "at": e.occurred_at.isoformat()}
+    v["closure"] = {
+        "reason": jsonable(e.reason),
+        "assessment": jsonable(e.assessment),
+        "agreed_by_subject": e.agreed_by_subject,
+        "termination_letter_sent": e.termination_letter_sent,
+        "at": e.occurred_at.isoformat(),
+    }
 
 
 def _reopened(v: dict[str, Any], e: Any) -> None:
@@ -208,9 +286,14 @@ def _transferred(v: dict[str, Any], e: Any) -> None:
 
 
 def _complaint(v: dict[str, Any], e: Any) -> None:
-    v["complaints"][str(e.complaint_id)] = {"complaint_id": str(e.complaint_id), "concerns": jsonable(e.concerns),
-                                            "received_at": e.received_at.isoformat(), "forwarded_at": None,
-                                            "report_sha256": None, "decisions": []}
+    v["complaints"][str(e.complaint_id)] = {
+        "complaint_id": str(e.complaint_id),
+        "concerns": jsonable(e.concerns),
+        "received_at": e.received_at.isoformat(),
+        "forwarded_at": None,
+        "report_sha256": None,
+        "decisions": [],
+    }
 
 
 def _complaint_forwarded(v: dict[str, Any], e: Any) -> None:
@@ -220,7 +303,8 @@ def _complaint_forwarded(v: dict[str, Any], e: Any) -> None:
 
 def _complaint_decided(v: dict[str, Any], e: Any) -> None:
     v["complaints"][str(e.complaint_id)]["decisions"].append(
-        {"decided_by": e.decided_by.value, "outcome": e.outcome.value, "at": e.occurred_at.isoformat()})
+        {"decided_by": e.decided_by.value, "outcome": e.outcome.value, "at": e.occurred_at.isoformat()}
+    )
 
 
 def _life_area(v: dict[str, Any], e: Any) -> None:
@@ -228,9 +312,15 @@ def _life_area(v: dict[str, Any], e: Any) -> None:
 
 
 def _transition(v: dict[str, Any], e: Any) -> None:
-    v["transitions"][str(e.transition_id)] = {"kind": e.kind.value, "from": e.from_service, "to": e.to_service,
-                                              "responsible": e.responsible, "due": jsonable(e.due),
-                                              "planned_at": e.occurred_at.isoformat(), "completed_at": None}
+    v["transitions"][str(e.transition_id)] = {
+        "kind": e.kind.value,
+        "from": e.from_service,
+        "to": e.to_service,
+        "responsible": e.responsible,
+        "due": jsonable(e.due),
+        "planned_at": e.occurred_at.isoformat(),
+        "completed_at": None,
+    }
 
 
 def _transition_done(v: dict[str, Any], e: Any) -> None:
@@ -243,17 +333,34 @@ def _relay_closed(v: dict[str, Any], e: Any) -> None:
 
 _HANDLERS = {
     "CaseOpened": _opened,
-    "ProvisionRequested": lambda v, e: v["requested"].extend(p.value for p in e.requested if p.value not in v["requested"]),
-    "DecisionRecorded": _set("decisions", "decision_id", "outcome", "concerns", "legal_basis", "reasons",
-                             "complaint_deadline_weeks", "complaint_information_given", when="decided_at"),
+    "ProvisionRequested": lambda v, e: v["requested"].extend(
+        p.value for p in e.requested if p.value not in v["requested"]
+    ),
+    "DecisionRecorded": _set(
+        "decisions",
+        "decision_id",
+        "outcome",
+        "concerns",
+        "legal_basis",
+        "reasons",
+        "complaint_deadline_weeks",
+        "complaint_information_given",
+        when="decided_at",
+    ),
     "CoordinatorRequested": _set("coordinator_requests", "request_id", "unit", "unit_leader_id", when="requested_at"),
     "CoordinatorAppointed": _appointed,
     "CoordinatorReplaced": _appointed,
     "SubstituteAssigned": _set("substitute", "person_id", "person_name", "unit", "until", when="since"),
     "CoordinatorReleased": _released,
     "RelayLogClosed": _relay_closed,
-    "StartupConversationHeld": _set("startup_conversation", "what_matters", "expectations", "contact_preferences",
-                                    "interpreter_needed", "interpreter_language"),
+    "StartupConversationHeld": _set(
+        "startup_conversation",
+        "what_matters",
+        "expectations",
+        "contact_preferences",
+        "interpreter_needed",
+        "interpreter_language",
+    ),
     "ConsentGranted": _consent,
     "ConsentSigned": _signed,
     "ConsentWithdrawn": _withdrawn,
@@ -272,8 +379,9 @@ _HANDLERS = {
     "GoalEvaluated": _evaluated,
     "MeetingScheduled": _meeting,
     "AgendaSent": _meeting_part("agenda", "items", "agreed_with_subject"),
-    "MeetingHeld": _meeting_part("held", "attendees", "absences", "subject_voice", "decisions", "next_meeting",
-                                 "informed_of_right_to_ip"),
+    "MeetingHeld": _meeting_part(
+        "held", "attendees", "absences", "subject_voice", "decisions", "next_meeting", "informed_of_right_to_ip"
+    ),
     "MinutesDistributed": _meeting_part("minutes", "recipients"),
     "MeetingCancelled": _meeting_part("cancelled", "reason"),
     "TeamReviewed": _set("reviews", "continued_need", "composition_ok", "note"),

@@ -29,8 +29,12 @@ class CaseViewProjection:
         self._keyring = keyring
 
     def create_statements(self, d: Dialect) -> list[str]:
-        return [d.sql(f"CREATE TABLE IF NOT EXISTS {{case_views}} (case_id TEXT PRIMARY KEY, "
-                      f"municipality TEXT NOT NULL, version BIGINT NOT NULL, view {d.blob} NOT NULL)")]
+        return [
+            d.sql(
+                f"CREATE TABLE IF NOT EXISTS {{case_views}} (case_id TEXT PRIMARY KEY, "
+                f"municipality TEXT NOT NULL, version BIGINT NOT NULL, view {d.blob} NOT NULL)"
+            )
+        ]
 
     def reset(self, c: Any, d: Dialect) -> None:
         c.execute(d.sql("DELETE FROM {case_views}"))
@@ -40,8 +44,10 @@ class CaseViewProjection:
         if type(e).__name__ == "CaseOpened":
             view: dict[str, Any] = {}
             apply_event(view, e)
-            c.execute(d.sql("INSERT INTO {case_views} (case_id, municipality, version, view) VALUES (?, ?, ?, ?)"),
-                      (case_id, e.municipality, e.originator_version, self._seal(e.originator_id, view)))
+            c.execute(
+                d.sql("INSERT INTO {case_views} (case_id, municipality, version, view) VALUES (?, ?, ?, ?)"),
+                (case_id, e.municipality, e.originator_version, self._seal(e.originator_id, view)),
+            )
             return
         if type(e).__name__ == "KeyDestroyed":
             # Everything before now reads as erased: fold it all again.
@@ -51,13 +57,16 @@ class CaseViewProjection:
             stored = open_view(self._keyring, e.originator_id, bytes(c.fetchone()["view"]))
             if stored is None:
                 # Sealed with a key destroyed since: fold again from the events.
-                view = fold(ev for ev in self._events_of(e.originator_id)
-                            if ev.originator_version <= e.originator_version)
+                view = fold(
+                    ev for ev in self._events_of(e.originator_id) if ev.originator_version <= e.originator_version
+                )
             else:
                 view = stored
                 apply_event(view, e)
-        c.execute(d.sql("UPDATE {case_views} SET version = ?, view = ? WHERE case_id = ?"),
-                  (e.originator_version, self._seal(e.originator_id, view), case_id))
+        c.execute(
+            d.sql("UPDATE {case_views} SET version = ?, view = ? WHERE case_id = ?"),
+            (e.originator_version, self._seal(e.originator_id, view), case_id),
+        )
 
     def _seal(self, case_id: UUID, view: dict[str, Any]) -> bytes:
         return self._keyring.seal_blob(case_id, orjson.dumps(view), PURPOSE)

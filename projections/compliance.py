@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -40,20 +40,20 @@ def due_instant(deadline: date | datetime) -> datetime:
     """The UTC moment a deadline passes: a day's deadline runs to the end of
     that day in Norway."""
     if isinstance(deadline, datetime):
-        moment = deadline if deadline.tzinfo else deadline.replace(tzinfo=timezone.utc)
+        moment = deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)
     elif deadline >= date.max - timedelta(days=2):
-        return datetime.max.replace(tzinfo=timezone.utc)  # "never": no day after it to end on
+        return datetime.max.replace(tzinfo=UTC)  # "never": no day after it to end on
     else:
         moment = datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=NORWAY)
     try:
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except OverflowError:  # within hours of the calendar's ends
-        return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=timezone.utc)
+        return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=UTC)
 
 
 def stamp(moment: datetime) -> str:
     """A UTC instant as fixed-width text, so text order is time order on both stores."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def kept(result: CheckResult) -> bool:
@@ -66,8 +66,13 @@ def kept(result: CheckResult) -> bool:
 class ComplianceProjection:
     name = "compliance"
 
-    def __init__(self, events_of: Callable[[UUID], list[Any]], profile_of: Callable[[str], MunicipalProfile],
-                 clock: Callable[[], datetime], case_keys: Callable[[list[UUID]], Any]) -> None:
+    def __init__(
+        self,
+        events_of: Callable[[UUID], list[Any]],
+        profile_of: Callable[[str], MunicipalProfile],
+        clock: Callable[[], datetime],
+        case_keys: Callable[[list[UUID]], Any],
+    ) -> None:
         self._events_of = events_of
         self._profile_of = profile_of
         self._clock = clock
@@ -75,18 +80,26 @@ class ComplianceProjection:
 
     def create_statements(self, d: Dialect) -> list[str]:
         return [
-            d.sql("CREATE TABLE IF NOT EXISTS {compliance_cases} (case_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, "
-                  "version BIGINT NOT NULL, judged_at TEXT NOT NULL, valid_until TEXT NOT NULL)"),
+            d.sql(
+                "CREATE TABLE IF NOT EXISTS {compliance_cases} (case_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, "
+                "version BIGINT NOT NULL, judged_at TEXT NOT NULL, valid_until TEXT NOT NULL)"
+            ),
             d.sql("CREATE INDEX IF NOT EXISTS compliance_cases_stale ON {compliance_cases} (valid_until)"),
             # unit and coordinator are kept on each row (not joined from the
             # register) so a filtered overview reads one index range.
-            d.sql("CREATE TABLE IF NOT EXISTS {compliance_checks} (case_id TEXT NOT NULL, rule TEXT NOT NULL, "
-                  "municipality TEXT NOT NULL, status TEXT NOT NULL, deadline TEXT, due_at TEXT, "
-                  "evidence TEXT NOT NULL, unit TEXT, coordinator_id TEXT, PRIMARY KEY (case_id, rule))"),
-            d.sql("CREATE INDEX IF NOT EXISTS compliance_checks_overview ON {compliance_checks} "
-                  "(municipality, rule, due_at)"),
-            d.sql("CREATE INDEX IF NOT EXISTS compliance_checks_unit ON {compliance_checks} "
-                  "(municipality, unit, rule, due_at)"),
+            d.sql(
+                "CREATE TABLE IF NOT EXISTS {compliance_checks} (case_id TEXT NOT NULL, rule TEXT NOT NULL, "
+                "municipality TEXT NOT NULL, status TEXT NOT NULL, deadline TEXT, due_at TEXT, "
+                "evidence TEXT NOT NULL, unit TEXT, coordinator_id TEXT, PRIMARY KEY (case_id, rule))"
+            ),
+            d.sql(
+                "CREATE INDEX IF NOT EXISTS compliance_checks_overview ON {compliance_checks} "
+                "(municipality, rule, due_at)"
+            ),
+            d.sql(
+                "CREATE INDEX IF NOT EXISTS compliance_checks_unit ON {compliance_checks} "
+                "(municipality, unit, rule, due_at)"
+            ),
         ]
 
     def reset(self, c: Any, d: Dialect) -> None:
@@ -114,8 +127,13 @@ class ComplianceProjection:
         done = 0
         while True:
             with db.transaction(commit=False) as c:
-                c.execute(d.sql("SELECT case_id FROM {compliance_cases} WHERE valid_until <= ? ORDER BY valid_until "
-                                f"LIMIT {REFRESH_BATCH}"), (stamp(now),))
+                c.execute(
+                    d.sql(
+                        "SELECT case_id FROM {compliance_cases} WHERE valid_until <= ? ORDER BY valid_until "
+                        f"LIMIT {REFRESH_BATCH}"
+                    ),
+                    (stamp(now),),
+                )
                 stale = [UUID(r["case_id"]) for r in c.fetchall()]
             if not stale:
                 return done
@@ -138,9 +156,15 @@ class ComplianceProjection:
         municipality = events[0].municipality
         results = evaluate(events, self._profile_of(municipality), now)
         ahead = [due_instant(r.deadline) for r in results if r.deadline is not None and due_instant(r.deadline) > now]
-        return Judgement(str(case_id), municipality, events[-1].originator_version, now,
-                         min([now + JUDGEMENT_LIFETIME, *ahead]), [r for r in results if kept(r)],
-                         *responsible(events))
+        return Judgement(
+            str(case_id),
+            municipality,
+            events[-1].originator_version,
+            now,
+            min([now + JUDGEMENT_LIFETIME, *ahead]),
+            [r for r in results if kept(r)],
+            *responsible(events),
+        )
 
     def _write(self, c: Any, d: Dialect, j: Judgement, *, unless_newer: bool = False) -> None:
         if unless_newer:
@@ -152,16 +176,31 @@ class ComplianceProjection:
                 return
         c.execute(d.sql("DELETE FROM {compliance_checks} WHERE case_id = ?"), (j.case_id,))
         c.execute(d.sql("DELETE FROM {compliance_cases} WHERE case_id = ?"), (j.case_id,))
-        c.execute(d.sql("INSERT INTO {compliance_cases} (case_id, municipality, version, judged_at, valid_until) "
-                        "VALUES (?, ?, ?, ?, ?)"),
-                  (j.case_id, j.municipality, j.version, stamp(j.judged_at), stamp(j.valid_until)))
+        c.execute(
+            d.sql(
+                "INSERT INTO {compliance_cases} (case_id, municipality, version, judged_at, valid_until) "
+                "VALUES (?, ?, ?, ?, ?)"
+            ),
+            (j.case_id, j.municipality, j.version, stamp(j.judged_at), stamp(j.valid_until)),
+        )
         for r in j.results:
-            c.execute(d.sql("INSERT INTO {compliance_checks} (case_id, rule, municipality, status, deadline, "
-                            "due_at, evidence, unit, coordinator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                      (j.case_id, r.rule, j.municipality, r.status.value,
-                       r.deadline.isoformat() if r.deadline is not None else None,
-                       stamp(due_instant(r.deadline)) if r.deadline is not None else None,
-                       orjson.dumps(list(r.evidence)).decode(), j.unit, j.coordinator_id))
+            c.execute(
+                d.sql(
+                    "INSERT INTO {compliance_checks} (case_id, rule, municipality, status, deadline, "
+                    "due_at, evidence, unit, coordinator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                (
+                    j.case_id,
+                    r.rule,
+                    j.municipality,
+                    r.status.value,
+                    r.deadline.isoformat() if r.deadline is not None else None,
+                    stamp(due_instant(r.deadline)) if r.deadline is not None else None,
+                    orjson.dumps(list(r.evidence)).decode(),
+                    j.unit,
+                    j.coordinator_id,
+                ),
+            )
 
 
 @dataclass(frozen=True)
@@ -193,7 +232,6 @@ def responsible(events: Sequence[Any]) -> tuple[str | None, str | None]:
     return unit or requested, coordinator
 
 
-
 @dataclass
 class Overview:
     total: int
@@ -201,16 +239,28 @@ class Overview:
     items: list[dict[str, Any]]
 
 
-def overview(c: Any, d: Dialect, municipality: str, now: datetime, *, due_before: datetime,
-             rule: str | None = None, unit: str | None = None, limit: int | None = None,
-             offset: int = 0) -> Overview:
+def overview(
+    c: Any,
+    d: Dialect,
+    municipality: str,
+    now: datetime,
+    *,
+    due_before: datetime,
+    rule: str | None = None,
+    unit: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Overview:
     """Breached checks, and checks due before `due_before`, in the municipality,
     soonest deadline first; `items` is the page asked for, the counts cover all.
 
     A pending check whose deadline has passed since it was judged is shown as
     a breach: that is what judging it again would say (pending means
     "becomes a breach when the deadline passes")."""
-    where = ["k.municipality = ?", "(k.status = 'breach' OR k.due_at <= ? OR (k.status = 'pending' AND k.due_at IS NULL))"]
+    where = [
+        "k.municipality = ?",
+        "(k.status = 'breach' OR k.due_at <= ? OR (k.status = 'pending' AND k.due_at IS NULL))",
+    ]
     params: list[Any] = [municipality, stamp(due_before)]
     if rule is not None:
         where.append("k.rule = ?")
@@ -223,21 +273,34 @@ def overview(c: Any, d: Dialect, municipality: str, now: datetime, *, due_before
     tables = "FROM {compliance_checks} k WHERE " + " AND ".join(where)
     status = "CASE WHEN k.status = 'pending' AND k.due_at <= ? THEN 'breach' ELSE k.status END"
     now_stamp = stamp(now)
-    c.execute(d.sql(f"SELECT k.rule, {status} AS shown, COUNT(*) AS n {tables} GROUP BY k.rule, shown"),
-              (now_stamp, *params))
+    c.execute(
+        d.sql(f"SELECT k.rule, {status} AS shown, COUNT(*) AS n {tables} GROUP BY k.rule, shown"), (now_stamp, *params)
+    )
     total, per_rule = 0, {}
     for row in c.fetchall():
         total += int(row["n"])
         if row["shown"] == "breach":
             per_rule[row["rule"]] = int(row["n"])
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    c.execute(d.sql(f"SELECT k.case_id, k.rule, {status} AS shown, k.deadline, k.evidence, k.unit, "
-                    "k.coordinator_id, (SELECT j.judged_at FROM {compliance_cases} j WHERE j.case_id = k.case_id) "
-                    f"AS judged_at {tables} ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, k.due_at, k.case_id, k.rule{page}"), (now_stamp, *params))
+    c.execute(
+        d.sql(
+            f"SELECT k.case_id, k.rule, {status} AS shown, k.deadline, k.evidence, k.unit, "
+            "k.coordinator_id, (SELECT j.judged_at FROM {compliance_cases} j WHERE j.case_id = k.case_id) "
+            f"AS judged_at {tables} ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, k.due_at, k.case_id, k.rule{page}"
+        ),
+        (now_stamp, *params),
+    )
     return Overview(total, dict(sorted(per_rule.items())), [_item(row) for row in c.fetchall()])
 
 
 def _item(row: Any) -> dict[str, Any]:
-    return {"case_id": row["case_id"], "rule": row["rule"], "status": row["shown"], "deadline": row["deadline"],
-            "unit": row["unit"], "coordinator_id": row["coordinator_id"],
-            "evidence": orjson.loads(row["evidence"]), "judged_at": row["judged_at"]}
+    return {
+        "case_id": row["case_id"],
+        "rule": row["rule"],
+        "status": row["shown"],
+        "deadline": row["deadline"],
+        "unit": row["unit"],
+        "coordinator_id": row["coordinator_id"],
+        "evidence": orjson.loads(row["evidence"]),
+        "judged_at": row["judged_at"],
+    }

@@ -14,8 +14,15 @@ from uuid import UUID
 
 from ledger.values import is_erased
 
-_META = {"originator_id", "originator_version", "timestamp", "occurred_at", "recorded_by", "recorded_by_name",
-         "originator_topic"}
+_META = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "occurred_at",
+    "recorded_by",
+    "recorded_by_name",
+    "originator_topic",
+}
 
 
 def jsonable(value: Any) -> Any:
@@ -50,8 +57,13 @@ def event_to_dict(event: Any) -> dict[str, Any]:
         "type": type(event).__name__,
         "occurred_at": event.occurred_at.isoformat(),
         "recorded_at": event.timestamp.isoformat(),
-        "recorded_by": {"id": by.id, "role": by.role.value, "municipality": by.municipality, "service": by.service,
-                        "name": jsonable(event.recorded_by_name)},
+        "recorded_by": {
+            "id": by.id,
+            "role": by.role.value,
+            "municipality": by.municipality,
+            "service": by.service,
+            "name": jsonable(event.recorded_by_name),
+        },
         "data": data,
         **({"erased": erased} if erased else {}),
     }

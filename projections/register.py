@@ -9,20 +9,35 @@ from typing import Any
 from ledger.values import is_erased
 from store.tables import Dialect
 
-COLUMNS = ("case_id", "municipality", "status", "opened_at", "coordinator_id", "coordinator_name", "coordinator_unit",
-           "coordinator_kind", "requested_unit", "team_name", "participants", "version")
+COLUMNS = (
+    "case_id",
+    "municipality",
+    "status",
+    "opened_at",
+    "coordinator_id",
+    "coordinator_name",
+    "coordinator_unit",
+    "coordinator_kind",
+    "requested_unit",
+    "team_name",
+    "participants",
+    "version",
+)
 
 
 class RegisterProjection:
     name = "register"
 
     def create_statements(self, d: Dialect) -> list[str]:
-        return [d.sql(
-            "CREATE TABLE IF NOT EXISTS {register_cases} (case_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, "
-            "status TEXT NOT NULL, opened_at TEXT NOT NULL, coordinator_id TEXT, coordinator_name TEXT, "
-            "coordinator_unit TEXT, coordinator_kind TEXT, requested_unit TEXT, team_name TEXT, "
-            "participants INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)"),
-            d.sql("CREATE INDEX IF NOT EXISTS register_cases_municipality ON {register_cases} (municipality, status)")]
+        return [
+            d.sql(
+                "CREATE TABLE IF NOT EXISTS {register_cases} (case_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, "
+                "status TEXT NOT NULL, opened_at TEXT NOT NULL, coordinator_id TEXT, coordinator_name TEXT, "
+                "coordinator_unit TEXT, coordinator_kind TEXT, requested_unit TEXT, team_name TEXT, "
+                "participants INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)"
+            ),
+            d.sql("CREATE INDEX IF NOT EXISTS register_cases_municipality ON {register_cases} (municipality, status)"),
+        ]
 
     def reset(self, c: Any, d: Dialect) -> None:
         c.execute(d.sql("DELETE FROM {register_cases}"))
@@ -31,9 +46,13 @@ class RegisterProjection:
         kind = type(e).__name__
         case_id = str(e.originator_id)
         if kind == "CaseOpened":
-            c.execute(d.sql("INSERT INTO {register_cases} (case_id, municipality, status, opened_at, participants, "
-                            "version) VALUES (?, ?, 'open', ?, 0, ?)"),
-                      (case_id, e.municipality, e.occurred_at.isoformat(), e.originator_version))
+            c.execute(
+                d.sql(
+                    "INSERT INTO {register_cases} (case_id, municipality, status, opened_at, participants, "
+                    "version) VALUES (?, ?, 'open', ?, 0, ?)"
+                ),
+                (case_id, e.municipality, e.occurred_at.isoformat(), e.originator_version),
+            )
             return
         updates: dict[str, Any] = {"version": e.originator_version}
         if kind in ("CoordinatorAppointed", "CoordinatorReplaced"):
@@ -48,15 +67,20 @@ class RegisterProjection:
             updates["team_name"] = e.local_name
         elif kind in ("ParticipantAdded", "ParticipantRemoved"):
             delta = 1 if kind == "ParticipantAdded" else -1
-            c.execute(d.sql("UPDATE {register_cases} SET participants = participants + ? WHERE case_id = ?"),
-                      (delta, case_id))
+            c.execute(
+                d.sql("UPDATE {register_cases} SET participants = participants + ? WHERE case_id = ?"), (delta, case_id)
+            )
         elif kind in ("CaseClosed", "CaseReopened", "TransferredOut"):
-            updates["status"] = {"CaseClosed": "closed", "CaseReopened": "open", "TransferredOut": "transferred_out"}[kind]
+            updates["status"] = {"CaseClosed": "closed", "CaseReopened": "open", "TransferredOut": "transferred_out"}[
+                kind
+            ]
         elif kind == "KeyDestroyed":
             updates["coordinator_name"] = None  # erasure: the projection keeps no plaintext of the case
         assignments = ", ".join(f"{k} = ?" for k in updates)
-        c.execute(d.sql(f"UPDATE {{register_cases}} SET {assignments} WHERE case_id = ?"),
-                  (*(column(v) for v in updates.values()), case_id))
+        c.execute(
+            d.sql(f"UPDATE {{register_cases}} SET {assignments} WHERE case_id = ?"),
+            (*(column(v) for v in updates.values()), case_id),
+        )
 
 
 def column(value: Any) -> Any:
@@ -70,33 +94,72 @@ def column(value: Any) -> Any:
 
 
 def coordinators(c: Any, d: Dialect, municipality: str) -> dict[str, Any]:
-    c.execute(d.sql("SELECT case_id, coordinator_id, coordinator_name, coordinator_unit, coordinator_kind "
-                    "FROM {register_cases} WHERE municipality = ? AND status = 'open' AND coordinator_id IS NOT NULL "
-                    "ORDER BY coordinator_unit, coordinator_id, case_id"), (municipality,))
+    c.execute(
+        d.sql(
+            "SELECT case_id, coordinator_id, coordinator_name, coordinator_unit, coordinator_kind "
+            "FROM {register_cases} WHERE municipality = ? AND status = 'open' AND coordinator_id IS NOT NULL "
+            "ORDER BY coordinator_unit, coordinator_id, case_id"
+        ),
+        (municipality,),
+    )
     people: dict[str, dict[str, Any]] = {}
     units: dict[str, int] = {}
     for r in c.fetchall():
-        person = people.setdefault(r["coordinator_id"], {
-            "person_id": r["coordinator_id"], "name": r["coordinator_name"], "unit": r["coordinator_unit"],
-            "kinds": [], "cases": []})
+        person = people.setdefault(
+            r["coordinator_id"],
+            {
+                "person_id": r["coordinator_id"],
+                "name": r["coordinator_name"],
+                "unit": r["coordinator_unit"],
+                "kinds": [],
+                "cases": [],
+            },
+        )
         person["cases"].append(r["case_id"])
         if r["coordinator_kind"] and r["coordinator_kind"] not in person["kinds"]:
             person["kinds"].append(r["coordinator_kind"])
         units[r["coordinator_unit"]] = units.get(r["coordinator_unit"], 0) + 1
-    c.execute(d.sql("SELECT case_id, requested_unit, opened_at FROM {register_cases} WHERE municipality = ? "
-                    "AND status = 'open' AND coordinator_id IS NULL ORDER BY opened_at"), (municipality,))
-    without = [{"case_id": r["case_id"], "requested_unit": r["requested_unit"], "opened_at": r["opened_at"]}
-               for r in c.fetchall()]
-    return {"coordinators": [{**p, "load": len(p["cases"])} for p in people.values()],
-            "load_per_unit": [{"unit": u, "cases": n} for u, n in sorted(units.items())],
-            "cases_without_coordinator": without}
+    c.execute(
+        d.sql(
+            "SELECT case_id, requested_unit, opened_at FROM {register_cases} WHERE municipality = ? "
+            "AND status = 'open' AND coordinator_id IS NULL ORDER BY opened_at"
+        ),
+        (municipality,),
+    )
+    without = [
+        {"case_id": r["case_id"], "requested_unit": r["requested_unit"], "opened_at": r["opened_at"]}
+        for r in c.fetchall()
+    ]
+    return {
+        "coordinators": [{**p, "load": len(p["cases"])} for p in people.values()],
+        "load_per_unit": [{"unit": u, "cases": n} for u, n in sorted(units.items())],
+        "cases_without_coordinator": without,
+    }
 
 
 def teams(c: Any, d: Dialect, municipality: str) -> dict[str, Any]:
-    c.execute(d.sql("SELECT case_id, team_name, participants, coordinator_id, coordinator_name, coordinator_unit "
-                    "FROM {register_cases} WHERE municipality = ? AND status = 'open' AND team_name IS NOT NULL "
-                    "ORDER BY coordinator_unit, case_id"), (municipality,))
-    return {"teams": [{"case_id": r["case_id"], "called": r["team_name"], "participants": r["participants"],
-                       "coordinator": {"person_id": r["coordinator_id"], "name": r["coordinator_name"],
-                                       "unit": r["coordinator_unit"]} if r["coordinator_id"] else None}
-                      for r in c.fetchall()]}
+    c.execute(
+        d.sql(
+            "SELECT case_id, team_name, participants, coordinator_id, coordinator_name, coordinator_unit "
+            "FROM {register_cases} WHERE municipality = ? AND status = 'open' AND team_name IS NOT NULL "
+            "ORDER BY coordinator_unit, case_id"
+        ),
+        (municipality,),
+    )
+    return {
+        "teams": [
+            {
+                "case_id": r["case_id"],
+                "called": r["team_name"],
+                "participants": r["participants"],
+                "coordinator": {
+                    "person_id": r["coordinator_id"],
+                    "name": r["coordinator_name"],
+                    "unit": r["coordinator_unit"],
+                }
+                if r["coordinator_id"]
+                else None,
+            }
+            for r in c.fetchall()
+        ]
+    }

@@ -49,8 +49,9 @@ class ProjectionRunner:
         self._create_tables()
 
     # ------------------------------------------------------------ running
-    def catch_up(self, names: Iterable[str] | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> int:
+    def catch_up(
+        self, names: Iterable[str] | None = None, progress: Callable[[str, int, int], None] | None = None
+    ) -> int:
         """Apply every recorded event not yet applied; returns how many."""
         done = 0
         with self._lock:
@@ -74,8 +75,9 @@ class ProjectionRunner:
         notifications = self.recorder.select_notifications(start=start, limit=BATCH, inclusive_of_start=False)
         if not notifications:
             return 0
-        case_ids = [n.originator_id if isinstance(n.originator_id, UUID) else UUID(n.originator_id)
-                    for n in notifications]
+        case_ids = [
+            n.originator_id if isinstance(n.originator_id, UUID) else UUID(n.originator_id) for n in notifications
+        ]
         # The batch's case keys are fetched once, before the write transaction:
         # reading events and sealing rows must not hold the writer for a look-up each.
         with self.app.keyring.scope(case_ids):
@@ -89,15 +91,18 @@ class ProjectionRunner:
             except (_Lost, IntegrityError):
                 return None
 
-    def _apply(self, projection: Projection, start: int, notifications: Sequence[Any], events: list[Any],
-               prepared: Any) -> int:
+    def _apply(
+        self, projection: Projection, start: int, notifications: Sequence[Any], events: list[Any], prepared: Any
+    ) -> int:
         with self.db.transaction(commit=True) as c:
             if self.d.name == "sqlite":
                 c.execute("PRAGMA secure_delete = ON")  # overwritten plaintext leaves no bytes in free pages
             # Claim the batch first: the update takes the position row's
             # lock, so a second runner waits, then matches nothing.
-            c.execute(self.d.sql("UPDATE {projection_positions} SET position = ? WHERE name = ? AND position = ?"),
-                      (notifications[-1].id, projection.name, start))
+            c.execute(
+                self.d.sql("UPDATE {projection_positions} SET position = ? WHERE name = ? AND position = ?"),
+                (notifications[-1].id, projection.name, start),
+            )
             if self._rows_changed(c) != 1:
                 raise _Lost()
             for event in events:
@@ -119,7 +124,7 @@ class ProjectionRunner:
         while not stop.is_set():
             try:
                 self.catch_up()
-            except Exception as e:  # noqa: BLE001 - keep the loop alive; the position is unchanged
+            except Exception as e:
                 log.error("projection.failed", error=type(e).__name__, detail=str(e)[:200])
                 stop.wait(2.0)
             stop.wait(interval)
@@ -130,8 +135,9 @@ class ProjectionRunner:
         return stop
 
     # ------------------------------------------------------------ rebuild
-    def rebuild(self, names: Iterable[str] | None = None,
-                progress: Callable[[str, int, int], None] | None = None) -> int:
+    def rebuild(
+        self, names: Iterable[str] | None = None, progress: Callable[[str, int, int], None] | None = None
+    ) -> int:
         chosen = list(names or self.projections)
         unknown = [n for n in chosen if n not in self.projections]
         if unknown:
@@ -156,8 +162,12 @@ class ProjectionRunner:
 
     def _create_tables(self) -> None:
         with schema_changes_serialized(self.d, self.db), self.db.transaction(commit=True) as c:
-            c.execute(self.d.sql("CREATE TABLE IF NOT EXISTS {projection_positions} "
-                                 "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"))
+            c.execute(
+                self.d.sql(
+                    "CREATE TABLE IF NOT EXISTS {projection_positions} "
+                    "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+                )
+            )
             for p in self.projections.values():
                 for statement in p.create_statements(self.d):
                     c.execute(statement)

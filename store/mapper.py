@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -44,15 +44,17 @@ class CaseMapper(Mapper[UUID]):
         if personal:
             kid, key = self.keyring.write_key(originator_id)
             nonce = os.urandom(12)
-            ciphertext = AESGCM(key).encrypt(nonce, self.transcoder.encode(personal),
-                                             _aad(originator_id, version, topic))
+            ciphertext = AESGCM(key).encrypt(
+                nonce, self.transcoder.encode(personal), _aad(originator_id, version, topic)
+            )
             state[KID] = kid
             state[SEALED] = nonce + ciphertext
         class_version = getattr(cls, "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
-        return StoredEvent(originator_id=originator_id, originator_version=version, topic=topic,
-                           state=self.transcoder.encode(state))
+        return StoredEvent(
+            originator_id=originator_id, originator_version=version, topic=topic, state=self.transcoder.encode(state)
+        )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls = resolve_topic(stored_event.topic)
@@ -69,7 +71,8 @@ class CaseMapper(Mapper[UUID]):
                 state.update(self._open(cls, originator_id, stored_event, kid, sealed))
         except (ValueError, TypeError, InvalidTag) as e:
             raise MapperDeserialisationError(
-                f"event {stored_event.originator_version} of case {originator_id} cannot be read: {e}") from e
+                f"event {stored_event.originator_version} of case {originator_id} cannot be read: {e}"
+            ) from e
         state["originator_id"] = originator_id
         state["originator_version"] = stored_event.originator_version
         from_version = state.pop("class_version", 1)
@@ -89,7 +92,7 @@ class CaseMapper(Mapper[UUID]):
         return self.transcoder.decode(plain)
 
 
-@lru_cache(maxsize=None)
+@cache
 def personal_fields(cls: type) -> tuple[str, ...]:
     """Every field of a case event not declared public. Events that are not
     case events (none today) would be stored entirely in clear."""

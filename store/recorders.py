@@ -13,8 +13,15 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLite
 from psycopg import Cursor
 from psycopg.sql import SQL
 
-from store.tables import (SQLITE, Dialect, SideTableReads, create_statements, postgres, record_in_transaction,
-                          schema_changes_serialized)
+from store.tables import (
+    SQLITE,
+    Dialect,
+    SideTableReads,
+    create_statements,
+    postgres,
+    record_in_transaction,
+    schema_changes_serialized,
+)
 
 log = structlog.get_logger("ledger.store")
 
@@ -53,7 +60,9 @@ class LedgerSQLiteRecorder(SideTableReads, SQLiteApplicationRecorder):
             # (the committed key deletion) stands.
             log.warning("erasure.wal_not_truncated", database=self.datastore.pool.db_name)
 
-    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         # Deleted key rows and overwritten projection rows must leave no bytes
         # behind in free pages (erasure is checked by scanning the file).
         c.execute("PRAGMA secure_delete = ON")
@@ -72,8 +81,9 @@ class LedgerPostgresRecorder(SideTableReads, PostgresApplicationRecorder):
         with schema_changes_serialized(self.dialect, self.datastore):
             super().create_table()
 
-    def _fetch_ids_after_insert_events(self, curs: Cursor[Any], stored_events: Sequence[StoredEvent],
-                                       **kwargs: Any) -> Sequence[int] | None:
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[Any], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         # Runs after the library has locked the events table and inserted the
         # rows: notification ids are known and no other writer interleaves.
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)

@@ -42,8 +42,20 @@ def postgres(schema: str) -> Dialect:
     return Dialect("postgres", schema, "BYTEA", "BIGSERIAL PRIMARY KEY")
 
 
-TABLES = ("case_keys", "event_hashes", "idempotency", "subject_index", "merkle_leaves", "checkpoints", "access_log",
-          "projection_positions", "register_cases", "case_views", "compliance_cases", "compliance_checks")
+TABLES = (
+    "case_keys",
+    "event_hashes",
+    "idempotency",
+    "subject_index",
+    "merkle_leaves",
+    "checkpoints",
+    "access_log",
+    "projection_positions",
+    "register_cases",
+    "case_views",
+    "compliance_cases",
+    "compliance_checks",
+)
 
 
 @contextmanager
@@ -69,26 +81,29 @@ def schema_changes_serialized(d: Dialect, datastore: Any) -> Iterator[None]:
 
 
 def create_statements(d: Dialect) -> list[str]:
-    return [d.sql(s) for s in (
-        f"CREATE TABLE IF NOT EXISTS {{case_keys}} (kid TEXT PRIMARY KEY, case_id TEXT NOT NULL, "
-        f"wrapped {d.blob} NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS case_keys_case ON {case_keys} (case_id)",
-        f"CREATE TABLE IF NOT EXISTS {{event_hashes}} (notification_id BIGINT PRIMARY KEY, "
-        f"originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, hash {d.blob} NOT NULL, "
-        "UNIQUE (originator_id, originator_version))",
-        "CREATE TABLE IF NOT EXISTS {idempotency} (scope TEXT NOT NULL, key TEXT NOT NULL, "
-        "fingerprint TEXT NOT NULL, response TEXT NOT NULL, PRIMARY KEY (scope, key))",
-        "CREATE TABLE IF NOT EXISTS {subject_index} (municipality TEXT NOT NULL, subject_ref TEXT NOT NULL, "
-        "case_id TEXT NOT NULL, PRIMARY KEY (municipality, subject_ref))",
-        f"CREATE TABLE IF NOT EXISTS {{merkle_leaves}} (log_index BIGINT PRIMARY KEY, "
-        f"notification_id BIGINT NOT NULL UNIQUE, leaf_hash {d.blob} NOT NULL)",
-        f"CREATE TABLE IF NOT EXISTS {{checkpoints}} (id {d.serial}, tree_size BIGINT NOT NULL, "
-        f"root TEXT NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL, "
-        "public_key TEXT NOT NULL)",
-        f"CREATE TABLE IF NOT EXISTS {{access_log}} (id {d.serial}, case_id TEXT NOT NULL, seq BIGINT NOT NULL, "
-        f"municipality TEXT NOT NULL, entry {d.blob} NOT NULL, prev_hash {d.blob} NOT NULL, hash {d.blob} NOT NULL, "
-        "UNIQUE (case_id, seq))",
-    )]
+    return [
+        d.sql(s)
+        for s in (
+            f"CREATE TABLE IF NOT EXISTS {{case_keys}} (kid TEXT PRIMARY KEY, case_id TEXT NOT NULL, "
+            f"wrapped {d.blob} NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS case_keys_case ON {case_keys} (case_id)",
+            f"CREATE TABLE IF NOT EXISTS {{event_hashes}} (notification_id BIGINT PRIMARY KEY, "
+            f"originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, hash {d.blob} NOT NULL, "
+            "UNIQUE (originator_id, originator_version))",
+            "CREATE TABLE IF NOT EXISTS {idempotency} (scope TEXT NOT NULL, key TEXT NOT NULL, "
+            "fingerprint TEXT NOT NULL, response TEXT NOT NULL, PRIMARY KEY (scope, key))",
+            "CREATE TABLE IF NOT EXISTS {subject_index} (municipality TEXT NOT NULL, subject_ref TEXT NOT NULL, "
+            "case_id TEXT NOT NULL, PRIMARY KEY (municipality, subject_ref))",
+            f"CREATE TABLE IF NOT EXISTS {{merkle_leaves}} (log_index BIGINT PRIMARY KEY, "
+            f"notification_id BIGINT NOT NULL UNIQUE, leaf_hash {d.blob} NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {{checkpoints}} (id {d.serial}, tree_size BIGINT NOT NULL, "
+            f"root TEXT NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL, "
+            "public_key TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {{access_log}} (id {d.serial}, case_id TEXT NOT NULL, seq BIGINT NOT NULL, "
+            f"municipality TEXT NOT NULL, entry {d.blob} NOT NULL, prev_hash {d.blob} NOT NULL, hash {d.blob} NOT NULL, "
+            "UNIQUE (case_id, seq))",
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -117,8 +132,13 @@ class SideWrites:
     release_subject_of: UUID | None = None
 
 
-def record_in_transaction(d: Dialect, cursor: Any, stored_events: Sequence[StoredEvent],
-                          notification_ids: Sequence[int] | None, side: SideWrites | None) -> None:
+def record_in_transaction(
+    d: Dialect,
+    cursor: Any,
+    stored_events: Sequence[StoredEvent],
+    notification_ids: Sequence[int] | None,
+    side: SideWrites | None,
+) -> None:
     """Chain every stored event to its case's previous one, then apply the
     side writes. Runs inside the insert transaction: all or nothing."""
     if notification_ids is None or len(notification_ids) != len(stored_events):
@@ -127,20 +147,26 @@ def record_in_transaction(d: Dialect, cursor: Any, stored_events: Sequence[Store
     if side is None:
         return
     for key in side.new_keys:
-        cursor.execute(d.sql("INSERT INTO {case_keys} (kid, case_id, wrapped) VALUES (?, ?, ?)"),
-                       (key.kid, str(key.case_id), key.wrapped))
+        cursor.execute(
+            d.sql("INSERT INTO {case_keys} (kid, case_id, wrapped) VALUES (?, ?, ?)"),
+            (key.kid, str(key.case_id), key.wrapped),
+        )
     if side.destroy_keys_of is not None:
         cursor.execute(d.sql("DELETE FROM {case_keys} WHERE case_id = ?"), (str(side.destroy_keys_of),))
     if side.release_subject_of is not None:
         cursor.execute(d.sql("DELETE FROM {subject_index} WHERE case_id = ?"), (str(side.release_subject_of),))
     if side.claim_subject is not None:
         c = side.claim_subject
-        cursor.execute(d.sql("INSERT INTO {subject_index} (municipality, subject_ref, case_id) VALUES (?, ?, ?)"),
-                       (c.municipality, c.subject_ref, str(c.case_id)))
+        cursor.execute(
+            d.sql("INSERT INTO {subject_index} (municipality, subject_ref, case_id) VALUES (?, ?, ?)"),
+            (c.municipality, c.subject_ref, str(c.case_id)),
+        )
     if side.idempotency is not None:
         i = side.idempotency
-        cursor.execute(d.sql("INSERT INTO {idempotency} (scope, key, fingerprint, response) VALUES (?, ?, ?, ?)"),
-                       (i.scope, i.key, i.fingerprint, i.response))
+        cursor.execute(
+            d.sql("INSERT INTO {idempotency} (scope, key, fingerprint, response) VALUES (?, ?, ?, ?)"),
+            (i.scope, i.key, i.fingerprint, i.response),
+        )
 
 
 def _chain(d: Dialect, cursor: Any, stored_events: Sequence[StoredEvent], notification_ids: Sequence[int]) -> None:
@@ -150,18 +176,27 @@ def _chain(d: Dialect, cursor: Any, stored_events: Sequence[StoredEvent], notifi
         case_id = _uuid(stored.originator_id)
         prev = previous.get(case_id)
         if prev is None:
-            prev = GENESIS if stored.originator_version == 1 else _stored_hash(
-                d, cursor, case_id, stored.originator_version - 1)
+            prev = (
+                GENESIS
+                if stored.originator_version == 1
+                else _stored_hash(d, cursor, case_id, stored.originator_version - 1)
+            )
         digest = event_hash(prev, case_id, stored.originator_version, stored.topic, stored.state)
         previous[case_id] = digest
         rows.append((notification_id, str(case_id), stored.originator_version, digest))
-    cursor.executemany(d.sql("INSERT INTO {event_hashes} (notification_id, originator_id, originator_version, hash) "
-                             "VALUES (?, ?, ?, ?)"), rows)
+    cursor.executemany(
+        d.sql(
+            "INSERT INTO {event_hashes} (notification_id, originator_id, originator_version, hash) VALUES (?, ?, ?, ?)"
+        ),
+        rows,
+    )
 
 
 def _stored_hash(d: Dialect, cursor: Any, case_id: UUID, version: int) -> bytes:
-    cursor.execute(d.sql("SELECT hash FROM {event_hashes} WHERE originator_id = ? AND originator_version = ?"),
-                   (str(case_id), version))
+    cursor.execute(
+        d.sql("SELECT hash FROM {event_hashes} WHERE originator_id = ? AND originator_version = ?"),
+        (str(case_id), version),
+    )
     row = cursor.fetchone()
     if row is None:
         # The chain is broken (a row was removed behind the ledger's back):
@@ -187,29 +222,39 @@ class SideTableReads:
         marks = ", ".join("?" for _ in case_ids)
         found: dict[UUID, list[tuple[str, bytes]]] = {}
         with self.datastore.transaction(commit=False) as c:
-            c.execute(self.dialect.sql(f"SELECT kid, case_id, wrapped FROM {{case_keys}} WHERE case_id IN ({marks})"),
-                      [str(i) for i in case_ids])
+            c.execute(
+                self.dialect.sql(f"SELECT kid, case_id, wrapped FROM {{case_keys}} WHERE case_id IN ({marks})"),
+                [str(i) for i in case_ids],
+            )
             for row in c.fetchall():
                 found.setdefault(UUID(row["case_id"]), []).append((row["kid"], bytes(row["wrapped"])))
         return found
 
     def fetch_idempotency(self, scope: str, key: str) -> IdempotencyRecord | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(self.dialect.sql("SELECT fingerprint, response FROM {idempotency} WHERE scope = ? AND key = ?"),
-                      (scope, key))
+            c.execute(
+                self.dialect.sql("SELECT fingerprint, response FROM {idempotency} WHERE scope = ? AND key = ?"),
+                (scope, key),
+            )
             row = c.fetchone()
         return None if row is None else IdempotencyRecord(scope, key, row["fingerprint"], row["response"])
 
     def fetch_subject_claim(self, municipality: str, subject_ref: str) -> UUID | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(self.dialect.sql("SELECT case_id FROM {subject_index} WHERE municipality = ? AND subject_ref = ?"),
-                      (municipality, subject_ref))
+            c.execute(
+                self.dialect.sql("SELECT case_id FROM {subject_index} WHERE municipality = ? AND subject_ref = ?"),
+                (municipality, subject_ref),
+            )
             row = c.fetchone()
         return None if row is None else UUID(row["case_id"])
 
     def fetch_event_hashes(self, case_id: UUID) -> dict[int, tuple[int, bytes]]:
         """version -> (notification id, hash) for one case."""
         with self.datastore.transaction(commit=False) as c:
-            c.execute(self.dialect.sql("SELECT originator_version, notification_id, hash FROM {event_hashes} "
-                                       "WHERE originator_id = ?"), (str(case_id),))
+            c.execute(
+                self.dialect.sql(
+                    "SELECT originator_version, notification_id, hash FROM {event_hashes} WHERE originator_id = ?"
+                ),
+                (str(case_id),),
+            )
             return {r["originator_version"]: (r["notification_id"], bytes(r["hash"])) for r in c.fetchall()}

@@ -38,7 +38,7 @@ import dataclasses
 import enum
 import math
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -310,7 +310,7 @@ def _decode_datetime(payload: Any) -> datetime:
     value = datetime.fromisoformat(_expect(payload, str, "$dt"))
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {payload!r} in stored state")
-    if value.tzinfo is timezone.utc and payload[-7:-6] == ".":
+    if value.tzinfo is UTC and payload[-7:-6] == ".":
         # Python 3.11 reads an offset under one second ("+00:00:00.000001")
         # as UTC; rebuild such an offset by hand.
         sign = -1 if payload[-16] == "-" else 1

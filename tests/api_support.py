@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -57,8 +56,15 @@ class Api:
     def auth(self, role: Role, **claims: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, **claims)}"}
 
-    def post(self, path: str, role: Role, body: dict[str, Any] | None = None, *,
-             headers: dict[str, str] | None = None, **claims: Any) -> Any:
+    def post(
+        self,
+        path: str,
+        role: Role,
+        body: dict[str, Any] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        **claims: Any,
+    ) -> Any:
         return self.client.post(path, json=body, headers={**self.auth(role, **claims), **(headers or {})})
 
     def get(self, path: str, role: Role, *, params: dict[str, Any] | None = None, **claims: Any) -> Any:
@@ -110,13 +116,22 @@ class HttpCase:
         return f"/v1/cases/{self.case_id}"
 
 
-def open_case(api: Api, *, birth: date = ADULT_BIRTH, individual: int = 0,
-              guardians: list[dict[str, str]] | None = None,
-              requested: tuple[str, ...] = ("coordinator", "individual_plan"), municipality: str = MUNICIPALITY,
-              name: str = "Ola Nordmann") -> HttpCase:
+def open_case(
+    api: Api,
+    *,
+    birth: date = ADULT_BIRTH,
+    individual: int = 0,
+    guardians: list[dict[str, str]] | None = None,
+    requested: tuple[str, ...] = ("coordinator", "individual_plan"),
+    municipality: str = MUNICIPALITY,
+    name: str = "Ola Nordmann",
+) -> HttpCase:
     nid = synthesize(birth, individual)
-    body: dict[str, Any] = {"subject": {"national_id": nid, "name": name}, "requested": list(requested),
-                            "referred_by": {"kind": "gp", "name": "Dr. Lege"}}
+    body: dict[str, Any] = {
+        "subject": {"national_id": nid, "name": name},
+        "requested": list(requested),
+        "referred_by": {"kind": "gp", "name": "Dr. Lege"},
+    }
     if guardians:
         body["guardians"] = guardians
     out = created(api.post("/v1/cases", Role.KE_CASEWORKER, body, municipality=municipality))
@@ -124,16 +139,32 @@ def open_case(api: Api, *, birth: date = ADULT_BIRTH, individual: int = 0,
 
 
 def appoint(api: Api, case: HttpCase, *, person_id: str = "koord-1", municipality: str = MUNICIPALITY) -> None:
-    created(api.post(f"{case.path}/coordinators", Role.KE_CASEWORKER, {
-        "person": {"id": person_id, "name": "Kåre Koordinator"}, "unit": "Psykisk helse og rus",
-        "kind": "coordinator", "subject_wish_heard": True}, municipality=municipality))
+    created(
+        api.post(
+            f"{case.path}/coordinators",
+            Role.KE_CASEWORKER,
+            {
+                "person": {"id": person_id, "name": "Kåre Koordinator"},
+                "unit": "Psykisk helse og rus",
+                "kind": "coordinator",
+                "subject_wish_heard": True,
+            },
+            municipality=municipality,
+        )
+    )
 
 
-def add_participant(api: Api, case: HttpCase, key: str, person_id: str, service: str,
-                    municipality: str = MUNICIPALITY) -> str:
-    out = created(api.post(f"{case.path}/participants", Role.COORDINATOR, {
-        "person": {"id": person_id, "name": f"{service} Person"}, "service": service, "role": "deltaker"},
-        municipality=municipality))
+def add_participant(
+    api: Api, case: HttpCase, key: str, person_id: str, service: str, municipality: str = MUNICIPALITY
+) -> str:
+    out = created(
+        api.post(
+            f"{case.path}/participants",
+            Role.COORDINATOR,
+            {"person": {"id": person_id, "name": f"{service} Person"}, "service": service, "role": "deltaker"},
+            municipality=municipality,
+        )
+    )
     case.participants[key] = out["participant_id"]
     return out["participant_id"]
 
@@ -147,37 +178,68 @@ def running_case(api: Api, **kw: Any) -> HttpCase:
     return case
 
 
-def consent_for(api: Api, case: HttpCase, participants: list[str], categories: list[str], *,
-                key: str = "main") -> str:
+def consent_for(api: Api, case: HttpCase, participants: list[str], categories: list[str], *, key: str = "main") -> str:
     """The adult subject's own consent, recorded by the coordinator."""
-    out = created(api.post(f"{case.path}/consents", Role.COORDINATOR, {
-        "given_by": {"role": "subject", "name": "Ola Nordmann", "national_id": case.national_id},
-        "participants": participants, "categories": categories}))
+    out = created(
+        api.post(
+            f"{case.path}/consents",
+            Role.COORDINATOR,
+            {
+                "given_by": {"role": "subject", "name": "Ola Nordmann", "national_id": case.national_id},
+                "participants": participants,
+                "categories": categories,
+            },
+        )
+    )
     case.consents[key] = out["consent_id"]
     return out["consent_id"]
 
 
-def set_goal(api: Api, case: HttpCase, life_area: str, text: str = "Jeg vil ha en fast jobb",
-             service: str = "NAV") -> str:
-    return created(api.post(f"{case.path}/goals", Role.COORDINATOR, {
-        "text": text, "life_area": life_area, "responsible_service": service, "evaluate_by": "2027-06-01"}))["goal_id"]
+def set_goal(
+    api: Api, case: HttpCase, life_area: str, text: str = "Jeg vil ha en fast jobb", service: str = "NAV"
+) -> str:
+    return created(
+        api.post(
+            f"{case.path}/goals",
+            Role.COORDINATOR,
+            {"text": text, "life_area": life_area, "responsible_service": service, "evaluate_by": "2027-06-01"},
+        )
+    )["goal_id"]
 
 
 def populated_case(api: Api) -> tuple[HttpCase, dict[str, str]]:
     """A case with something behind every kind of id a read route may name."""
     case = running_case(api)
     created(api.post(f"{case.path}/plan", Role.COORDINATOR, {"tool": "individual_plan"}))
-    ids = {"case_id": case.case_id, "participant_id": case.participants["nav"],
-           "consent_id": consent_for(api, case, [case.participants["nav"]], ["work"]),
-           "goal_id": set_goal(api, case, "education_work")}
-    ids["meeting_id"] = created(api.post(f"{case.path}/meetings", Role.COORDINATOR, {
-        "scheduled_for": "2026-12-01T10:00:00Z", "invitees": [case.participants["nav"]]}))["meeting_id"]
-    ids["activity_id"] = created(api.post(f"{case.path}/goals/{ids['goal_id']}/activities", Role.COORDINATOR, {
-        "what": "Arbeidstrening tre dager i uka", "responsible_service": "NAV"}))["activity_id"]
-    ids["transition_id"] = created(api.post(f"{case.path}/transitions", Role.COORDINATOR, {
-        "kind": "adult_services", "from_service": "skole", "to_service": "NAV", "responsible": "koord-1"}))[
-        "transition_id"]
-    ids["complaint_id"] = created(api.post(f"{case.path}/complaints", Role.KE_CASEWORKER,
-                                           {"concerns": ["coordinator"]}))["complaint_id"]
+    ids = {
+        "case_id": case.case_id,
+        "participant_id": case.participants["nav"],
+        "consent_id": consent_for(api, case, [case.participants["nav"]], ["work"]),
+        "goal_id": set_goal(api, case, "education_work"),
+    }
+    ids["meeting_id"] = created(
+        api.post(
+            f"{case.path}/meetings",
+            Role.COORDINATOR,
+            {"scheduled_for": "2026-12-01T10:00:00Z", "invitees": [case.participants["nav"]]},
+        )
+    )["meeting_id"]
+    ids["activity_id"] = created(
+        api.post(
+            f"{case.path}/goals/{ids['goal_id']}/activities",
+            Role.COORDINATOR,
+            {"what": "Arbeidstrening tre dager i uka", "responsible_service": "NAV"},
+        )
+    )["activity_id"]
+    ids["transition_id"] = created(
+        api.post(
+            f"{case.path}/transitions",
+            Role.COORDINATOR,
+            {"kind": "adult_services", "from_service": "skole", "to_service": "NAV", "responsible": "koord-1"},
+        )
+    )["transition_id"]
+    ids["complaint_id"] = created(
+        api.post(f"{case.path}/complaints", Role.KE_CASEWORKER, {"concerns": ["coordinator"]})
+    )["complaint_id"]
     ids["export_id"] = created(api.post(f"{case.path}/exports", Role.KE_CASEWORKER, {"format": "json"}))["export_id"]
     return case, ids

@@ -51,12 +51,29 @@ def documented_case(ledger: Any, goals: tuple[str, ...] = (GOAL,)) -> Documented
     fx = running_case(ledger, name=NAME)
     app = ledger.app
     app.handle(EstablishPlan(actor=coordinator(), case_id=fx.case_id, tool=PlanTool.INDIVIDUAL_PLAN))
-    goal_ids = [app.handle(SetGoal(actor=coordinator(), case_id=fx.case_id, text=text, life_area=LifeArea.HOUSING,
-                                   responsible_service="Bolig", evaluate_by=date(2027, 6, 1),
-                                   idempotency_key=f"goal-{fx.case_id}-{i}")).created["goal_id"]
-                for i, text in enumerate(goals)]
-    app.handle(HoldStartupConversation(actor=coordinator(), case_id=fx.case_id, what_matters=STARTUP,
-                                       interpreter_needed=True, interpreter_language=INTERPRETER))
+    goal_ids = [
+        app.handle(
+            SetGoal(
+                actor=coordinator(),
+                case_id=fx.case_id,
+                text=text,
+                life_area=LifeArea.HOUSING,
+                responsible_service="Bolig",
+                evaluate_by=date(2027, 6, 1),
+                idempotency_key=f"goal-{fx.case_id}-{i}",
+            )
+        ).created["goal_id"]
+        for i, text in enumerate(goals)
+    ]
+    app.handle(
+        HoldStartupConversation(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            what_matters=STARTUP,
+            interpreter_needed=True,
+            interpreter_language=INTERPRETER,
+        )
+    )
     assert fx.subject_id is not None
     return Documented(fx.case_id, fx.subject_id, [UUID(str(g)) for g in goal_ids])
 
@@ -67,10 +84,21 @@ def close_export_and_erase(ledger: Any, case_id: UUID, *, seal: bool = False) ->
     table is scanned too), with the projections caught up before and after
     the erasure and, if asked, a seal at both points."""
     app = ledger.app
-    app.handle(CloseCase(actor=ke(), case_id=case_id, reason="Målene er nådd", assessment=ASSESSMENT,
-                         agreed_by_subject=True, idempotency_key=f"close-{case_id}"))
-    app.handle(ExportPlan(actor=ke(), case_id=case_id, format="json", filed_in="Websak 2026/1234",
-                          idempotency_key=f"export-{case_id}"))
+    app.handle(
+        CloseCase(
+            actor=ke(),
+            case_id=case_id,
+            reason="Målene er nådd",
+            assessment=ASSESSMENT,
+            agreed_by_subject=True,
+            idempotency_key=f"close-{case_id}",
+        )
+    )
+    app.handle(
+        ExportPlan(
+            actor=ke(), case_id=case_id, format="json", filed_in="Websak 2026/1234", idempotency_key=f"export-{case_id}"
+        )
+    )
     ledger.projections.catch_up()
     if seal:
         ledger.integrity.seal()
@@ -108,8 +136,9 @@ def forms(secret: str | bytes) -> set[bytes]:
 
 def traces(store: dict[str, bytes], secret: str | bytes) -> list[str]:
     """Where `secret` occurs in the raw store, in any of its `forms`."""
-    return [f"{where}: {form[:40]!r}"
-            for where, blob in store.items() for form in sorted(forms(secret)) if form in blob]
+    return [
+        f"{where}: {form[:40]!r}" for where, blob in store.items() for form in sorted(forms(secret)) if form in blob
+    ]
 
 
 def _sqlite_files(path: Path | None) -> dict[str, bytes]:
@@ -119,8 +148,20 @@ def _sqlite_files(path: Path | None) -> dict[str, bytes]:
 
 
 def _pg_dump(env: dict[str, str]) -> bytes:
-    args = ["-h", env["POSTGRES_HOST"], "-p", env["POSTGRES_PORT"], "-U", env["POSTGRES_USER"],
-            "-d", env["POSTGRES_DBNAME"], "-n", env["POSTGRES_SCHEMA"], "--no-owner", "--no-privileges"]
+    args = [
+        "-h",
+        env["POSTGRES_HOST"],
+        "-p",
+        env["POSTGRES_PORT"],
+        "-U",
+        env["POSTGRES_USER"],
+        "-d",
+        env["POSTGRES_DBNAME"],
+        "-n",
+        env["POSTGRES_SCHEMA"],
+        "--no-owner",
+        "--no-privileges",
+    ]
     # Passed to the child only: the test process's environment stays as it was.
     child_env = {**os.environ, "PGPASSWORD": env["POSTGRES_PASSWORD"], "PGCONNECT_TIMEOUT": "10"}
     done = subprocess.run([_pg_dump_binary(env), *args], env=child_env, capture_output=True, timeout=120, check=False)
@@ -132,9 +173,13 @@ def _pg_dump(env: dict[str, str]) -> bytes:
 def _pg_dump_binary(env: dict[str, str]) -> str:
     """A pg_dump of the server's major version (an older one refuses to dump
     a newer server), else whichever is on PATH."""
-    conninfo = psycopg.conninfo.make_conninfo(host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-                                              user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
-                                              dbname=env["POSTGRES_DBNAME"])
+    conninfo = psycopg.conninfo.make_conninfo(
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        dbname=env["POSTGRES_DBNAME"],
+    )
     with psycopg.connect(conninfo, connect_timeout=10) as conn:
         major = int(conn.execute("SHOW server_version_num").fetchone()[0]) // 10000
     matching = Path(f"/usr/lib/postgresql/{major}/bin/pg_dump")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +23,7 @@ from ledger.values import (
     Subject,
 )
 
-TODAY = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+TODAY = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 MUNICIPALITY = "3447"  # Søndre Land
 
 
@@ -45,7 +45,13 @@ class FakeClock:
 
 
 def actor(role: Role, municipality: str = MUNICIPALITY, id: str | None = None, **kw: Any) -> Actor:
-    return Actor(id=id or f"{role.value}-1", role=role, municipality=municipality, name=kw.pop("name", f"{role.value} Navn"), **kw)
+    return Actor(
+        id=id or f"{role.value}-1",
+        role=role,
+        municipality=municipality,
+        name=kw.pop("name", f"{role.value} Navn"),
+        **kw,
+    )
 
 
 def ke(municipality: str = MUNICIPALITY) -> Actor:
@@ -69,16 +75,31 @@ class Fixture:
     participants: dict[str, UUID]
 
 
-def open_case(ledger: Any, *, birth: date = date(1979, 4, 2), requested: tuple[Provision, ...] = (
-        Provision.COORDINATOR, Provision.INDIVIDUAL_PLAN), guardians: tuple[Guardian, ...] = (),
-        name: str = "Ola Nordmann", municipality: str = MUNICIPALITY, occurred_at: datetime | None = None,
-        national_id: str | None = "auto", individual: int = 0) -> Fixture:
+def open_case(
+    ledger: Any,
+    *,
+    birth: date = date(1979, 4, 2),
+    requested: tuple[Provision, ...] = (Provision.COORDINATOR, Provision.INDIVIDUAL_PLAN),
+    guardians: tuple[Guardian, ...] = (),
+    name: str = "Ola Nordmann",
+    municipality: str = MUNICIPALITY,
+    occurred_at: datetime | None = None,
+    national_id: str | None = "auto",
+    individual: int = 0,
+) -> Fixture:
     nid = synthesize(birth, individual) if national_id == "auto" else national_id
-    result = ledger.app.handle(OpenCase(
-        actor=ke(municipality), municipality=municipality,
-        subject=Subject(birth_date=None if nid else birth, name=name, national_id=nid),
-        guardians=guardians, requested=requested, referrer_kind=ReferrerKind.GP, referrer_name="Dr. Lege",
-        occurred_at=occurred_at))
+    result = ledger.app.handle(
+        OpenCase(
+            actor=ke(municipality),
+            municipality=municipality,
+            subject=Subject(birth_date=None if nid else birth, name=name, national_id=nid),
+            guardians=guardians,
+            requested=requested,
+            referrer_kind=ReferrerKind.GP,
+            referrer_name="Dr. Lege",
+            occurred_at=occurred_at,
+        )
+    )
     return Fixture(result.case_id, nid, {})
 
 
@@ -86,16 +107,30 @@ def running_case(ledger: Any, **kw: Any) -> Fixture:
     """A case with a coordinator (koord-1) and one participant (NAV)."""
     fx = open_case(ledger, **kw)
     m = kw.get("municipality", MUNICIPALITY)
-    ledger.app.handle(AppointCoordinator(actor=ke(m), case_id=fx.case_id, person=Person("koord-1", "Kåre Koordinator"),
-                                         unit="Psykisk helse og rus", kind=CoordinatorKind.COORDINATOR,
-                                         subject_wish_heard=True))
-    r = ledger.app.handle(AddParticipant(actor=coordinator(m), case_id=fx.case_id, person=Person("nav-1", "Nina NAV"),
-                                         service="NAV", role="veileder"))
+    ledger.app.handle(
+        AppointCoordinator(
+            actor=ke(m),
+            case_id=fx.case_id,
+            person=Person("koord-1", "Kåre Koordinator"),
+            unit="Psykisk helse og rus",
+            kind=CoordinatorKind.COORDINATOR,
+            subject_wish_heard=True,
+        )
+    )
+    r = ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(m), case_id=fx.case_id, person=Person("nav-1", "Nina NAV"), service="NAV", role="veileder"
+        )
+    )
     fx.participants["nav"] = r.created["participant_id"]
     return fx
 
 
 def subject_consent(fx: Fixture, categories: tuple[InfoCategory, ...] = (InfoCategory.WORK,)) -> GrantConsent:
-    return GrantConsent(actor=coordinator(), case_id=fx.case_id,
-                        given_by=Signer(ConsentGiverRole.SUBJECT, "Ola Nordmann", fx.subject_id),
-                        participants=tuple(fx.participants.values()), categories=categories)
+    return GrantConsent(
+        actor=coordinator(),
+        case_id=fx.case_id,
+        given_by=Signer(ConsentGiverRole.SUBJECT, "Ola Nordmann", fx.subject_id),
+        participants=tuple(fx.participants.values()),
+        categories=categories,
+    )

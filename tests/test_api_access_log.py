@@ -27,8 +27,9 @@ def case_read_routes(api: Api) -> list[tuple[str, APIRoute]]:
         pairs = [(r.path, r) for r in app.routes]
     else:
         pairs = [(ctx.path, ctx.original_route) for ctx in iter_route_contexts(app.routes)]
-    routes = [(path, r) for path, r in pairs
-              if isinstance(r, APIRoute) and "GET" in r.methods and "{case_id}" in (path or "")]
+    routes = [
+        (path, r) for path, r in pairs if isinstance(r, APIRoute) and "GET" in r.methods and "{case_id}" in (path or "")
+    ]
     assert routes, "no case read routes found"
     documented = {p for p, ops in app.openapi()["paths"].items() if "get" in ops and "{case_id}" in p}
     assert documented <= {path for path, _ in routes}
@@ -86,7 +87,7 @@ def test_reading_the_access_log_is_itself_logged(api: Api) -> None:
     assert first[-1]["parts"] == ["access_log"] and first[-1]["who"] == "ke-1"
     second = api.get(f"{case.path}/access-log", Role.KE_CASEWORKER).json()["entries"]
     assert len(second) == len(first) + 1
-    assert second[:len(first)] == first
+    assert second[: len(first)] == first
 
 
 def test_a_past_view_is_logged_like_a_present_one(api: Api) -> None:
@@ -117,8 +118,12 @@ def test_a_guardians_access_record_carries_no_name_or_pid(api: Api) -> None:
     from tests.api_support import open_case
 
     mother = synthesize(date(1990, 3, 3))
-    case = open_case(api, birth=date(2021, 5, 10), requested=("child_coordinator",),
-                     guardians=[{"national_id": mother, "name": "Mor Hansen"}])
+    case = open_case(
+        api,
+        birth=date(2021, 5, 10),
+        requested=("child_coordinator",),
+        guardians=[{"national_id": mother, "name": "Mor Hansen"}],
+    )
     assert api.get(case.path, Role.GUARDIAN, pid=mother, name="Mor Hansen").status_code == 200
     raw = _raw_entries(api, case.case_id)[-1]
     assert mother.encode() not in raw and b"Mor Hansen" not in raw
@@ -163,13 +168,16 @@ def test_an_edited_access_record_is_detected(api: Api, column: str) -> None:
 def _raw_entries(api: Api, case_id: str | UUID) -> list[bytes]:
     recorder = api.ledger.app.recorder
     with recorder.datastore.transaction(commit=False) as c:
-        c.execute(recorder.dialect.sql("SELECT entry FROM {access_log} WHERE case_id = ? ORDER BY seq"),
-                  (str(case_id),))
+        c.execute(
+            recorder.dialect.sql("SELECT entry FROM {access_log} WHERE case_id = ? ORDER BY seq"), (str(case_id),)
+        )
         return [bytes(r["entry"]) for r in c.fetchall()]
 
 
 def _update(api: Api, case_id: str, seq: int, column: str, value: bytes) -> None:
     recorder = api.ledger.app.recorder
     with recorder.datastore.transaction(commit=True) as c:
-        c.execute(recorder.dialect.sql(f"UPDATE {{access_log}} SET {column} = ? WHERE case_id = ? AND seq = ?"),
-                  (value, case_id, seq))
+        c.execute(
+            recorder.dialect.sql(f"UPDATE {{access_log}} SET {column} = ? WHERE case_id = ? AND seq = ?"),
+            (value, case_id, seq),
+        )

@@ -30,8 +30,16 @@ ANY_CASE_READ = "/v1/ledger/checkpoints"  # a read every ke_caseworker may make,
 
 def claims(**overrides: Any) -> dict[str, Any]:
     now = int(time.time())
-    base = {"sub": "ke-1", "name": "Kari", "role": "ke_caseworker", "municipality": MUNICIPALITY,
-            "iat": now, "exp": now + 600, "iss": ISSUER, "aud": AUDIENCE}
+    base = {
+        "sub": "ke-1",
+        "name": "Kari",
+        "role": "ke_caseworker",
+        "municipality": MUNICIPALITY,
+        "iat": now,
+        "exp": now + 600,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+    }
     return {k: v for k, v in {**base, **overrides}.items() if v is not None}
 
 
@@ -108,8 +116,18 @@ def test_a_token_without_a_four_digit_municipality_is_refused(api: Api, municipa
     assert_problem(call(api.client, hs256(api, municipality=municipality)), 401)
 
 
-@pytest.mark.parametrize("claim", [{"sub": "ke\u00001"}, {"sub": ""}, {"sub": "k" * 201}, {"name": "Kari\nAdmin"},
-                                   {"service": "NAV\u0000"}, {"pid": ["02047900185"]}, {"name": {"first": "Kari"}}])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        {"sub": "ke\u00001"},
+        {"sub": ""},
+        {"sub": "k" * 201},
+        {"name": "Kari\nAdmin"},
+        {"service": "NAV\u0000"},
+        {"pid": ["02047900185"]},
+        {"name": {"first": "Kari"}},
+    ],
+)
 def test_a_token_with_a_malformed_identity_claim_is_refused(api: Api, claim: dict[str, Any]) -> None:
     """Identity claims are short printable strings: they reach the store and the logs."""
     assert_problem(call(api.client, hs256(api, **claim)), 401)
@@ -169,8 +187,13 @@ def jwks_url(idp_key: rsa.RSAPrivateKey) -> Iterator[str]:
 @pytest.fixture
 def oidc_client(db_url: str, tmp_path: Path, clock: FakeClock, jwks_url: str) -> Iterator[tuple[TestClient, str]]:
     """The app built from settings naming the provider; yields it and the HMAC secret it also knows."""
-    settings = settings_for(db_url, tmp_path / "secrets", LEDGER_OIDC_JWKS_URL=jwks_url,
-                            LEDGER_OIDC_ISSUER=OIDC_ISSUER, LEDGER_OIDC_AUDIENCE=OIDC_AUDIENCE)
+    settings = settings_for(
+        db_url,
+        tmp_path / "secrets",
+        LEDGER_OIDC_JWKS_URL=jwks_url,
+        LEDGER_OIDC_ISSUER=OIDC_ISSUER,
+        LEDGER_OIDC_AUDIENCE=OIDC_AUDIENCE,
+    )
     ledger = build(settings, clock=clock)
     try:
         with TestClient(create_app(ledger, run_projections=False)) as client:
@@ -183,8 +206,9 @@ def oidc_claims(**overrides: Any) -> dict[str, Any]:
     return claims(iss=OIDC_ISSUER, aud=OIDC_AUDIENCE, **overrides)
 
 
-def test_an_rs256_token_signed_by_the_providers_key_is_accepted(oidc_client: tuple[TestClient, str],
-                                                                idp_key: rsa.RSAPrivateKey) -> None:
+def test_an_rs256_token_signed_by_the_providers_key_is_accepted(
+    oidc_client: tuple[TestClient, str], idp_key: rsa.RSAPrivateKey
+) -> None:
     """OIDC mode: a token signed by a key in the JWKS, for our issuer and audience, reads."""
     client, _ = oidc_client
     token = jwt.encode(oidc_claims(), idp_key, algorithm="RS256", headers={"kid": KID})
@@ -199,7 +223,8 @@ def test_an_rs256_token_signed_by_another_key_is_refused(oidc_client: tuple[Test
 
 
 def test_an_hs256_token_signed_with_the_hmac_secret_is_refused_in_oidc_mode(
-        oidc_client: tuple[TestClient, str]) -> None:
+    oidc_client: tuple[TestClient, str],
+) -> None:
     """OIDC mode: the development HMAC secret signs nothing (no algorithm confusion)."""
     client, secret = oidc_client
     for headers in ({}, {"kid": KID}):
@@ -207,12 +232,14 @@ def test_an_hs256_token_signed_with_the_hmac_secret_is_refused_in_oidc_mode(
         assert_problem(call(client, token), 401)
 
 
-def test_an_hs256_token_keyed_with_the_providers_public_key_is_refused(oidc_client: tuple[TestClient, str],
-                                                                       idp_key: rsa.RSAPrivateKey) -> None:
+def test_an_hs256_token_keyed_with_the_providers_public_key_is_refused(
+    oidc_client: tuple[TestClient, str], idp_key: rsa.RSAPrivateKey
+) -> None:
     """OIDC mode: the classic key confusion (HMAC keyed with the public RSA key) is a 401."""
     client, _ = oidc_client
-    public_pem = idp_key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = idp_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     header = jwt.utils.base64url_encode(json.dumps({"alg": "HS256", "typ": "JWT", "kid": KID}).encode())
     payload = jwt.utils.base64url_encode(json.dumps(oidc_claims()).encode())
     import hashlib
@@ -224,7 +251,8 @@ def test_an_hs256_token_keyed_with_the_providers_public_key_is_refused(oidc_clie
 
 
 def test_an_rs256_token_for_the_development_issuer_is_refused_in_oidc_mode(
-        oidc_client: tuple[TestClient, str], idp_key: rsa.RSAPrivateKey) -> None:
+    oidc_client: tuple[TestClient, str], idp_key: rsa.RSAPrivateKey
+) -> None:
     """OIDC mode: the issuer and audience are the provider's, not the ledger's defaults."""
     client, _ = oidc_client
     token = jwt.encode(claims(), idp_key, algorithm="RS256", headers={"kid": KID})

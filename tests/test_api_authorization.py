@@ -3,7 +3,7 @@ the case, its history and its access log, per role."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -94,8 +94,14 @@ def test_a_withdrawal_of_the_whole_consent_refuses_the_next_read(api: Api) -> No
     """INV-05: withdrawn (scope all) means refused from the moment it is recorded."""
     case = consented_case(api)
     assert api.get(case.path, Role.SERVICE_PROVIDER).status_code == 200
-    created(api.post(f"{case.path}/consents/{case.consents['main']}/withdrawals", Role.CITIZEN, {"scope": "all"},
-                     pid=case.national_id))
+    created(
+        api.post(
+            f"{case.path}/consents/{case.consents['main']}/withdrawals",
+            Role.CITIZEN,
+            {"scope": "all"},
+            pid=case.national_id,
+        )
+    )
     assert_problem(api.get(case.path, Role.SERVICE_PROVIDER), 403, "INV-05")
 
 
@@ -105,8 +111,13 @@ def test_a_withdrawal_for_one_participant_refuses_that_participant(api: Api) -> 
     created(api.post(f"{case.path}/plan", Role.COORDINATOR, {"tool": "individual_plan"}))
     gp = add_participant(api, case, "gp", "lege-1", "fastlege")
     consent_for(api, case, [case.participants["nav"], gp], ["work", "health"])
-    created(api.post(f"{case.path}/consents/{case.consents['main']}/withdrawals", Role.COORDINATOR,
-                     {"scope": "participants", "participants": [case.participants["nav"]]}))
+    created(
+        api.post(
+            f"{case.path}/consents/{case.consents['main']}/withdrawals",
+            Role.COORDINATOR,
+            {"scope": "participants", "participants": [case.participants["nav"]]},
+        )
+    )
     assert_problem(api.get(case.path, Role.SERVICE_PROVIDER), 403, "INV-05")
     gp_read = api.get(case.path, Role.SERVICE_PROVIDER, sub="lege-1", service="fastlege")
     assert gp_read.status_code == 200, gp_read.text
@@ -136,15 +147,23 @@ def test_a_citizen_without_pid_finds_no_case(api: Api) -> None:
 def test_a_recorded_guardian_reads_the_childs_case(api: Api) -> None:
     """A guardian whose `pid` is recorded on the case reads it."""
     mother = synthesize(date(1990, 3, 3))
-    case = open_case(api, birth=date(2021, 5, 10), requested=("child_coordinator",),
-                     guardians=[{"national_id": mother, "name": "Mor Hansen"}])
+    case = open_case(
+        api,
+        birth=date(2021, 5, 10),
+        requested=("child_coordinator",),
+        guardians=[{"national_id": mother, "name": "Mor Hansen"}],
+    )
     assert api.get(case.path, Role.GUARDIAN, pid=mother).status_code == 200
 
 
 def test_an_unrecorded_guardian_finds_no_case(api: Api) -> None:
     """A guardian not recorded on the case is told it does not exist."""
-    case = open_case(api, birth=date(2021, 5, 10), requested=("child_coordinator",),
-                     guardians=[{"national_id": synthesize(date(1990, 3, 3)), "name": "Mor Hansen"}])
+    case = open_case(
+        api,
+        birth=date(2021, 5, 10),
+        requested=("child_coordinator",),
+        guardians=[{"national_id": synthesize(date(1990, 3, 3)), "name": "Mor Hansen"}],
+    )
     assert_problem(api.get(case.path, Role.GUARDIAN, pid=synthesize(date(1988, 8, 8))), 404)
 
 
@@ -239,28 +258,59 @@ def test_the_access_log_is_refused_to_the_team(api: Api, role: Role) -> None:
 # -------------------------------------------------- scenario 2: two parents
 def test_scenario_2_the_physiotherapist_reads_only_after_the_second_parent_signs(api: Api, clock: FakeClock) -> None:
     """Vestre Toten: refused (403, INV-05) between the mother's signature and the father's, allowed after."""
-    clock.set(datetime(2025, 9, 1, 9, tzinfo=timezone.utc))
+    clock.set(datetime(2025, 9, 1, 9, tzinfo=UTC))
     mother, father = synthesize(date(1990, 3, 3)), synthesize(date(1988, 8, 8))
-    case = open_case(api, birth=date(2021, 5, 10), requested=("relay_log", "child_coordinator"),
-                     municipality="3443", name="Emma Berg",
-                     guardians=[{"national_id": mother, "name": "Mor Berg"},
-                                {"national_id": father, "name": "Far Berg"}])
-    created(api.post(f"{case.path}/coordinators", Role.KE_CASEWORKER, {
-        "person": {"id": "koord-1", "name": "Helse Stasjon"}, "unit": "Helsestasjonen", "kind": "child_coordinator",
-        "subject_wish_heard": True}, municipality="3443"))
+    case = open_case(
+        api,
+        birth=date(2021, 5, 10),
+        requested=("relay_log", "child_coordinator"),
+        municipality="3443",
+        name="Emma Berg",
+        guardians=[{"national_id": mother, "name": "Mor Berg"}, {"national_id": father, "name": "Far Berg"}],
+    )
+    created(
+        api.post(
+            f"{case.path}/coordinators",
+            Role.KE_CASEWORKER,
+            {
+                "person": {"id": "koord-1", "name": "Helse Stasjon"},
+                "unit": "Helsestasjonen",
+                "kind": "child_coordinator",
+                "subject_wish_heard": True,
+            },
+            municipality="3443",
+        )
+    )
     physio = add_participant(api, case, "physio", "fysio-1", "fysioterapi", municipality="3443")
     physio_token = {"sub": "fysio-1", "service": "fysioterapi", "municipality": "3443"}
 
-    clock.set(datetime(2026, 2, 5, 10, tzinfo=timezone.utc))
-    consent = created(api.post(f"{case.path}/consents", Role.GUARDIAN, {
-        "given_by": {"role": "guardian", "name": "Mor Berg", "national_id": mother},
-        "participants": [physio], "categories": ["health", "kindergarten"]}, pid=mother, municipality="3443"))
-    clock.set(datetime(2026, 2, 6, 10, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 2, 5, 10, tzinfo=UTC))
+    consent = created(
+        api.post(
+            f"{case.path}/consents",
+            Role.GUARDIAN,
+            {
+                "given_by": {"role": "guardian", "name": "Mor Berg", "national_id": mother},
+                "participants": [physio],
+                "categories": ["health", "kindergarten"],
+            },
+            pid=mother,
+            municipality="3443",
+        )
+    )
+    clock.set(datetime(2026, 2, 6, 10, tzinfo=UTC))
     assert_problem(api.get(case.path, Role.SERVICE_PROVIDER, **physio_token), 403, "INV-05")
 
-    clock.set(datetime(2026, 2, 7, 10, tzinfo=timezone.utc))
-    created(api.post(f"{case.path}/consents/{consent['consent_id']}/signatures", Role.GUARDIAN, {
-        "signer": {"role": "guardian", "name": "Far Berg", "national_id": father}}, pid=father, municipality="3443"))
+    clock.set(datetime(2026, 2, 7, 10, tzinfo=UTC))
+    created(
+        api.post(
+            f"{case.path}/consents/{consent['consent_id']}/signatures",
+            Role.GUARDIAN,
+            {"signer": {"role": "guardian", "name": "Far Berg", "national_id": father}},
+            pid=father,
+            municipality="3443",
+        )
+    )
     response = api.get(case.path, Role.SERVICE_PROVIDER, **physio_token)
     assert response.status_code == 200, response.text
     assert mother not in response.text and father not in response.text and case.national_id not in response.text
@@ -269,10 +319,20 @@ def test_scenario_2_the_physiotherapist_reads_only_after_the_second_parent_signs
 def test_a_parent_cannot_sign_as_the_other_parent(api: Api) -> None:
     """The mother's token does not add the father's signature (INV-04)."""
     mother, father = synthesize(date(1990, 3, 3)), synthesize(date(1988, 8, 8))
-    case = open_case(api, birth=date(2021, 5, 10), requested=("child_coordinator",),
-                     guardians=[{"national_id": mother, "name": "Mor Berg"},
-                                {"national_id": father, "name": "Far Berg"}])
-    response = api.post(f"{case.path}/consents", Role.GUARDIAN, {
-        "given_by": {"role": "guardian", "name": "Far Berg", "national_id": father},
-        "services": ["fysioterapi"], "categories": ["health"]}, pid=mother)
+    case = open_case(
+        api,
+        birth=date(2021, 5, 10),
+        requested=("child_coordinator",),
+        guardians=[{"national_id": mother, "name": "Mor Berg"}, {"national_id": father, "name": "Far Berg"}],
+    )
+    response = api.post(
+        f"{case.path}/consents",
+        Role.GUARDIAN,
+        {
+            "given_by": {"role": "guardian", "name": "Far Berg", "national_id": father},
+            "services": ["fysioterapi"],
+            "categories": ["health"],
+        },
+        pid=mother,
+    )
     assert_problem(response, 403, "INV-04")

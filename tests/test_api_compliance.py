@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
@@ -39,9 +39,9 @@ def test_a_deadline_not_yet_passed_is_pending_and_becomes_a_breach(ledger, clock
     """With the clock before the 14 days have run CHK-01 is pending; after, a breach."""
     story = Story(ledger)
     story.request("2026-01-15")
-    clock.set(datetime(2026, 1, 20, 12, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 1, 20, 12, tzinfo=UTC))
     assert get(ledger, story.case_id).json()["checks"][0]["status"] == "pending"
-    clock.set(datetime(2026, 2, 20, 12, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 2, 20, 12, tzinfo=UTC))
     assert get(ledger, story.case_id).json()["checks"][0]["status"] == "breach"
 
 

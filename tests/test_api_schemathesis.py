@@ -30,11 +30,22 @@ from tests.api_support import Api, api, populated_case  # noqa: F401
 
 # Schema-valid data may still be refused by a rule (a national id's check digits, INV-xx),
 # so "positive data is accepted" is not a check here; every other conformance check is.
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 EXAMPLES = int(os.environ.get("LEDGER_FUZZ_EXAMPLES", "4"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 ROLES = [Role.KE_CASEWORKER, Role.COORDINATOR, Role.SERVICE_PROVIDER, Role.CITIZEN, Role.SUPERVISOR, Role.ADMIN]
 
 
@@ -42,8 +53,9 @@ def strategy(operation: Any, ids: dict[str, str]) -> Any:
     """Valid and invalid requests, half of them aimed at ids that exist."""
     known = {p.name: ids[p.name] for p in operation.path_parameters if p.name in ids}
     modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-    return st.one_of(*[operation.as_strategy(m, path_parameters=known) for m in modes],
-                     *[operation.as_strategy(m) for m in modes])
+    return st.one_of(
+        *[operation.as_strategy(m, path_parameters=known) for m in modes], *[operation.as_strategy(m) for m in modes]
+    )
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])

@@ -34,8 +34,9 @@ def test_report_bench_renders_every_format(store: str, capsys: pytest.CaptureFix
     printed = [row for row in rows(out, store) if not row[1].startswith("(")]
     assert [row[1] for row in printed] == ["json", "html", "pdf"]
     assert all(int(row[-1].replace(",", "")) > 0 for row in printed)  # bytes rendered
-    assert re.search(rf"{store}\s+\(the case's {NUMBER} events were written through the command path in {NUMBER} s\)",
-                     out)
+    assert re.search(
+        rf"{store}\s+\(the case's {NUMBER} events were written through the command path in {NUMBER} s\)", out
+    )
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])

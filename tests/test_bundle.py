@@ -70,8 +70,10 @@ def test_a_bundle_carries_the_sealed_records_but_no_key(api, exported):
     case, _, document = exported
     case_id = UUID(case.case_id)
     with api.ledger.app.keyring.scope([case_id]):
-        data_keys = [api.ledger.app.keyring.read_key(case_id, kid)
-                     for kid, _ in api.ledger.app.recorder.fetch_case_keys([case_id])[case_id]]
+        data_keys = [
+            api.ledger.app.keyring.read_key(case_id, kid)
+            for kid, _ in api.ledger.app.recorder.fetch_case_keys([case_id])[case_id]
+        ]
     stored = b"".join(base64.b64decode(e["stored"]["state"]) for e in orjson.loads(document)["events"])
 
     assert case.national_id.encode() not in stored and b"_sealed" in stored
@@ -101,8 +103,13 @@ def _stored_rewritten(bundle: dict[str, Any], *, rechain: bool) -> None:
     if rechain:
         previous = bytes.fromhex(events[0]["hash"])
         for e in events[1:]:
-            digest = event_hash(previous, UUID(bundle["case_id"]), e["version"], e["stored"]["topic"],
-                                base64.b64decode(e["stored"]["state"]))
+            digest = event_hash(
+                previous,
+                UUID(bundle["case_id"]),
+                e["version"],
+                e["stored"]["topic"],
+                base64.b64decode(e["stored"]["state"]),
+            )
             e["hash"], previous = digest.hex(), digest
 
 
@@ -118,12 +125,18 @@ TAMPERING: dict[str, tuple[Tamper, str, int | None]] = {
     "changed chain hash": (lambda b: b["events"][2].update(hash=flip(b["events"][2]["hash"])), "chain", 3),
     "removed event": (lambda b: b["events"].pop(2), "sequence", 4),
     "reordered events": (lambda b: _swap(b["events"], 1, 2), "sequence", 3),
-    "wrong proof node": (lambda b: b["events"][1]["inclusion_proof"].__setitem__(
-        0, flip(b["events"][1]["inclusion_proof"][0])), "inclusion", 2),
+    "wrong proof node": (
+        lambda b: b["events"][1]["inclusion_proof"].__setitem__(0, flip(b["events"][1]["inclusion_proof"][0])),
+        "inclusion",
+        2,
+    ),
     "missing proof node": (lambda b: b["events"][3]["inclusion_proof"].pop(), "inclusion", 4),
     "wrong root": (lambda b: b["checkpoint"].update(root=flip(b["checkpoint"]["root"])), "root", None),
-    "bad signature": (lambda b: b["checkpoint"].update(signature=flip(b["checkpoint"]["signature"])),
-                      "signature", None),
+    "bad signature": (
+        lambda b: b["checkpoint"].update(signature=flip(b["checkpoint"]["signature"])),
+        "signature",
+        None,
+    ),
 }
 
 
@@ -155,11 +168,14 @@ def test_a_bundle_re_signed_with_another_key_holds_only_until_the_ledgers_key_is
     assert api.ledger.integrity.signer.public_key_hex in pinned.summary()
 
 
-@pytest.mark.parametrize("document, where", [
-    (b"not json", None),
-    (b"[]", "$"),
-    (b'{"format": "something else"}', "format"),
-])
+@pytest.mark.parametrize(
+    "document, where",
+    [
+        (b"not json", None),
+        (b"[]", "$"),
+        (b'{"format": "something else"}', "format"),
+    ],
+)
 def test_a_file_that_is_not_a_bundle_is_malformed_not_tampered(document, where):
     """Not JSON, not an object, another format: BundleMalformed naming the field."""
     with pytest.raises(BundleMalformed) as raised:
@@ -177,8 +193,13 @@ def test_a_field_of_the_wrong_shape_is_named_by_its_path(exported):
 def test_the_export_is_reproduced_after_more_events_and_a_new_seal(api, exported):
     """GET …/exports/{id} renders the same bytes from the checkpoint PlanExported names, not the newest one."""
     case, out, document = exported
-    created(api.post(f"{case.path}/participants", Role.COORDINATOR, {
-        "person": {"id": "skole-1", "name": "Siv Skole"}, "service": "skole", "role": "kontaktlærer"}))
+    created(
+        api.post(
+            f"{case.path}/participants",
+            Role.COORDINATOR,
+            {"person": {"id": "skole-1", "name": "Siv Skole"}, "service": "skole", "role": "kontaktlærer"},
+        )
+    )
     newer = api.ledger.integrity.seal()
     again = api.get(f"{case.path}/exports/{out['export_id']}", Role.KE_CASEWORKER)
     recorded = [e for e in api.ledger.app.case_events(UUID(case.case_id)) if isinstance(e, PlanExported)][-1]
@@ -190,8 +211,11 @@ def test_the_export_is_reproduced_after_more_events_and_a_new_seal(api, exported
 def test_after_erasure_a_bundle_export_is_gone(api, exported):
     """410 INV-12: the decrypted view reads as erased now, so the digest no longer matches."""
     case, out, _ = exported
-    api.ledger.app.handle(CloseCase(actor=ke(), case_id=UUID(case.case_id), reason="ferdig", assessment="mål nådd",
-                                    agreed_by_subject=True))
+    api.ledger.app.handle(
+        CloseCase(
+            actor=ke(), case_id=UUID(case.case_id), reason="ferdig", assessment="mål nådd", agreed_by_subject=True
+        )
+    )
     api.ledger.app.handle(EraseCase(actor=ke(), case_id=UUID(case.case_id)))
     response = api.get(f"{case.path}/exports/{out['export_id']}", Role.KE_CASEWORKER)
 
@@ -206,10 +230,18 @@ def test_an_export_recorded_before_bundles_existed_is_still_reproduced(api):
     app = api.ledger.app
     events = app.case_events(case_id)
     document = json_bundle("3447", case_id, events)
-    old = PlanExported(originator_id=case_id, originator_version=len(events) + 1, timestamp=events[-1].timestamp,
-                       occurred_at=events[-1].timestamp, recorded_by=events[0].recorded_by,
-                       recorded_by_name="Kari Saksbehandler", export_id=case_id, format="json",
-                       sha256=hashlib.sha256(document).hexdigest(), filed_in="")
+    old = PlanExported(
+        originator_id=case_id,
+        originator_version=len(events) + 1,
+        timestamp=events[-1].timestamp,
+        occurred_at=events[-1].timestamp,
+        recorded_by=events[0].recorded_by,
+        recorded_by_name="Kari Saksbehandler",
+        export_id=case_id,
+        format="json",
+        sha256=hashlib.sha256(document).hexdigest(),
+        filed_in="",
+    )
     del vars(old)["checkpoint_size"]  # as the ledger stored it before the field existed
     assert app.keyring.prepare_write(case_id) is None
     try:

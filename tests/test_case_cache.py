@@ -84,7 +84,8 @@ def test_the_cache_is_on_by_default_and_bounded(ledger: Ledger) -> None:
 
 
 def test_a_command_on_a_cached_case_reads_only_the_events_stored_since(
-        ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case_id = planned(ledger)
     version = comment(ledger, case_id, "første")  # loads the case: now it is cached
     reads = reads_of(ledger, monkeypatch)
@@ -93,7 +94,8 @@ def test_a_command_on_a_cached_case_reads_only_the_events_stored_since(
 
 
 def test_without_the_cache_every_command_replays_the_case(
-        db_url: str, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    db_url: str, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = dataclasses.replace(settings_for(db_url, tmp_path / "secrets"), case_cache=0)
     ledger = build(settings, clock=clock)
     try:
@@ -112,8 +114,15 @@ def test_the_cache_holds_at_most_its_size(db_url: str, tmp_path: Path, clock: Fa
     try:
         cases = [running_case(ledger, birth=date(1980 + i, 5, 17)).case_id for i in range(3)]
         for n, case_id in enumerate(cases):
-            ledger.app.handle(AddParticipant(actor=coordinator(), case_id=case_id, person=Person(f"p-{n}", "Per Olsen"),
-                                             service="skole", role="kontaktlærer"))
+            ledger.app.handle(
+                AddParticipant(
+                    actor=coordinator(),
+                    case_id=case_id,
+                    person=Person(f"p-{n}", "Per Olsen"),
+                    service="skole",
+                    role="kontaktlærer",
+                )
+            )
         held = [case_id for case_id in cases if _held(ledger, case_id)]
         assert held == cases[1:]  # the least recently used one was dropped
     finally:
@@ -151,7 +160,8 @@ def test_a_refused_command_leaves_the_cached_case_as_stored(ledger: Ledger) -> N
 
 
 def test_a_save_that_loses_a_race_leaves_the_cached_case_as_stored(
-        ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case_id = planned(ledger)
     version = comment(ledger, case_id, "notat")
     recorder = ledger.app.recorder
@@ -176,19 +186,22 @@ def test_a_command_refused_after_its_first_event_drops_the_changed_case(ledger: 
     """Forwarding a complaint applies ComplaintForwarded, then learns that no such report was issued:
     the refusal must not leave the forwarding in the case commands work on."""
     case_id = planned(ledger)
-    complaint_id = ledger.app.handle(ReceiveComplaint(actor=ke(), case_id=case_id, concerns=(Provision.COORDINATOR,),
-                                                      text="Klage")).created["complaint_id"]
+    complaint_id = ledger.app.handle(
+        ReceiveComplaint(actor=ke(), case_id=case_id, concerns=(Provision.COORDINATOR,), text="Klage")
+    ).created["complaint_id"]
     stored = ledger.app.load_case(case_id).version
     with pytest.raises(InvalidInput):
-        ledger.app.handle(ForwardComplaint(actor=ke(), case_id=case_id, complaint_id=complaint_id,
-                                           report_sha256="ab" * 32))
+        ledger.app.handle(
+            ForwardComplaint(actor=ke(), case_id=case_id, complaint_id=complaint_id, report_sha256="ab" * 32)
+        )
     with pytest.raises(KeyError):
         cached(ledger, case_id)
     case = ledger.app.load_case(case_id)
     assert case.version == stored and case.complaints[complaint_id].forwarded_at is None
     sent = issue_report(ledger, ke(), case_id, "json")
-    ledger.app.handle(ForwardComplaint(actor=ke(), case_id=case_id, complaint_id=complaint_id,
-                                       report_sha256=sent.sha256))
+    ledger.app.handle(
+        ForwardComplaint(actor=ke(), case_id=case_id, complaint_id=complaint_id, report_sha256=sent.sha256)
+    )
     assert cached(ledger, case_id).version == len(ledger.app.case_events(case_id)) == stored + 1
 
 
@@ -230,15 +243,25 @@ def test_erasure_by_another_process_is_not_hidden_by_a_decrypted_copy(ledger: Le
 
 @pytest.mark.parametrize("value, expected", [("", DEFAULT_CASE_CACHE), ("0", 0), ("1000", 1000), (" 12 ", 12)])
 def test_the_setting_reads_whole_numbers(value: str, expected: int, tmp_path: Path) -> None:
-    env = {"LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/l.db", "LEDGER_MASTER_KEY": "11" * 32,
-           "LEDGER_SIGNING_KEY": "22" * 32, "LEDGER_JWT_SECRET": "s" * 40, "LEDGER_CASE_CACHE": value}
+    env = {
+        "LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/l.db",
+        "LEDGER_MASTER_KEY": "11" * 32,
+        "LEDGER_SIGNING_KEY": "22" * 32,
+        "LEDGER_JWT_SECRET": "s" * 40,
+        "LEDGER_CASE_CACHE": value,
+    }
     assert Settings.from_env(env).case_cache == expected
 
 
 @pytest.mark.parametrize("value", ["-1", "many", "1.5", "10k"])
 def test_the_setting_refuses_anything_else_with_a_clear_message(value: str, tmp_path: Path) -> None:
-    env = {"LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/l.db", "LEDGER_MASTER_KEY": "11" * 32,
-           "LEDGER_SIGNING_KEY": "22" * 32, "LEDGER_JWT_SECRET": "s" * 40, "LEDGER_CASE_CACHE": value}
+    env = {
+        "LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/l.db",
+        "LEDGER_MASTER_KEY": "11" * 32,
+        "LEDGER_SIGNING_KEY": "22" * 32,
+        "LEDGER_JWT_SECRET": "s" * 40,
+        "LEDGER_CASE_CACHE": value,
+    }
     with pytest.raises(ConfigError, match="LEDGER_CASE_CACHE must be a whole number"):
         Settings.from_env(env)
 
@@ -246,8 +269,15 @@ def test_the_setting_refuses_anything_else_with_a_clear_message(value: str, tmp_
 def test_time_travel_loads_bypass_the_cache(ledger: Ledger) -> None:
     case_id = planned(ledger)
     before = ledger.app.load_case(case_id).version
-    ledger.app.handle(AddParticipant(actor=coordinator(), case_id=case_id, person=Person("skole-1", "Siri Skole"),
-                                     service="skole", role="kontaktlærer"))
+    ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(),
+            case_id=case_id,
+            person=Person("skole-1", "Siri Skole"),
+            service="skole",
+            role="kontaktlærer",
+        )
+    )
     latest = ledger.app.load_case(case_id)
     earlier = ledger.app.load_case(case_id, version=before)
     assert earlier.version == before and len(earlier.participants) == len(latest.participants) - 1

@@ -6,7 +6,7 @@ clock stands at 2026-11-22. Runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -56,7 +56,7 @@ CONSENTED = {InfoCategory.HEALTH, InfoCategory.ECONOMY, InfoCategory.WORK}
 
 def on(day: str, hour: int = 10) -> datetime:
     """A scenario date at a working hour, in UTC."""
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=timezone.utc)
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
 @dataclass
@@ -78,51 +78,148 @@ def sondre_land_adult_declining_ip(ledger: Any) -> Scenario:
     nav = actor(Role.SERVICE_PROVIDER, SONDRE_LAND, id="nav-1", name="Nina NAV", service="NAV")
     koord = coordinator(SONDRE_LAND)
 
-    case_id = handle(OpenCase(
-        actor=ke(SONDRE_LAND), municipality=SONDRE_LAND, subject=Subject(name=NAME, national_id=nid),
-        requested=(Provision.COORDINATOR, Provision.INDIVIDUAL_PLAN), referrer_kind=ReferrerKind.GP,
-        referrer_name="Fastlege Dr. Berg", reported_under_hpl_38a=True, occurred_at=on("2026-01-06"))).case_id
-    handle(RecordDecision(actor=ke(SONDRE_LAND), case_id=case_id, outcome=DecisionOutcome.GRANTED,
-                          concerns=(Provision.COORDINATOR, Provision.INDIVIDUAL_PLAN), legal_basis="hol. §§ 7-1, 7-2",
-                          reasons="Behov for langvarige og koordinerte tjenester", complaint_deadline_weeks=4,
-                          occurred_at=on("2026-01-14")))
-    request_id = handle(RequestCoordinator(actor=ke(SONDRE_LAND), case_id=case_id, unit="Psykisk helse og rus",
-                                           unit_leader=Person("leder-1", "Lise Leder"),
-                                           occurred_at=on("2026-01-15"))).created["request_id"]
-    handle(AppointCoordinator(actor=unit_leader, case_id=case_id, person=Person("koord-1", "Kåre Koordinator"),
-                              unit="Psykisk helse og rus", kind=CoordinatorKind.COORDINATOR, subject_wish_heard=True,
-                              request_id=request_id, occurred_at=on("2026-02-12")))
-    handle(HoldStartupConversation(actor=koord, case_id=case_id, what_matters=WHAT_MATTERS, interpreter_needed=False,
-                                   occurred_at=on("2026-02-18")))
+    case_id = handle(
+        OpenCase(
+            actor=ke(SONDRE_LAND),
+            municipality=SONDRE_LAND,
+            subject=Subject(name=NAME, national_id=nid),
+            requested=(Provision.COORDINATOR, Provision.INDIVIDUAL_PLAN),
+            referrer_kind=ReferrerKind.GP,
+            referrer_name="Fastlege Dr. Berg",
+            reported_under_hpl_38a=True,
+            occurred_at=on("2026-01-06"),
+        )
+    ).case_id
+    handle(
+        RecordDecision(
+            actor=ke(SONDRE_LAND),
+            case_id=case_id,
+            outcome=DecisionOutcome.GRANTED,
+            concerns=(Provision.COORDINATOR, Provision.INDIVIDUAL_PLAN),
+            legal_basis="hol. §§ 7-1, 7-2",
+            reasons="Behov for langvarige og koordinerte tjenester",
+            complaint_deadline_weeks=4,
+            occurred_at=on("2026-01-14"),
+        )
+    )
+    request_id = handle(
+        RequestCoordinator(
+            actor=ke(SONDRE_LAND),
+            case_id=case_id,
+            unit="Psykisk helse og rus",
+            unit_leader=Person("leder-1", "Lise Leder"),
+            occurred_at=on("2026-01-15"),
+        )
+    ).created["request_id"]
+    handle(
+        AppointCoordinator(
+            actor=unit_leader,
+            case_id=case_id,
+            person=Person("koord-1", "Kåre Koordinator"),
+            unit="Psykisk helse og rus",
+            kind=CoordinatorKind.COORDINATOR,
+            subject_wish_heard=True,
+            request_id=request_id,
+            occurred_at=on("2026-02-12"),
+        )
+    )
+    handle(
+        HoldStartupConversation(
+            actor=koord,
+            case_id=case_id,
+            what_matters=WHAT_MATTERS,
+            interpreter_needed=False,
+            occurred_at=on("2026-02-18"),
+        )
+    )
 
     participants = {}
-    for key, person, service, role in (("nav", Person("nav-1", "Nina NAV"), "NAV", "veileder"),
-                                       ("gp", Person("gp-1", "Dr. Berg"), "fastlege", "fastlege"),
-                                       ("psyk", Person("psyk-1", "Pål Psykiatrisk"), "psykisk helse", "miljøterapeut")):
-        participants[key] = handle(AddParticipant(actor=koord, case_id=case_id, person=person, service=service,
-                                                  role=role, occurred_at=on("2026-02-20", 9))).created["participant_id"]
+    for key, person, service, role in (
+        ("nav", Person("nav-1", "Nina NAV"), "NAV", "veileder"),
+        ("gp", Person("gp-1", "Dr. Berg"), "fastlege", "fastlege"),
+        ("psyk", Person("psyk-1", "Pål Psykiatrisk"), "psykisk helse", "miljøterapeut"),
+    ):
+        participants[key] = handle(
+            AddParticipant(
+                actor=koord, case_id=case_id, person=person, service=service, role=role, occurred_at=on("2026-02-20", 9)
+            )
+        ).created["participant_id"]
     team = tuple(participants.values())
-    consent_id = handle(GrantConsent(actor=koord, case_id=case_id, given_by=Signer(ConsentGiverRole.SUBJECT, NAME, nid),
-                                     participants=team, categories=tuple(CONSENTED), signed_how="papirskjema",
-                                     occurred_at=on("2026-02-20"))).created["consent_id"]
+    consent_id = handle(
+        GrantConsent(
+            actor=koord,
+            case_id=case_id,
+            given_by=Signer(ConsentGiverRole.SUBJECT, NAME, nid),
+            participants=team,
+            categories=tuple(CONSENTED),
+            signed_how="papirskjema",
+            occurred_at=on("2026-02-20"),
+        )
+    ).created["consent_id"]
 
-    meeting_id = handle(ScheduleMeeting(actor=koord, case_id=case_id, scheduled_for=on("2026-03-16"), invitees=team,
-                                        occurred_at=on("2026-03-09", 9))).created["meeting_id"]
-    handle(SendAgenda(actor=koord, case_id=case_id, meeting_id=meeting_id,
-                      items=("Hva er viktig for deg?", "Individuell plan", "Arbeid"), agreed_with_subject=True,
-                      occurred_at=on("2026-03-09")))
-    handle(HoldMeeting(actor=koord, case_id=case_id, meeting_id=meeting_id, attendees=team,
-                       subject_voice="Han snakket først: vil ha jobb og egen leilighet; takker nei til IP",
-                       minute_taker="Kåre Koordinator", informed_of_right_to_ip=True, occurred_at=on("2026-03-16")))
-    handle(EstablishPlan(actor=koord, case_id=case_id, tool=PlanTool.MINUTES, informed_of_right_to_ip=True,
-                         ip_declined=True, occurred_at=on("2026-03-16", 11)))
-    goal_id = handle(SetGoal(actor=koord, case_id=case_id, text=GOAL_TEXT, life_area=LifeArea.EDUCATION_WORK,
-                             responsible_service="NAV", evaluate_by=date(2026, 9, 1),
-                             occurred_at=on("2026-03-16", 11))).created["goal_id"]
-    handle(DistributeMinutes(actor=koord, case_id=case_id, meeting_id=meeting_id, recipients=team,
-                             occurred_at=on("2026-03-20")))
-    handle(EvaluateGoal(actor=nav, case_id=case_id, goal_id=goal_id, status=EvaluationStatus.PARTLY_ACHIEVED,
-                        note="Praksisplass fra juni", occurred_at=on("2026-08-25")))
+    meeting_id = handle(
+        ScheduleMeeting(
+            actor=koord, case_id=case_id, scheduled_for=on("2026-03-16"), invitees=team, occurred_at=on("2026-03-09", 9)
+        )
+    ).created["meeting_id"]
+    handle(
+        SendAgenda(
+            actor=koord,
+            case_id=case_id,
+            meeting_id=meeting_id,
+            items=("Hva er viktig for deg?", "Individuell plan", "Arbeid"),
+            agreed_with_subject=True,
+            occurred_at=on("2026-03-09"),
+        )
+    )
+    handle(
+        HoldMeeting(
+            actor=koord,
+            case_id=case_id,
+            meeting_id=meeting_id,
+            attendees=team,
+            subject_voice="Han snakket først: vil ha jobb og egen leilighet; takker nei til IP",
+            minute_taker="Kåre Koordinator",
+            informed_of_right_to_ip=True,
+            occurred_at=on("2026-03-16"),
+        )
+    )
+    handle(
+        EstablishPlan(
+            actor=koord,
+            case_id=case_id,
+            tool=PlanTool.MINUTES,
+            informed_of_right_to_ip=True,
+            ip_declined=True,
+            occurred_at=on("2026-03-16", 11),
+        )
+    )
+    goal_id = handle(
+        SetGoal(
+            actor=koord,
+            case_id=case_id,
+            text=GOAL_TEXT,
+            life_area=LifeArea.EDUCATION_WORK,
+            responsible_service="NAV",
+            evaluate_by=date(2026, 9, 1),
+            occurred_at=on("2026-03-16", 11),
+        )
+    ).created["goal_id"]
+    handle(
+        DistributeMinutes(
+            actor=koord, case_id=case_id, meeting_id=meeting_id, recipients=team, occurred_at=on("2026-03-20")
+        )
+    )
+    handle(
+        EvaluateGoal(
+            actor=nav,
+            case_id=case_id,
+            goal_id=goal_id,
+            status=EvaluationStatus.PARTLY_ACHIEVED,
+            note="Praksisplass fra juni",
+            occurred_at=on("2026-08-25"),
+        )
+    )
     return Scenario(case_id, nid, request_id, meeting_id, goal_id, consent_id, participants)
 
 
@@ -131,9 +228,22 @@ def case_of(ledger: Any, s: Scenario) -> Any:
 
 
 EXPECTED_EVENTS = [
-    "CaseOpened", "DecisionRecorded", "CoordinatorRequested", "CoordinatorAppointed", "StartupConversationHeld",
-    "TeamEstablished", "ParticipantAdded", "ParticipantAdded", "ParticipantAdded", "ConsentGranted",
-    "MeetingScheduled", "AgendaSent", "MeetingHeld", "PlanEstablished", "GoalSet", "MinutesDistributed",
+    "CaseOpened",
+    "DecisionRecorded",
+    "CoordinatorRequested",
+    "CoordinatorAppointed",
+    "StartupConversationHeld",
+    "TeamEstablished",
+    "ParticipantAdded",
+    "ParticipantAdded",
+    "ParticipantAdded",
+    "ConsentGranted",
+    "MeetingScheduled",
+    "AgendaSent",
+    "MeetingHeld",
+    "PlanEstablished",
+    "GoalSet",
+    "MinutesDistributed",
     "GoalEvaluated",
 ]
 
@@ -161,7 +271,10 @@ def test_the_unit_leader_named_the_coordinator_28_days_after_the_request(ledger)
     s = sondre_land_adult_declining_ip(ledger)
     case = case_of(ledger, s)
     assert (case.coordinator.person_id, case.coordinator.unit, case.coordinator.kind) == (
-        "koord-1", "Psykisk helse og rus", CoordinatorKind.COORDINATOR)
+        "koord-1",
+        "Psykisk helse og rus",
+        CoordinatorKind.COORDINATOR,
+    )
     request = case.coordinator_requests[s.request_id]
     assert (request.answered_at - request.requested_at).days == 28
     appointed = ledger.app.case_events(s.case_id)[3]
@@ -197,7 +310,11 @@ def test_the_goal_is_his_own_words_with_nav_responsible_and_partly_achieved(ledg
     s = sondre_land_adult_declining_ip(ledger)
     goal = case_of(ledger, s).goals[s.goal_id]
     assert (goal.text, goal.life_area, goal.responsible_service, goal.evaluate_by) == (
-        GOAL_TEXT, LifeArea.EDUCATION_WORK, "NAV", date(2026, 9, 1))
+        GOAL_TEXT,
+        LifeArea.EDUCATION_WORK,
+        "NAV",
+        date(2026, 9, 1),
+    )
     assert goal.evaluations == [(on("2026-08-25"), EvaluationStatus.PARTLY_ACHIEVED)]
     assert not goal.closed
 
@@ -207,7 +324,10 @@ def test_the_first_meeting_had_an_agreed_agenda_was_held_and_its_minutes_distrib
     s = sondre_land_adult_declining_ip(ledger)
     meeting = case_of(ledger, s).meetings[s.meeting_id]
     assert (meeting.agenda_sent_at, meeting.held_at, meeting.minutes_at) == (
-        on("2026-03-09"), on("2026-03-16"), on("2026-03-20"))
+        on("2026-03-09"),
+        on("2026-03-16"),
+        on("2026-03-20"),
+    )
     assert meeting.cancelled_at is None
     held = next(e for e in ledger.app.case_events(s.case_id) if type(e).__name__ == "MeetingHeld")
     assert held.subject_voice.startswith("Han snakket først")
@@ -227,5 +347,8 @@ def test_the_start_up_conversation_is_recorded_before_the_consent(ledger):
     s = sondre_land_adult_declining_ip(ledger)
     startup = next(e for e in ledger.app.case_events(s.case_id) if type(e).__name__ == "StartupConversationHeld")
     assert (startup.what_matters, startup.interpreter_needed, startup.occurred_at) == (
-        WHAT_MATTERS, False, on("2026-02-18"))
+        WHAT_MATTERS,
+        False,
+        on("2026-02-18"),
+    )
     assert case_of(ledger, s).startup_at == on("2026-02-18")

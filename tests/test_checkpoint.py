@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -25,7 +25,7 @@ from audit.merkle import MerkleTree, leaf_hash
 # RFC 8032 §7.1 TEST 1 key pair, so the key id below is a fixed, checkable value.
 RFC8032_PRIVATE = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
 RFC8032_PUBLIC = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
-TIME = datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=timezone.utc)
+TIME = datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -59,9 +59,7 @@ def test_signer_exposes_its_public_key_and_key_id(signer: CheckpointSigner) -> N
 def test_signed_message_has_the_documented_format(checkpoint: Checkpoint) -> None:
     """The signed bytes are the versioned header line, size, hex root and UTC time."""
     expected = (
-        b"coordination-ledger checkpoint v1\n8\n"
-        + checkpoint.root.hex().encode()
-        + b"\n2024-05-01T12:30:15.123456Z\n"
+        b"coordination-ledger checkpoint v1\n8\n" + checkpoint.root.hex().encode() + b"\n2024-05-01T12:30:15.123456Z\n"
     )
     assert checkpoint.message() == expected
     assert checkpoint_message(8, checkpoint.root, TIME) == expected
@@ -134,7 +132,7 @@ def test_time_in_another_zone_is_stored_as_utc(signer: CheckpointSigner) -> None
     """A time given with a non-UTC offset is normalised to UTC and signs the same instant."""
     oslo = TIME.astimezone(timezone(timedelta(hours=2)))
     signed = signer.sign(3, bytes(32), oslo)
-    assert signed.time == TIME and signed.time.tzinfo == timezone.utc
+    assert signed.time == TIME and signed.time.tzinfo == UTC
     assert signed.message() == signer.sign(3, bytes(32), TIME).message()
 
 
@@ -154,7 +152,14 @@ def test_naive_time_is_refused(signer: CheckpointSigner) -> None:
         {"tree_size": -1},
         {"tree_size": "8"},
     ],
-    ids=["uppercase-root", "short-root", "non-hex-signature", "time-without-microseconds", "negative-size", "size-as-text"],
+    ids=[
+        "uppercase-root",
+        "short-root",
+        "non-hex-signature",
+        "time-without-microseconds",
+        "negative-size",
+        "size-as-text",
+    ],
 )
 def test_from_dict_refuses_malformed_fields(checkpoint: Checkpoint, change: dict[str, object]) -> None:
     """from_dict raises CheckpointError for any field that to_dict would never write."""

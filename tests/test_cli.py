@@ -20,8 +20,8 @@ from app.cli import app
 from app.logging import reset_logging
 from app.settings import Settings
 from audit.checkpoint import Checkpoint, verify_checkpoint
-from projections.case_views import open_view
 from ledger.national_id import synthesize
+from projections.case_views import open_view
 from store.config import parse_database_url
 from tests.conftest import BACKENDS, database_url
 
@@ -35,8 +35,15 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     SQLite file: both inside this test's folder. No secret comes from the
     environment."""
     monkeypatch.chdir(tmp_path)
-    for name in ("LEDGER_JWT_SECRET", "LEDGER_MASTER_KEY", "LEDGER_SIGNING_KEY", "LEDGER_ENV", "LEDGER_PROFILE",
-                 "LEDGER_LOG_LEVEL", "LEDGER_DATABASE_URL"):
+    for name in (
+        "LEDGER_JWT_SECRET",
+        "LEDGER_MASTER_KEY",
+        "LEDGER_SIGNING_KEY",
+        "LEDGER_ENV",
+        "LEDGER_PROFILE",
+        "LEDGER_LOG_LEVEL",
+        "LEDGER_DATABASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield
     reset_logging()
@@ -96,17 +103,39 @@ def _flipped(state: bytes) -> bytes:
 def test_token_is_signed_with_the_secret_created_beside_the_database(sqlite_url, tmp_path):
     """`ledger token` prints only the token; it decodes with the secret file
     and carries every claim the API reads."""
-    result = ledger(sqlite_url, "token", "--role", "citizen", "--sub", "idporten-1", "--municipality", "4647",
-                    "--name", "Gøril Håland", "--service", "NAV", "--pid", PID, "--ttl-minutes", "30")
+    result = ledger(
+        sqlite_url,
+        "token",
+        "--role",
+        "citizen",
+        "--sub",
+        "idporten-1",
+        "--municipality",
+        "4647",
+        "--name",
+        "Gøril Håland",
+        "--service",
+        "NAV",
+        "--pid",
+        PID,
+        "--ttl-minutes",
+        "30",
+    )
     assert result.exit_code == 0, result.output
     token = result.stdout.strip()
     assert result.stdout == token + "\n"
     secret = (tmp_path / "store" / ".ledger-jwt-secret").read_text().strip()
-    claims = jwt.decode(token, secret, algorithms=["HS256"], audience="coordination-ledger",
-                        issuer="coordination-ledger")
+    claims = jwt.decode(
+        token, secret, algorithms=["HS256"], audience="coordination-ledger", issuer="coordination-ledger"
+    )
     assert {k: claims[k] for k in ("sub", "name", "role", "municipality", "service", "pid")} == {
-        "sub": "idporten-1", "name": "Gøril Håland", "role": "citizen", "municipality": "4647", "service": "NAV",
-        "pid": PID}
+        "sub": "idporten-1",
+        "name": "Gøril Håland",
+        "role": "citizen",
+        "municipality": "4647",
+        "service": "NAV",
+        "pid": PID,
+    }
     assert claims["exp"] - claims["iat"] == 30 * 60
 
 
@@ -119,15 +148,18 @@ def test_token_defaults_to_eight_hours_and_leaves_out_what_was_not_given(sqlite_
     assert claims["exp"] - claims["iat"] == 480 * 60
 
 
-@pytest.mark.parametrize("args, says", [
-    (["--role", "superuser", "--sub", "x", "--municipality", "3447"], "unknown role 'superuser'"),
-    (["--role", "coordinator", "--sub", "x", "--municipality", "344"], "four-digit municipality"),
-    (["--role", "coordinator", "--sub", "x", "--municipality", "Oslo"], "four-digit municipality"),
-    (["--role", "coordinator", "--sub", "x", "--municipality", "３４４７"], "four-digit municipality"),
-    (["--role", "citizen", "--sub", "x", "--municipality", "3447", "--pid", "12345678901"], "INV-11"),
-    (["--role", "coordinator", "--municipality", "3447"], "Missing option '--sub'"),
-    (["--role", "coordinator", "--sub", "x", "--municipality", "3447", "--ttl-minutes", "0"], "--ttl-minutes"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--role", "superuser", "--sub", "x", "--municipality", "3447"], "unknown role 'superuser'"),
+        (["--role", "coordinator", "--sub", "x", "--municipality", "344"], "four-digit municipality"),
+        (["--role", "coordinator", "--sub", "x", "--municipality", "Oslo"], "four-digit municipality"),
+        (["--role", "coordinator", "--sub", "x", "--municipality", "３４４７"], "four-digit municipality"),
+        (["--role", "citizen", "--sub", "x", "--municipality", "3447", "--pid", "12345678901"], "INV-11"),
+        (["--role", "coordinator", "--municipality", "3447"], "Missing option '--sub'"),
+        (["--role", "coordinator", "--sub", "x", "--municipality", "3447", "--ttl-minutes", "0"], "--ttl-minutes"),
+    ],
+)
 def test_a_bad_token_argument_is_one_line_and_exit_status_2(sqlite_url, args, says):
     line = assert_one_error_line(ledger(sqlite_url, "token", *args))
     assert says in line
@@ -169,8 +201,10 @@ def test_seal_prints_a_checkpoint_that_verifies_with_the_printed_public_key(stor
     result = ledger(store_url, "seal")
     assert result.exit_code == 0, result.output
     # Lines read "tree size   42", "public key  ab12…": a label, two or more spaces, a value.
-    printed = {label.replace(" ", "_"): value for label, value in
-               (re.split(r"\s{2,}", line, maxsplit=1) for line in result.stdout.splitlines())}
+    printed = {
+        label.replace(" ", "_"): value
+        for label, value in (re.split(r"\s{2,}", line, maxsplit=1) for line in result.stdout.splitlines())
+    }
     checkpoint = Checkpoint.from_dict({**printed, "tree_size": int(printed["tree_size"])})
     verify_checkpoint(checkpoint, bytes.fromhex(printed["public_key"]))
     events = orjson.loads(ledger(store_url, "verify", "--json").stdout)["events"]
@@ -198,11 +232,15 @@ def test_demo_refuses_a_store_that_already_has_events_unless_forced(sqlite_url):
 
 
 # ----------------------------------------------------------------- errors
-@pytest.mark.parametrize("make_url, says", [
-    (lambda tmp: "mysql://ledger@localhost/ledger", "LEDGER_DATABASE_URL must start with"),
-    (lambda tmp: f"sqlite:///{tmp}/a-file/ledger.db", "a-file"),
-    (lambda tmp: "postgresql://postgres:Sekret-pw-123@127.0.0.1:1/nowhere", "cannot use the database"),
-], ids=["unknown scheme", "sqlite under a file", "postgres unreachable"])
+@pytest.mark.parametrize(
+    "make_url, says",
+    [
+        (lambda tmp: "mysql://ledger@localhost/ledger", "LEDGER_DATABASE_URL must start with"),
+        (lambda tmp: f"sqlite:///{tmp}/a-file/ledger.db", "a-file"),
+        (lambda tmp: "postgresql://postgres:Sekret-pw-123@127.0.0.1:1/nowhere", "cannot use the database"),
+    ],
+    ids=["unknown scheme", "sqlite under a file", "postgres unreachable"],
+)
 def test_a_bad_database_url_is_one_readable_line(tmp_path, make_url, says):
     (tmp_path / "a-file").write_text("not a folder")
     line = assert_one_error_line(ledger(make_url(tmp_path), "verify"))

@@ -93,11 +93,14 @@ def test_another_pinned_key_exits_1(made, tmp_path):
     assert one_line(result, "stdout").startswith("NOT intact: public_key: ")
 
 
-@pytest.mark.parametrize("content, says", [
-    (b"\x00\xff not json", "is not a readable case bundle: not JSON"),
-    (b'{"format": "coordination-ledger-bundle-v1"}', "is not a readable case bundle: case_id: expected a str"),
-    (None, "cannot use"),
-])
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        (b"\x00\xff not json", "is not a readable case bundle: not JSON"),
+        (b'{"format": "coordination-ledger-bundle-v1"}', "is not a readable case bundle: case_id: expected a str"),
+        (None, "cannot use"),
+    ],
+)
 def test_an_unreadable_or_malformed_file_exits_2_with_one_line(tmp_path, content, says):
     """Not JSON, a field missing, no such file: 'ledger: error: …' on stderr, exit 2."""
     path = tmp_path / "missing.json" if content is None else written(tmp_path, content)

@@ -73,8 +73,14 @@ def planned_case(ledger: Any) -> Planned:
 
 
 def goal(fx: Any) -> SetGoal:
-    return SetGoal(actor=coordinator(), case_id=fx.case_id, text="Jeg vil ha en fast jobb innen ett år",
-                   life_area=LifeArea.EDUCATION_WORK, responsible_service="NAV", evaluate_by=date(2027, 9, 1))
+    return SetGoal(
+        actor=coordinator(),
+        case_id=fx.case_id,
+        text="Jeg vil ha en fast jobb innen ett år",
+        life_area=LifeArea.EDUCATION_WORK,
+        responsible_service="NAV",
+        evaluate_by=date(2027, 9, 1),
+    )
 
 
 def comment(fx: Any, text: str = "Møtt til samtale hos NAV", **kw: Any) -> AddComment:
@@ -88,48 +94,87 @@ def version_of(ledger: Any, case_id: UUID) -> int:
 # Each command that creates something, what it needs, and where the case keeps it.
 CREATING: dict[str, tuple[Callable[[Any], Command], Callable[[Any, Any], Any]]] = {
     "decision_id": (
-        lambda fx: RecordDecision(actor=ke(), case_id=fx.case_id, outcome=DecisionOutcome.GRANTED,
-                                  concerns=(Provision.COORDINATOR,), legal_basis="hol. § 7-2", reasons="Behov"),
-        lambda case, fx: case.decisions),
+        lambda fx: RecordDecision(
+            actor=ke(),
+            case_id=fx.case_id,
+            outcome=DecisionOutcome.GRANTED,
+            concerns=(Provision.COORDINATOR,),
+            legal_basis="hol. § 7-2",
+            reasons="Behov",
+        ),
+        lambda case, fx: case.decisions,
+    ),
     "request_id": (
-        lambda fx: RequestCoordinator(actor=ke(), case_id=fx.case_id, unit="Psykisk helse og rus",
-                                      unit_leader=Person("leder-1", "Lise Leder")),
-        lambda case, fx: case.coordinator_requests),
+        lambda fx: RequestCoordinator(
+            actor=ke(), case_id=fx.case_id, unit="Psykisk helse og rus", unit_leader=Person("leder-1", "Lise Leder")
+        ),
+        lambda case, fx: case.coordinator_requests,
+    ),
     "participant_id": (
-        lambda fx: AddParticipant(actor=coordinator(), case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"),
-                                  service="fastlege", role="fastlege"),
-        lambda case, fx: case.participants),
+        lambda fx: AddParticipant(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            person=Person("gp-1", "Dr. Lege"),
+            service="fastlege",
+            role="fastlege",
+        ),
+        lambda case, fx: case.participants,
+    ),
     "consent_id": (
-        lambda fx: GrantConsent(actor=coordinator(), case_id=fx.case_id,
-                                given_by=Signer(ConsentGiverRole.SUBJECT, "Ola Nordmann", fx.subject_id),
-                                participants=(fx.nav,), categories=(InfoCategory.WORK,)),
-        lambda case, fx: case.consents),
+        lambda fx: GrantConsent(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            given_by=Signer(ConsentGiverRole.SUBJECT, "Ola Nordmann", fx.subject_id),
+            participants=(fx.nav,),
+            categories=(InfoCategory.WORK,),
+        ),
+        lambda case, fx: case.consents,
+    ),
     "goal_id": (goal, lambda case, fx: case.goals),
     "activity_id": (
-        lambda fx: PlanActivity(actor=coordinator(), case_id=fx.case_id, goal_id=fx.goal_id,
-                                what="Jobbsøkerkurs", responsible_service="NAV"),
-        lambda case, fx: case.activities),
+        lambda fx: PlanActivity(
+            actor=coordinator(), case_id=fx.case_id, goal_id=fx.goal_id, what="Jobbsøkerkurs", responsible_service="NAV"
+        ),
+        lambda case, fx: case.activities,
+    ),
     "meeting_id": (
-        lambda fx: ScheduleMeeting(actor=coordinator(), case_id=fx.case_id, scheduled_for=TODAY + timedelta(days=14),
-                                   invitees=(fx.nav,)),
-        lambda case, fx: case.meetings),
+        lambda fx: ScheduleMeeting(
+            actor=coordinator(), case_id=fx.case_id, scheduled_for=TODAY + timedelta(days=14), invitees=(fx.nav,)
+        ),
+        lambda case, fx: case.meetings,
+    ),
     "transition_id": (
-        lambda fx: PlanTransition(actor=coordinator(), case_id=fx.case_id, kind=TransitionKind.ADULT_SERVICES,
-                                  from_service="psykisk helse", to_service="NAV", responsible="koord-1"),
-        lambda case, fx: case.transitions),
+        lambda fx: PlanTransition(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            kind=TransitionKind.ADULT_SERVICES,
+            from_service="psykisk helse",
+            to_service="NAV",
+            responsible="koord-1",
+        ),
+        lambda case, fx: case.transitions,
+    ),
     "complaint_id": (
         lambda fx: ReceiveComplaint(actor=ke(), case_id=fx.case_id, concerns=(Provision.INDIVIDUAL_PLAN,)),
-        lambda case, fx: case.complaints),
+        lambda case, fx: case.complaints,
+    ),
 }
 
 
 # ------------------------------------------------------------- answers
 
+
 def test_opening_a_case_answers_its_id_and_version_one(ledger):
     """OpenCase answers the new case's id and version 1."""
-    result = ledger.app.handle(OpenCase(
-        actor=ke(), municipality=MUNICIPALITY, subject=Subject(name="Ola", national_id=synthesize(date(1979, 4, 2))),
-        requested=(Provision.COORDINATOR,), referrer_kind=ReferrerKind.GP))
+    result = ledger.app.handle(
+        OpenCase(
+            actor=ke(),
+            municipality=MUNICIPALITY,
+            subject=Subject(name="Ola", national_id=synthesize(date(1979, 4, 2))),
+            requested=(Provision.COORDINATOR,),
+            referrer_kind=ReferrerKind.GP,
+        )
+    )
     assert isinstance(result.case_id, UUID)
     assert result.version == 1 == version_of(ledger, result.case_id)
     assert not result.replayed
@@ -152,20 +197,30 @@ def test_a_command_that_creates_something_answers_the_new_version_and_the_create
 def test_adding_the_first_participant_answers_the_version_after_the_team_was_established(ledger):
     """A command that records two events answers the version after both."""
     fx = open_case(ledger)
-    ledger.app.handle(AppointCoordinator(actor=ke(), case_id=fx.case_id, person=Person("koord-1", "Kåre"),
-                                         unit="Psykisk helse", kind=CoordinatorKind.COORDINATOR,
-                                         subject_wish_heard=True))
+    ledger.app.handle(
+        AppointCoordinator(
+            actor=ke(),
+            case_id=fx.case_id,
+            person=Person("koord-1", "Kåre"),
+            unit="Psykisk helse",
+            kind=CoordinatorKind.COORDINATOR,
+            subject_wish_heard=True,
+        )
+    )
     result = ledger.app.handle(CREATING["participant_id"][0](fx))
     assert result.version == 4 == version_of(ledger, fx.case_id)
-    assert [type(e).__name__ for e in ledger.app.case_events(fx.case_id)][-2:] == ["TeamEstablished",
-                                                                                    "ParticipantAdded"]
+    assert [type(e).__name__ for e in ledger.app.case_events(fx.case_id)][-2:] == [
+        "TeamEstablished",
+        "ParticipantAdded",
+    ]
 
 
 def test_an_export_answers_its_id_and_the_documents_sha256(ledger):
     """ExportPlan answers `export_id` and `sha256`, and the case records that digest for that export."""
     fx = running_case(ledger)
-    ledger.app.handle(CloseCase(actor=ke(), case_id=fx.case_id, reason="Flyttet", assessment="Ikke behov",
-                                agreed_by_subject=True))
+    ledger.app.handle(
+        CloseCase(actor=ke(), case_id=fx.case_id, reason="Flyttet", assessment="Ikke behov", agreed_by_subject=True)
+    )
     before = version_of(ledger, fx.case_id)
     result = ledger.app.handle(ExportPlan(actor=ke(), case_id=fx.case_id, format="json"))
     case = ledger.app.load_case(fx.case_id, ke())
@@ -178,9 +233,16 @@ def test_an_export_answers_its_id_and_the_documents_sha256(ledger):
 def test_a_command_that_creates_nothing_answers_the_new_version_only(ledger):
     """Appointing a coordinator answers the new version and no created id."""
     fx = open_case(ledger)
-    result = ledger.app.handle(AppointCoordinator(actor=ke(), case_id=fx.case_id, person=Person("koord-1", "Kåre"),
-                                                  unit="Psykisk helse", kind=CoordinatorKind.COORDINATOR,
-                                                  subject_wish_heard=True))
+    result = ledger.app.handle(
+        AppointCoordinator(
+            actor=ke(),
+            case_id=fx.case_id,
+            person=Person("koord-1", "Kåre"),
+            unit="Psykisk helse",
+            kind=CoordinatorKind.COORDINATOR,
+            subject_wish_heard=True,
+        )
+    )
     assert (result.version, result.created) == (2, {})
 
 
@@ -194,6 +256,7 @@ def test_a_comment_needs_a_plan(ledger):
 
 
 # ------------------------------------------------------- expected version
+
 
 def test_a_command_with_the_current_expected_version_is_handled(ledger):
     """`expected_version` equal to the case's version lets the command through."""
@@ -218,6 +281,7 @@ def test_a_command_with_a_stale_expected_version_is_refused_and_writes_nothing(l
 
 # ------------------------------------------------------------ idempotency
 
+
 def test_the_same_key_and_command_again_returns_the_first_answer_and_writes_nothing(ledger):
     """An idempotent replay answers as the first time, marked replayed, and the log does not grow."""
     fx = planned_case(ledger)
@@ -233,9 +297,14 @@ def test_the_same_key_and_command_again_returns_the_first_answer_and_writes_noth
 
 def test_opening_a_case_again_with_the_same_key_opens_no_second_case(ledger):
     """A replayed OpenCase answers the first case and records nothing new."""
-    command = OpenCase(actor=ke(), municipality=MUNICIPALITY, idempotency_key="henvisning-42",
-                       subject=Subject(name="Ola", national_id=synthesize(date(1979, 4, 2))),
-                       requested=(Provision.COORDINATOR,), referrer_kind=ReferrerKind.GP)
+    command = OpenCase(
+        actor=ke(),
+        municipality=MUNICIPALITY,
+        idempotency_key="henvisning-42",
+        subject=Subject(name="Ola", national_id=synthesize(date(1979, 4, 2))),
+        requested=(Provision.COORDINATOR,),
+        referrer_kind=ReferrerKind.GP,
+    )
     first = ledger.app.handle(command)
     head = ledger.app.recorder.max_notification_id()
     again = ledger.app.handle(command)
@@ -284,17 +353,20 @@ def test_the_same_key_with_another_occurred_at_is_an_idempotency_conflict(ledger
 def test_the_same_key_from_another_user_is_a_request_of_its_own(ledger):
     """Keys are scoped to the user who sent them."""
     fx = planned_case(ledger)
-    first = ledger.app.handle(ReceiveComplaint(actor=ke(), case_id=fx.case_id, concerns=(Provision.COORDINATOR,),
-                                               idempotency_key="k-3"))
+    first = ledger.app.handle(
+        ReceiveComplaint(actor=ke(), case_id=fx.case_id, concerns=(Provision.COORDINATOR,), idempotency_key="k-3")
+    )
     other_ke = dataclasses.replace(ke(), id="ke-2")
-    second = ledger.app.handle(ReceiveComplaint(actor=other_ke, case_id=fx.case_id, concerns=(Provision.COORDINATOR,),
-                                                idempotency_key="k-3"))
+    second = ledger.app.handle(
+        ReceiveComplaint(actor=other_ke, case_id=fx.case_id, concerns=(Provision.COORDINATOR,), idempotency_key="k-3")
+    )
     assert not second.replayed
     assert second.version == first.version + 1
     assert second.created["complaint_id"] != first.created["complaint_id"]
 
 
 # ------------------------------------------------------------- concurrency
+
 
 def test_concurrent_comments_from_eight_threads_are_all_recorded(ledger):
     """8 threads × 10 comments on one case: every command succeeds and no update is lost."""
@@ -308,7 +380,7 @@ def test_concurrent_comments_from_eight_threads_are_all_recorded(ledger):
         for n in range(10):
             try:
                 result = ledger.app.handle(comment(fx, f"tråd {thread} nr {n}"))
-            except BaseException as e:  # noqa: BLE001 - collected and reported below
+            except BaseException as e:
                 with lock:
                     errors.append(e)
             else:
@@ -356,12 +428,12 @@ def test_a_writer_that_loses_the_race_to_another_process_retries_and_succeeds(le
     assert result.version == setup + 2 == version_of(ledger, fx.case_id)
 
 
-def test_a_replay_racing_its_first_request_returns_the_first_answer_not_a_version_mismatch(
-        ledger, clock, monkeypatch):
+def test_a_replay_racing_its_first_request_returns_the_first_answer_not_a_version_mismatch(ledger, clock, monkeypatch):
     """The same keyed command sent twice at once: the loser answers the winner's result, replayed."""
     fx = planned_case(ledger)
-    command = dataclasses.replace(comment(fx), idempotency_key="dobbeltklikk",
-                                  expected_version=version_of(ledger, fx.case_id))
+    command = dataclasses.replace(
+        comment(fx), idempotency_key="dobbeltklikk", expected_version=version_of(ledger, fx.case_id)
+    )
     other, raced = _another_process_writes_first(ledger, clock, monkeypatch, command)
     try:
         result = ledger.app.handle(command)
@@ -370,7 +442,6 @@ def test_a_replay_racing_its_first_request_returns_the_first_answer_not_a_versio
     assert result.replayed
     assert (result.version, result.created) == (raced[0].version, {"comment_id": str(raced[0].created["comment_id"])})
     assert version_of(ledger, fx.case_id) == raced[0].version
-
 
 
 def test_a_case_opened_with_a_chosen_id_gets_that_id(ledger):
@@ -383,9 +454,16 @@ def test_a_case_opened_with_a_chosen_id_gets_that_id(ledger):
     from tests.support import ke
 
     wanted = uuid4()
-    result = ledger.app.handle(OpenCase(actor=ke(), municipality="3447", requested=(Provision.COORDINATOR,),
-                                        subject=Subject(national_id=synthesize(date(1960, 6, 6))),
-                                        referrer_kind=ReferrerKind.GP, case_id=wanted))
+    result = ledger.app.handle(
+        OpenCase(
+            actor=ke(),
+            municipality="3447",
+            requested=(Provision.COORDINATOR,),
+            subject=Subject(national_id=synthesize(date(1960, 6, 6))),
+            referrer_kind=ReferrerKind.GP,
+            case_id=wanted,
+        )
+    )
     assert result.case_id == wanted
     assert ledger.app.load_case(wanted, ke()).id == wanted
 
@@ -399,7 +477,15 @@ def test_a_caller_without_the_role_learns_403_not_the_cases_version(ledger):
 
     fx = running_case(ledger, individual=61)
     with pytest.raises(Forbidden) as refused:
-        ledger.app.handle(RecordDecision(actor=coordinator(), case_id=fx.case_id, expected_version=1,
-                                         outcome=DecisionOutcome.GRANTED, concerns=(Provision.COORDINATOR,),
-                                         legal_basis="hol. § 7-2", reasons="x"))
+        ledger.app.handle(
+            RecordDecision(
+                actor=coordinator(),
+                case_id=fx.case_id,
+                expected_version=1,
+                outcome=DecisionOutcome.GRANTED,
+                concerns=(Provision.COORDINATOR,),
+                legal_basis="hol. § 7-2",
+                reasons="x",
+            )
+        )
     assert refused.value.rule == "INV-07"

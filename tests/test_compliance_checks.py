@@ -80,8 +80,14 @@ def test_days_are_counted_on_the_norwegian_calendar(ledger):
     """Named at 23:30 UTC on 29 January, which is 00:30 on 30 January in Norway: one day too late."""
     s = Story(ledger)
     s.request("2026-01-15")
-    s.do(AppointCoordinator, datetime(2026, 1, 29, 23, 30, tzinfo=UTC), person=Person("koord-1", "Kåre Koordinator"),
-         unit="Psykisk helse og rus", kind=CoordinatorKind.COORDINATOR, subject_wish_heard=True)
+    s.do(
+        AppointCoordinator,
+        datetime(2026, 1, 29, 23, 30, tzinfo=UTC),
+        person=Person("koord-1", "Kåre Koordinator"),
+        unit="Psykisk helse og rus",
+        kind=CoordinatorKind.COORDINATOR,
+        subject_wish_heard=True,
+    )
     result = s.check("CHK-01", "sondre-land", "2026-11-22")
     assert result.status is BREACH and "oppnevnt 30.01.2026" in result.detail
 
@@ -204,8 +210,13 @@ def test_a_consent_awaiting_the_second_parent_does_not_count_at_a_meeting(ledger
     s.appoint("2026-01-20")
     s.join("2026-01-21", "barnehage")
     signers = [Signer(ConsentGiverRole.GUARDIAN, g.name, g.national_id) for g in (MOTHER, FATHER)]
-    consent = s.do(GrantConsent, "2026-02-05", given_by=signers[0], participants=tuple(s.team.values()),
-                   categories=(InfoCategory.HEALTH,)).created["consent_id"]
+    consent = s.do(
+        GrantConsent,
+        "2026-02-05",
+        given_by=signers[0],
+        participants=tuple(s.team.values()),
+        categories=(InfoCategory.HEALTH,),
+    ).created["consent_id"]
     s.meeting("2026-02-06")
     s.do(SignConsent, "2026-02-07", consent_id=consent, signer=signers[1])
     result = s.check("CHK-03", "sondre-land", "2026-11-22")
@@ -309,16 +320,28 @@ def test_no_absence_or_change_of_coordinator_is_not_applicable(ledger):
 def test_a_new_coordinator_must_be_told_to_the_subject(ledger, informed, status):
     """The coordinator is replaced on 1 March; the subject must be informed."""
     s = Story(ledger).running("2026-01-20")
-    s.do(ReplaceCoordinator, "2026-03-01", person=Person("koord-2", "Kristin Ny"), unit="Psykisk helse og rus",
-         reason="Ny stilling", subject_informed=informed)
+    s.do(
+        ReplaceCoordinator,
+        "2026-03-01",
+        person=Person("koord-2", "Kristin Ny"),
+        unit="Psykisk helse og rus",
+        reason="Ny stilling",
+        subject_informed=informed,
+    )
     assert s.check("CHK-14", "sondre-land", "2026-11-22").status is status
 
 
 def test_a_substitute_the_subject_was_not_told_of_is_a_breach(ledger):
     """A substitute from 1 March, the subject not informed."""
     s = Story(ledger).running("2026-01-20")
-    s.do(AssignSubstitute, "2026-03-01", person=Person("vikar-1", "Vilde Vikar"), unit="Psykisk helse og rus",
-         until=date(2026, 4, 15), subject_informed=False)
+    s.do(
+        AssignSubstitute,
+        "2026-03-01",
+        person=Person("vikar-1", "Vilde Vikar"),
+        unit="Psykisk helse og rus",
+        until=date(2026, 4, 15),
+        subject_informed=False,
+    )
     result = s.check("CHK-14", "sondre-land", "2026-11-22")
     assert result.status is BREACH and "vikar" in result.detail
 
@@ -328,8 +351,10 @@ def test_a_released_coordinator_must_be_followed_by_a_new_one_within_the_unit_le
     Selbu sets no such days, so it stays pending without a deadline."""
     s = Story(ledger).running("2026-01-20")
     s.do(ReleaseCoordinator, "2026-11-10", reason="Langtidssykmeldt")
-    assert (s.check("CHK-14", "sondre-land", "2026-11-22").status,
-            s.check("CHK-14", "sondre-land", "2026-11-22").deadline) == (PENDING, date(2026, 11, 24))
+    assert (
+        s.check("CHK-14", "sondre-land", "2026-11-22").status,
+        s.check("CHK-14", "sondre-land", "2026-11-22").deadline,
+    ) == (PENDING, date(2026, 11, 24))
     assert s.check("CHK-14", "sondre-land", "2026-11-25").status is BREACH
     selbu = s.check("CHK-14", "selbu", "2026-12-31")
     assert (selbu.status, selbu.deadline) == (PENDING, None)
@@ -362,4 +387,7 @@ def test_a_case_only_referred_has_nothing_to_judge_before_a_first_meeting(ledger
     """No coordinator, no team, no meeting: consent, interpreter and the right to a plan are not applicable yet."""
     results = Story(ledger).judge("sondre-land", "2026-11-22")
     assert {rule: results[rule].status for rule in ("CHK-03", "CHK-12", "CHK-13")} == {
-        "CHK-03": NOT_APPLICABLE, "CHK-12": NOT_APPLICABLE, "CHK-13": NOT_APPLICABLE}
+        "CHK-03": NOT_APPLICABLE,
+        "CHK-12": NOT_APPLICABLE,
+        "CHK-13": NOT_APPLICABLE,
+    }

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 
 from api.reading import issue_report
-
 from audit.compliance.checks_closing import complaint_weeks
 from commands.plan_commands import (
     AssessLifeArea,
@@ -49,8 +48,13 @@ def closed_case(ledger, *, agreed: bool = True, export: bool = True, notify: str
     """Closed on 1 June; exported and notified on 2 June unless told otherwise."""
     s = Story(ledger).running("2026-01-20")
     s.meeting("2026-02-10")
-    s.do(CloseCase, "2026-06-01", reason="Målene er nådd", assessment="Vurdert sammen med brukeren i siste møte",
-         agreed_by_subject=agreed)
+    s.do(
+        CloseCase,
+        "2026-06-01",
+        reason="Målene er nådd",
+        assessment="Vurdert sammen med brukeren i siste møte",
+        agreed_by_subject=agreed,
+    )
     if export:
         s.do(ExportPlan, "2026-06-02", format="json", filed_in="kommunens arkiv")
     if notify != "none":
@@ -66,12 +70,15 @@ def test_a_closing_with_assessment_agreement_export_and_notice_is_documented(led
     assert len(result.evidence) == 3
 
 
-@pytest.mark.parametrize(("missing", "says"), [
-    ({"agreed": False}, "brukerens samtykke eller opphørsbrev"),
-    ({"export": False}, "eksport av hele planen"),
-    ({"notify": "none"}, "varsel til koordinerende enhet"),
-    ({"notify": "nav"}, "ikke varslet: fastlege"),
-])
+@pytest.mark.parametrize(
+    ("missing", "says"),
+    [
+        ({"agreed": False}, "brukerens samtykke eller opphørsbrev"),
+        ({"export": False}, "eksport av hele planen"),
+        ({"notify": "none"}, "varsel til koordinerende enhet"),
+        ({"notify": "nav"}, "ikke varslet: fastlege"),
+    ],
+)
 def test_a_closing_missing_a_part_is_a_breach_that_names_it(ledger, missing, says):
     """No agreement nor termination letter, no export, no notice, or a team member not told: each a breach."""
     result = closed_case(ledger, **missing).check("CHK-15", "sondre-land", "2026-11-22")
@@ -91,8 +98,9 @@ def child(ledger, born: date, opened: str = "2026-01-06") -> Story:
 
 
 def transition(s: Story, kind: TransitionKind, planned: str, completed: str | None = None) -> None:
-    created = s.do(PlanTransition, planned, kind=kind, from_service="barnehage", to_service="skole",
-                   responsible="PPT").created["transition_id"]
+    created = s.do(
+        PlanTransition, planned, kind=kind, from_service="barnehage", to_service="skole", responsible="PPT"
+    ).created["transition_id"]
     if completed:
         s.do(CompleteTransition, completed, transition_id=created)
 
@@ -142,14 +150,17 @@ def test_transitions_do_not_apply_to_adults_nor_to_a_toddler_before_any_step_is_
 
 
 # --------------------------------------------------------------- CHK-18
-@pytest.mark.parametrize(("basis", "weeks", "status"), [
-    ("hol. § 7-2", 4, OK),
-    ("hol. § 7-2", 3, BREACH),
-    ("pasient- og brukerrettighetsloven § 2-5", 4, OK),
-    ("sosialtjenesteloven § 28", 3, OK),
-    ("sosialtjenesteloven § 28", 4, BREACH),
-    ("NAV-loven § 14 a", 3, OK),
-])
+@pytest.mark.parametrize(
+    ("basis", "weeks", "status"),
+    [
+        ("hol. § 7-2", 4, OK),
+        ("hol. § 7-2", 3, BREACH),
+        ("pasient- og brukerrettighetsloven § 2-5", 4, OK),
+        ("sosialtjenesteloven § 28", 3, OK),
+        ("sosialtjenesteloven § 28", 4, BREACH),
+        ("NAV-loven § 14 a", 3, OK),
+    ],
+)
 def test_a_refusal_gives_the_complaint_deadline_its_legal_basis_decides(ledger, basis, weeks, status):
     """Four weeks under the health laws (pbrl. § 7-5), three under the social services and NAV acts (fvl. § 29)."""
     s = Story(ledger)
@@ -190,8 +201,15 @@ def individual_plan(ledger, *, complete: bool, meeting: bool = True) -> Story:
     goal = s.goal("2026-02-01", "2026-09-01")
     if complete:
         s.do(AssessLifeArea, "2026-02-01", hour=13, life_area=LifeArea.EDUCATION_WORK, situation="Uten arbeid")
-        s.do(PlanActivity, "2026-02-01", hour=14, goal_id=goal, what="Arbeidstrening tre dager i uka",
-             responsible_service="NAV", due=date(2026, 6, 1))
+        s.do(
+            PlanActivity,
+            "2026-02-01",
+            hour=14,
+            goal_id=goal,
+            what="Arbeidstrening tre dager i uka",
+            responsible_service="NAV",
+            due=date(2026, 6, 1),
+        )
     if meeting:
         s.meeting("2026-02-10")
     return s
@@ -207,8 +225,10 @@ def test_an_individual_plan_in_use_must_hold_what_the_regulation_asks(ledger, co
 
 def test_a_plan_not_yet_used_at_a_meeting_is_pending_and_minutes_are_no_plan(ledger):
     """A new, incomplete IP waits for its first meeting; a case using minutes has no IP to judge."""
-    assert individual_plan(ledger, complete=False, meeting=False).check(
-        "CHK-19", "sondre-land", "2026-11-22").status is PENDING
+    assert (
+        individual_plan(ledger, complete=False, meeting=False).check("CHK-19", "sondre-land", "2026-11-22").status
+        is PENDING
+    )
     s = Story(ledger, birth=date(1985, 6, 1)).running()
     s.plan("2026-02-01", tool=PlanTool.MINUTES, declined=True)
     assert s.check("CHK-19", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
@@ -216,8 +236,13 @@ def test_a_plan_not_yet_used_at_a_meeting_is_pending_and_minutes_are_no_plan(led
 
 # --------------------------------------------------------------- CHK-20
 def complaint(s: Story, received: str) -> object:
-    return s.do(ReceiveComplaint, received, concerns=(Provision.COORDINATOR,), text="Jeg trenger koordinator",
-                received_at=on(received)).created["complaint_id"]
+    return s.do(
+        ReceiveComplaint,
+        received,
+        concerns=(Provision.COORDINATOR,),
+        text="Jeg trenger koordinator",
+        received_at=on(received),
+    ).created["complaint_id"]
 
 
 @pytest.mark.parametrize(("forwarded", "status"), [("2026-03-22", OK), ("2026-03-23", BREACH)])
@@ -245,6 +270,11 @@ def test_a_complaint_the_municipality_upheld_is_not_forwarded(ledger):
     s = Story(ledger)
     assert s.check("CHK-20", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
     complaint_id = complaint(s, "2026-03-01")
-    s.do(DecideComplaint, "2026-03-10", complaint_id=complaint_id, decided_by=ComplaintDecider.MUNICIPALITY,
-         outcome=ComplaintOutcome.UPHELD)
+    s.do(
+        DecideComplaint,
+        "2026-03-10",
+        complaint_id=complaint_id,
+        decided_by=ComplaintDecider.MUNICIPALITY,
+        outcome=ComplaintOutcome.UPHELD,
+    )
     assert s.check("CHK-20", "sondre-land", "2026-11-22").status is OK

@@ -32,11 +32,14 @@ def team_review(s: Story, day: str) -> None:
 
 
 # --------------------------------------------------------------- CHK-04
-@pytest.mark.parametrize(("sent", "agreed", "status"), [
-    ("2026-02-03", True, OK),  # 7 days before
-    ("2026-02-04", True, BREACH),  # 6 days before
-    ("2026-01-30", False, BREACH),  # in time, but not agreed with the subject
-])
+@pytest.mark.parametrize(
+    ("sent", "agreed", "status"),
+    [
+        ("2026-02-03", True, OK),  # 7 days before
+        ("2026-02-04", True, BREACH),  # 6 days before
+        ("2026-01-30", False, BREACH),  # in time, but not agreed with the subject
+    ],
+)
 def test_the_agenda_must_be_agreed_and_sent_a_week_before_the_meeting_in_selbu(ledger, sent, agreed, status):
     """The meeting is on 10 February; Selbu asks for the agenda at least 7 days before, agreed with the subject."""
     s = Story(ledger, municipality=SELBU).running("2026-01-20")
@@ -75,11 +78,14 @@ def test_a_late_agenda_is_judged_in_selbu_and_not_applicable_in_sondre_land(ledg
 
 
 # --------------------------------------------------------------- CHK-05
-@pytest.mark.parametrize(("sent", "complete", "status"), [
-    ("2026-02-24", True, OK),  # 14 days after
-    ("2026-02-25", True, BREACH),  # 15 days after
-    ("2026-02-12", False, BREACH),  # in time, without the date of the next meeting
-])
+@pytest.mark.parametrize(
+    ("sent", "complete", "status"),
+    [
+        ("2026-02-24", True, OK),  # 14 days after
+        ("2026-02-25", True, BREACH),  # 15 days after
+        ("2026-02-12", False, BREACH),  # in time, without the date of the next meeting
+    ],
+)
 def test_minutes_must_be_complete_and_sent_within_two_weeks_in_selbu(ledger, sent, complete, status):
     """The meeting is on 10 February; the minutes within 14 days, stating the five things the routine names."""
     s = Story(ledger, municipality=SELBU).running("2026-01-20")
@@ -175,8 +181,10 @@ def test_the_first_review_is_pending_until_six_months_after_the_first_meeting(le
     """First meeting 1 October: pending until 1 April 2027, a breach on 2 April."""
     s = Story(ledger).running("2026-09-20")
     s.meeting("2026-10-01")
-    assert (s.check("CHK-08", "sondre-land", "2026-11-22").status,
-            s.check("CHK-08", "sondre-land", "2026-11-22").deadline) == (PENDING, date(2027, 4, 1))
+    assert (
+        s.check("CHK-08", "sondre-land", "2026-11-22").status,
+        s.check("CHK-08", "sondre-land", "2026-11-22").deadline,
+    ) == (PENDING, date(2027, 4, 1))
     assert s.check("CHK-08", "sondre-land", "2027-04-01").status is PENDING
     assert s.check("CHK-08", "sondre-land", "2027-04-02").status is BREACH
 

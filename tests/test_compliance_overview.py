@@ -3,7 +3,7 @@ kept by the compliance projection and judged again when time alone changes a che
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,7 +25,7 @@ def overview(ledger, role=Role.KE_CASEWORKER, municipality=SONDRE_LAND, **params
 
 
 def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=12, tzinfo=timezone.utc)
+    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
 
 
 def items(response, case_id=None):
@@ -42,7 +42,8 @@ def test_a_pending_check_is_listed_as_due_then_as_a_breach_when_its_deadline_pas
     story.request("2026-01-15")
     before = [i for i in items(overview(ledger), story.case_id) if i["rule"] == "CHK-01"]
     assert [(i["status"], i["deadline"][:10], i["unit"]) for i in before] == [
-        ("pending", "2026-01-29", "Psykisk helse og rus")]
+        ("pending", "2026-01-29", "Psykisk helse og rus")
+    ]
     clock.set(at("2026-02-02"))
     after = overview(ledger)
     chk01 = [i for i in items(after, story.case_id) if i["rule"] == "CHK-01"]
@@ -71,8 +72,10 @@ def test_filters_by_rule_unit_and_due_date(ledger, clock):
     assert {i["case_id"] for i in by_unit} == {str(fresh.case_id)}
     only = items(overview(ledger, rule="CHK-01"))
     assert {i["rule"] for i in only} == {"CHK-01"}
-    assert {(i["case_id"], i["status"]) for i in only} == {(str(late.case_id), "breach"),
-                                                             (str(fresh.case_id), "pending")}
+    assert {(i["case_id"], i["status"]) for i in only} == {
+        (str(late.case_id), "breach"),
+        (str(fresh.case_id), "pending"),
+    }
     narrow = items(overview(ledger, rule="CHK-01", due_before="2026-02-25"))
     assert {(i["case_id"], i["status"]) for i in narrow} == {(str(late.case_id), "breach")}
     assert all(i["title"].startswith("Koordinator oppnevnt") for i in only)
@@ -109,8 +112,7 @@ def test_only_the_coordinating_unit_reads_the_overview(ledger, role):
     assert response.json()["rule"] == "INV-07"
 
 
-@pytest.mark.parametrize("params", [{"rule": "CHK-21"}, {"rule": "INV-01"}, {"due_before": "not-a-date"},
-                                    {"unit": ""}])
+@pytest.mark.parametrize("params", [{"rule": "CHK-21"}, {"rule": "INV-01"}, {"due_before": "not-a-date"}, {"unit": ""}])
 def test_malformed_filters_are_refused(ledger, params):
     response = overview(ledger, **params)
     assert response.status_code == 422
@@ -143,8 +145,14 @@ def test_the_unit_follows_the_coordinator_and_a_nul_in_it_does_not_stop_the_proj
     clock.set(at("2026-02-20"))
     story = Story(ledger)
     story.request("2026-01-15")
-    story.do(AppointCoordinator, "2026-02-10", person=Person("k-9", "Kari"), unit="Helse\x00omsorg",
-             kind=CoordinatorKind.COORDINATOR, subject_wish_heard=True)
+    story.do(
+        AppointCoordinator,
+        "2026-02-10",
+        person=Person("k-9", "Kari"),
+        unit="Helse\x00omsorg",
+        kind=CoordinatorKind.COORDINATOR,
+        subject_wish_heard=True,
+    )
     rows = items(overview(ledger, rule="CHK-01"))
     assert [(r["unit"], r["coordinator_id"]) for r in rows] == [("Helse\ufffdomsorg", "k-9")]
     assert items(overview(ledger, unit="Psykisk helse og rus")) == []
@@ -177,8 +185,14 @@ def test_a_refresh_never_replaces_a_judgement_of_newer_events(ledger, clock):
     story.request("2026-01-15")
     compliance = ledger.projections.projections["compliance"]
     stale = compliance._judgement(story.case_id, clock())  # read before the appointment
-    story.do(AppointCoordinator, "2026-01-19", person=Person("k-1", "Kari"), unit="Psykisk helse og rus",
-             kind=CoordinatorKind.COORDINATOR, subject_wish_heard=True)
+    story.do(
+        AppointCoordinator,
+        "2026-01-19",
+        person=Person("k-1", "Kari"),
+        unit="Psykisk helse og rus",
+        kind=CoordinatorKind.COORDINATOR,
+        subject_wish_heard=True,
+    )
     assert "CHK-01" not in {i["rule"] for i in items(overview(ledger), story.case_id)}
     d = ledger.app.recorder.dialect
     with ledger.app.recorder.datastore.transaction(commit=True) as c:

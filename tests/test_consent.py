@@ -36,8 +36,9 @@ CATEGORIES = (InfoCategory.HEALTH, InfoCategory.SCHOOL)
 
 def child_case(ledger: Any, *, years: int, days: int = 0, guardians: tuple[Guardian, ...] = (MOTHER,)) -> Any:
     """A running case for someone `years` and `days` old today, with a NAV participant."""
-    return running_case(ledger, birth=born(TODAY.date(), years, days), guardians=guardians,
-                        requested=(Provision.COORDINATOR,))
+    return running_case(
+        ledger, birth=born(TODAY.date(), years, days), guardians=guardians, requested=(Provision.COORDINATOR,)
+    )
 
 
 def signer(guardian: Guardian, role: ConsentGiverRole = ConsentGiverRole.GUARDIAN) -> Signer:
@@ -45,8 +46,14 @@ def signer(guardian: Guardian, role: ConsentGiverRole = ConsentGiverRole.GUARDIA
 
 
 def consent_by(fx: Any, given_by: Signer, *also: Signer) -> GrantConsent:
-    return GrantConsent(actor=coordinator(), case_id=fx.case_id, given_by=given_by, also_given_by=also,
-                        participants=tuple(fx.participants.values()), categories=CATEGORIES)
+    return GrantConsent(
+        actor=coordinator(),
+        case_id=fx.case_id,
+        given_by=given_by,
+        also_given_by=also,
+        participants=tuple(fx.participants.values()),
+        categories=CATEGORIES,
+    )
 
 
 def own_consent(fx: Any) -> GrantConsent:
@@ -62,6 +69,7 @@ def nav_reads(ledger: Any, fx: Any, at: Any = TODAY) -> set[InfoCategory]:
 
 
 # ------------------------------------------------------------ INV-04: age
+
 
 def test_the_subjects_own_consent_at_fifteen_years_and_364_days_is_refused(ledger):
     """INV-04: under 16 the subject does not consent alone; the day before the birthday counts."""
@@ -124,22 +132,41 @@ def test_a_parent_cannot_consent_as_verge(ledger):
 
 def expected_child_case(ledger: Any, guardians: tuple[Guardian, ...]) -> tuple[UUID, UUID]:
     """A family expecting a child in 90 days, with a health-station participant."""
-    opened = ledger.app.handle(OpenCase(
-        actor=ke(), municipality="3447", subject=Subject(expected=True, birth_date=TODAY.date() + timedelta(days=90),
-                                                         name="Barn av Kari Nordmann"),
-        guardians=guardians, requested=(Provision.CHILD_COORDINATOR,), referrer_kind=ReferrerKind.HEALTH_STATION))
-    participant = ledger.app.handle(AddParticipant(actor=ke(), case_id=opened.case_id,
-                                                   person=Person("hs-1", "Hilde Helsesykepleier"),
-                                                   service="helsestasjon", role="helsesykepleier"))
+    opened = ledger.app.handle(
+        OpenCase(
+            actor=ke(),
+            municipality="3447",
+            subject=Subject(expected=True, birth_date=TODAY.date() + timedelta(days=90), name="Barn av Kari Nordmann"),
+            guardians=guardians,
+            requested=(Provision.CHILD_COORDINATOR,),
+            referrer_kind=ReferrerKind.HEALTH_STATION,
+        )
+    )
+    participant = ledger.app.handle(
+        AddParticipant(
+            actor=ke(),
+            case_id=opened.case_id,
+            person=Person("hs-1", "Hilde Helsesykepleier"),
+            service="helsestasjon",
+            role="helsesykepleier",
+        )
+    )
     return opened.case_id, participant.created["participant_id"]
 
 
 def test_the_parents_of_an_expected_child_consent(ledger):
     """INV-04: for an expected child the parents consent; both signing at once puts it in force."""
     case_id, participant_id = expected_child_case(ledger, (MOTHER, FATHER))
-    result = ledger.app.handle(GrantConsent(
-        actor=ke(), case_id=case_id, given_by=signer(MOTHER), also_given_by=(signer(FATHER),),
-        participants=(participant_id,), categories=(InfoCategory.HEALTH,)))
+    result = ledger.app.handle(
+        GrantConsent(
+            actor=ke(),
+            case_id=case_id,
+            given_by=signer(MOTHER),
+            also_given_by=(signer(FATHER),),
+            participants=(participant_id,),
+            categories=(InfoCategory.HEALTH,),
+        )
+    )
     consent = ledger.app.load_case(case_id, ke()).consents[result.created["consent_id"]]
     assert consent.in_force(TODAY)
 
@@ -147,8 +174,13 @@ def test_the_parents_of_an_expected_child_consent(ledger):
 def test_the_subject_cannot_consent_for_an_expected_child(ledger):
     """INV-04: an unborn child has no consent of its own."""
     case_id, participant_id = expected_child_case(ledger, (MOTHER,))
-    command = GrantConsent(actor=ke(), case_id=case_id, given_by=Signer(ConsentGiverRole.SUBJECT, "Barn"),
-                           participants=(participant_id,), categories=(InfoCategory.HEALTH,))
+    command = GrantConsent(
+        actor=ke(),
+        case_id=case_id,
+        given_by=Signer(ConsentGiverRole.SUBJECT, "Barn"),
+        participants=(participant_id,),
+        categories=(InfoCategory.HEALTH,),
+    )
     assert_refused(ledger, command, InvariantViolation, "INV-04")
 
 
@@ -163,12 +195,14 @@ def test_a_signers_invalid_national_id_is_refused(ledger):
     """INV-11 holds for whoever signs a consent."""
     fx = child_case(ledger, years=10, guardians=(MOTHER,))
     bad = MOTHER.national_id[:-1] + str((int(MOTHER.national_id[-1]) + 1) % 10)
-    refused = assert_refused(ledger, consent_by(fx, Signer(ConsentGiverRole.GUARDIAN, MOTHER.name, bad)),
-                             InvalidInput, "INV-11")
+    refused = assert_refused(
+        ledger, consent_by(fx, Signer(ConsentGiverRole.GUARDIAN, MOTHER.name, bad)), InvalidInput, "INV-11"
+    )
     assert bad not in str(refused)
 
 
 # ------------------------------------------------------- INV-04: two parents
+
 
 def test_a_consent_signed_by_one_of_two_parents_is_recorded_but_not_in_force(ledger):
     """INV-04: with two recorded parents, one signature is awaiting the other (pbrl. § 4-4)."""
@@ -185,8 +219,9 @@ def test_a_consent_comes_into_force_when_the_other_parent_signs(ledger, clock):
     fx = child_case(ledger, years=5, guardians=(MOTHER, FATHER))
     consent_id = ledger.app.handle(consent_by(fx, signer(MOTHER))).created["consent_id"]
     signed_at = clock.advance(days=2)
-    ledger.app.handle(SignConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id,
-                                  signer=signer(FATHER)))
+    ledger.app.handle(
+        SignConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id, signer=signer(FATHER))
+    )
     consent = consent_of(ledger, fx, consent_id)
     assert consent.in_force(signed_at)
     assert consent.in_force_from == signed_at
@@ -220,6 +255,7 @@ def test_a_consent_given_by_someone_who_is_not_a_recorded_parent_is_refused(ledg
 
 # ------------------------------------------------------------ INV-05: reads
 
+
 def test_a_participant_reads_nothing_without_consent(ledger):
     """INV-05: being on the team gives no access by itself."""
     fx = running_case(ledger)
@@ -237,8 +273,15 @@ def test_a_participant_not_named_by_the_consent_reads_nothing(ledger):
     """INV-05: the consent names who reads; another participant of the team reads nothing."""
     fx = running_case(ledger)
     ledger.app.handle(subject_consent(fx))
-    ledger.app.handle(AddParticipant(actor=coordinator(), case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"),
-                                     service="fastlege", role="fastlege"))
+    ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            person=Person("gp-1", "Dr. Lege"),
+            service="fastlege",
+            role="fastlege",
+        )
+    )
     case = ledger.app.load_case(fx.case_id, ke())
     assert case.readable_categories("gp-1", "fastlege", TODAY) == set()
 
@@ -248,8 +291,9 @@ def test_after_a_withdrawal_a_participant_reads_nothing_from_that_moment(ledger,
     fx = running_case(ledger)
     consent_id = ledger.app.handle(subject_consent(fx)).created["consent_id"]
     withdrawn_at = clock.advance(hours=2)
-    ledger.app.handle(WithdrawConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id,
-                                      scope=WithdrawalScope.ALL))
+    ledger.app.handle(
+        WithdrawConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id, scope=WithdrawalScope.ALL)
+    )
     assert nav_reads(ledger, fx, withdrawn_at) == set()
     assert nav_reads(ledger, fx, withdrawn_at + timedelta(days=30)) == set()
 
@@ -259,21 +303,36 @@ def test_a_read_evaluated_before_the_withdrawal_still_shows_the_categories(ledge
     fx = running_case(ledger)
     consent_id = ledger.app.handle(subject_consent(fx)).created["consent_id"]
     withdrawn_at = clock.advance(hours=2)
-    ledger.app.handle(WithdrawConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id,
-                                      scope=WithdrawalScope.ALL))
+    ledger.app.handle(
+        WithdrawConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id, scope=WithdrawalScope.ALL)
+    )
     assert nav_reads(ledger, fx, withdrawn_at - timedelta(hours=1)) == {InfoCategory.WORK}
 
 
 def test_a_withdrawal_for_one_participant_removes_only_that_participant(ledger, clock):
     """INV-05: withdrawing for NAV leaves the GP's access as it was."""
     fx = running_case(ledger)
-    gp = ledger.app.handle(AddParticipant(actor=coordinator(), case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"),
-                                          service="fastlege", role="fastlege")).created["participant_id"]
+    gp = ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            person=Person("gp-1", "Dr. Lege"),
+            service="fastlege",
+            role="fastlege",
+        )
+    ).created["participant_id"]
     fx.participants["gp"] = gp
     consent_id = ledger.app.handle(subject_consent(fx)).created["consent_id"]
     withdrawn_at = clock.advance(hours=1)
-    ledger.app.handle(WithdrawConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id,
-                                      scope=WithdrawalScope.PARTICIPANTS, participants=(fx.participants["nav"],)))
+    ledger.app.handle(
+        WithdrawConsent(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            consent_id=consent_id,
+            scope=WithdrawalScope.PARTICIPANTS,
+            participants=(fx.participants["nav"],),
+        )
+    )
     case = ledger.app.load_case(fx.case_id, ke())
     assert case.readable_categories("nav-1", "NAV", withdrawn_at) == set()
     assert case.readable_categories("gp-1", "fastlege", withdrawn_at) == {InfoCategory.WORK}
@@ -284,8 +343,9 @@ def test_a_withdrawn_consent_cannot_be_completed_by_the_other_parent(ledger, clo
     """INV-05: a consent withdrawn while awaiting a signature never comes into force."""
     fx = child_case(ledger, years=5, guardians=(MOTHER, FATHER))
     consent_id = ledger.app.handle(consent_by(fx, signer(MOTHER))).created["consent_id"]
-    ledger.app.handle(WithdrawConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id,
-                                      scope=WithdrawalScope.ALL))
+    ledger.app.handle(
+        WithdrawConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id, scope=WithdrawalScope.ALL)
+    )
     clock.advance(days=1)
     command = SignConsent(actor=coordinator(), case_id=fx.case_id, consent_id=consent_id, signer=signer(FATHER))
     assert_refused(ledger, command, InvariantViolation, "INV-05")
@@ -303,6 +363,7 @@ def test_a_consent_awaiting_the_other_parent_cannot_be_completed_after_the_child
 
 # ------------------------------------------- INV-04: citizens' own tokens
 
+
 def citizen(pid: str) -> Any:
     return actor(Role.CITIZEN, id="idporten-sub", pid=pid, name="Innbygger")
 
@@ -316,8 +377,11 @@ def test_a_seventeen_year_old_withdraws_their_own_consent_with_their_own_token(l
     fx = child_case(ledger, years=17)
     consent_id = ledger.app.handle(own_consent(fx)).created["consent_id"]
     at = clock.advance(hours=1)
-    ledger.app.handle(WithdrawConsent(actor=citizen(fx.subject_id), case_id=fx.case_id, consent_id=consent_id,
-                                      scope=WithdrawalScope.ALL))
+    ledger.app.handle(
+        WithdrawConsent(
+            actor=citizen(fx.subject_id), case_id=fx.case_id, consent_id=consent_id, scope=WithdrawalScope.ALL
+        )
+    )
     assert not consent_of(ledger, fx, consent_id).in_force(at)
 
 
@@ -326,8 +390,9 @@ def test_a_parent_cannot_withdraw_the_consent_of_a_seventeen_year_old(ledger, cl
     fx = child_case(ledger, years=17, guardians=(MOTHER,))
     consent_id = ledger.app.handle(own_consent(fx)).created["consent_id"]
     clock.advance(hours=1)
-    command = WithdrawConsent(actor=guardian_actor(MOTHER), case_id=fx.case_id, consent_id=consent_id,
-                              scope=WithdrawalScope.ALL)
+    command = WithdrawConsent(
+        actor=guardian_actor(MOTHER), case_id=fx.case_id, consent_id=consent_id, scope=WithdrawalScope.ALL
+    )
     assert_refused(ledger, command, InvariantViolation, "INV-04")
 
 
@@ -351,11 +416,11 @@ def test_each_parent_signs_with_their_own_token(ledger, clock):
     """INV-04: the mother consents and the father completes it, each with their own token."""
     fx = child_case(ledger, years=5, guardians=(MOTHER, FATHER))
     command = consent_by(fx, signer(MOTHER))
-    consent_id = ledger.app.handle(replace(command, actor=guardian_actor(MOTHER))
-                                   ).created["consent_id"]
+    consent_id = ledger.app.handle(replace(command, actor=guardian_actor(MOTHER))).created["consent_id"]
     at = clock.advance(days=1)
-    ledger.app.handle(SignConsent(actor=guardian_actor(FATHER), case_id=fx.case_id, consent_id=consent_id,
-                                  signer=signer(FATHER)))
+    ledger.app.handle(
+        SignConsent(actor=guardian_actor(FATHER), case_id=fx.case_id, consent_id=consent_id, signer=signer(FATHER))
+    )
     assert consent_of(ledger, fx, consent_id).in_force(at)
 
 
@@ -372,6 +437,10 @@ def test_someone_elses_case_reads_to_a_citizen_like_a_missing_case(ledger):
     stranger = citizen(synthesize(date(1970, 7, 7), 70))
     command = WithdrawConsent(actor=stranger, case_id=fx.case_id, consent_id=UUID(int=1), scope=WithdrawalScope.ALL)
     elsewhere = assert_refused(ledger, command, NotFound, "INV-01")
-    missing = assert_refused(ledger, WithdrawConsent(actor=stranger, case_id=UUID(int=2), consent_id=UUID(int=1),
-                                                     scope=WithdrawalScope.ALL), NotFound, "INV-01")
+    missing = assert_refused(
+        ledger,
+        WithdrawConsent(actor=stranger, case_id=UUID(int=2), consent_id=UUID(int=1), scope=WithdrawalScope.ALL),
+        NotFound,
+        "INV-01",
+    )
     assert elsewhere.message == missing.message

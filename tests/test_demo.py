@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ def test_every_case_loads_with_as_many_events_as_the_report_counted(demo, cases)
 
 
 def test_history_lies_between_2024_and_the_ledgers_now(demo, cases):
-    assert all(datetime(2024, 1, 1, tzinfo=timezone.utc) <= c.opened_at <= TODAY for c in cases.values())
+    assert all(datetime(2024, 1, 1, tzinfo=UTC) <= c.opened_at <= TODAY for c in cases.values())
     assert min(c.opened_at for c in cases.values()).year == 2024
 
 
@@ -66,8 +66,12 @@ def test_some_cases_are_closed_and_some_erased(cases):
 
 
 def test_some_child_consents_await_the_second_parent(cases):
-    waiting = [c for c in cases.values() for k in c.consents.values()
-               if k.in_force_from is None and k.required_refs - k.signed_refs]
+    waiting = [
+        c
+        for c in cases.values()
+        for k in c.consents.values()
+        if k.in_force_from is None and k.required_refs - k.signed_refs
+    ]
     assert waiting
 
 
@@ -140,7 +144,8 @@ def test_every_projection_takes_in_the_whole_demo(demo):
     ledger.projections.catch_up()
     end = ledger.app.recorder.max_notification_id()
     assert {name: ledger.projections.position(name) for name in ledger.projections.projections} == {
-        name: end for name in ledger.projections.projections}
+        name: end for name in ledger.projections.projections
+    }
 
 
 def test_the_overview_shows_breaches_of_several_kinds(demo):
@@ -154,7 +159,12 @@ def test_the_overview_shows_breaches_of_several_kinds(demo):
     breached: set[str] = set()
     for municipality in ("3447", "5032", "0301", "1804"):
         with ledger.app.recorder.datastore.transaction(commit=False) as c:
-            items = overview(c, ledger.app.recorder.dialect, municipality, ledger.clock(),
-                             due_before=ledger.clock() + timedelta(days=14))
+            items = overview(
+                c,
+                ledger.app.recorder.dialect,
+                municipality,
+                ledger.clock(),
+                due_before=ledger.clock() + timedelta(days=14),
+            )
         breached |= set(items.breaches_per_rule)
     assert len(breached) >= 4, breached

@@ -8,7 +8,6 @@ longer be read anywhere, and no trace of it is left in the raw store.
 from __future__ import annotations
 
 import hashlib
-
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -120,8 +119,9 @@ def test_erasure_destroys_every_key_of_the_case_and_records_which(ledger, erased
     """The case_keys rows are gone, and KeyDestroyed lists the key ids that were destroyed."""
     recorder = ledger.app.recorder
     with recorder.datastore.transaction(commit=False) as c:
-        c.execute(recorder.dialect.sql("SELECT COUNT(*) AS n FROM {case_keys} WHERE case_id = ?"),
-                  (str(erased.case_id),))
+        c.execute(
+            recorder.dialect.sql("SELECT COUNT(*) AS n FROM {case_keys} WHERE case_id = ?"), (str(erased.case_id),)
+        )
         remaining = c.fetchone()["n"]
     (destroyed,) = events_of(ledger, erased.case_id, KeyDestroyed)
 
@@ -150,8 +150,14 @@ def test_after_erasure_the_raw_store_holds_no_copy_of_the_destroyed_keys(ledger,
 def test_after_erasure_the_idempotency_records_hold_no_digest_that_confirms_the_subject(ledger):
     """An idempotent OpenCase leaves no unkeyed digest of the subject's name and national id behind erasure."""
     nid = synthesize(date(1981, 5, 17))
-    command = OpenCase(actor=ke(), municipality=MUNICIPALITY, subject=Subject(name=NAME, national_id=nid),
-                       requested=(Provision.COORDINATOR,), referrer_kind=ReferrerKind.GP, idempotency_key="open-1")
+    command = OpenCase(
+        actor=ke(),
+        municipality=MUNICIPALITY,
+        subject=Subject(name=NAME, national_id=nid),
+        requested=(Provision.COORDINATOR,),
+        referrer_kind=ReferrerKind.GP,
+        idempotency_key="open-1",
+    )
     case_id = ledger.app.handle(command).case_id
     close_export_and_erase(ledger, case_id)
 
@@ -162,8 +168,9 @@ def test_after_erasure_the_idempotency_records_hold_no_digest_that_confirms_the_
 # --------------------------------------------------------- after erasure
 def test_a_complaint_received_after_erasure_is_readable_while_the_old_fields_stay_erased(ledger, erased):
     """A write after erasure gets a fresh key: the complaint reads in clear, nothing older comes back."""
-    ledger.app.handle(ReceiveComplaint(actor=ke(), case_id=erased.case_id, concerns=(Provision.INDIVIDUAL_PLAN,),
-                                       text=COMPLAINT))
+    ledger.app.handle(
+        ReceiveComplaint(actor=ke(), case_id=erased.case_id, concerns=(Provision.INDIVIDUAL_PLAN,), text=COMPLAINT)
+    )
     (complaint,) = events_of(ledger, erased.case_id, ComplaintReceived)
     case = ledger.app.load_case(erased.case_id, ke())
     fresh = ledger.app.recorder.fetch_case_keys([erased.case_id])[erased.case_id]

@@ -11,8 +11,12 @@ from ledger.event_base import CaseEvent, applier_for
 
 
 def event_classes() -> list[type]:
-    return [cls for module in (ledger.events, ledger.events_plan) for _, cls in inspect.getmembers(module, inspect.isclass)
-            if issubclass(cls, CaseEvent) and cls is not CaseEvent and cls.__module__ == module.__name__]
+    return [
+        cls
+        for module in (ledger.events, ledger.events_plan)
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, CaseEvent) and cls is not CaseEvent and cls.__module__ == module.__name__
+    ]
 
 
 def test_every_case_event_has_an_applier():

@@ -44,8 +44,9 @@ def test_an_export_is_served_byte_for_byte_as_its_recorded_digest(ledger, client
 def test_later_events_do_not_change_an_earlier_export(ledger, client):
     """The export is rendered from the events before it, so commands after it leave it identical."""
     fx, export_id, digest = exported(ledger)
-    ledger.app.handle(CloseCase(actor=ke(), case_id=fx.case_id, reason="ferdig", assessment="mål nådd",
-                                agreed_by_subject=True))
+    ledger.app.handle(
+        CloseCase(actor=ke(), case_id=fx.case_id, reason="ferdig", assessment="mål nådd", agreed_by_subject=True)
+    )
     response = client.get(f"/v1/cases/{fx.case_id}/exports/{export_id}", headers=headers(ledger))
     assert hashlib.sha256(response.content).hexdigest() == digest
 
@@ -54,8 +55,10 @@ def test_an_unknown_export_is_404_and_a_service_provider_may_not_fetch_exports(l
     """Only KE and the case's coordinator fetch exports; an unknown id is absent."""
     fx, export_id, _ = exported(ledger)
     unknown = client.get(f"/v1/cases/{fx.case_id}/exports/{fx.case_id}", headers=headers(ledger))
-    nav = client.get(f"/v1/cases/{fx.case_id}/exports/{export_id}",
-                     headers=headers(ledger, Role.SERVICE_PROVIDER, "nav-1", service="NAV"))
+    nav = client.get(
+        f"/v1/cases/{fx.case_id}/exports/{export_id}",
+        headers=headers(ledger, Role.SERVICE_PROVIDER, "nav-1", service="NAV"),
+    )
     assert unknown.status_code == 404
     assert nav.status_code == 403
 
@@ -63,8 +66,9 @@ def test_an_unknown_export_is_404_and_a_service_provider_may_not_fetch_exports(l
 def test_after_erasure_an_export_is_gone_and_says_why(ledger, client):
     """410 with rule INV-12: the events now read as erased, so the digest no longer matches."""
     fx, export_id, digest = exported(ledger)
-    ledger.app.handle(CloseCase(actor=ke(), case_id=fx.case_id, reason="ferdig", assessment="mål nådd",
-                                agreed_by_subject=True))
+    ledger.app.handle(
+        CloseCase(actor=ke(), case_id=fx.case_id, reason="ferdig", assessment="mål nådd", agreed_by_subject=True)
+    )
     ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     response = client.get(f"/v1/cases/{fx.case_id}/exports/{export_id}", headers=headers(ledger))
     assert response.status_code == 410

@@ -13,9 +13,9 @@ from uuid import UUID, uuid4
 
 from eventsourcing.persistence import StoredEvent
 
+from app.bootstrap import build
 from audit.chain import GENESIS, event_hash, leaf_input
 from audit.checkpoint import verify_checkpoint
-from app.bootstrap import build
 from audit.integrity import Integrity
 from audit.merkle import EMPTY_ROOT, leaf_hash, verify_consistency, verify_inclusion
 from commands.case_commands import AddParticipant
@@ -27,8 +27,11 @@ def write_cases(ledger: Any) -> list[UUID]:
     """Three cases, their events interleaved in the log (13 events)."""
     a = running_case(ledger).case_id
     b = running_case(ledger, birth=date(1985, 6, 1), name="Per Hansen").case_id
-    ledger.app.handle(AddParticipant(actor=coordinator(), case_id=a, person=Person("lege-1", "Lise Lege"),
-                                     service="Fastlege", role="lege"))
+    ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(), case_id=a, person=Person("lege-1", "Lise Lege"), service="Fastlege", role="lege"
+        )
+    )
     c = running_case(ledger, birth=date(1990, 3, 15), name="Liv Berg").case_id
     return [a, b, c]
 
@@ -41,8 +44,9 @@ def leaves(ledger: Any) -> list[tuple[int, int, bytes]]:
     """The stored Merkle leaves: (log index, notification id, leaf hash) in log order."""
     recorder = ledger.app.recorder
     with recorder.datastore.transaction(commit=False) as c:
-        c.execute(recorder.dialect.sql("SELECT log_index, notification_id, leaf_hash FROM {merkle_leaves} "
-                                       "ORDER BY log_index"))
+        c.execute(
+            recorder.dialect.sql("SELECT log_index, notification_id, leaf_hash FROM {merkle_leaves} ORDER BY log_index")
+        )
         return [(r["log_index"], r["notification_id"], bytes(r["leaf_hash"])) for r in c.fetchall()]
 
 
@@ -65,8 +69,12 @@ def bulk_events(ledger: Any, count: int, cases: int) -> None:
     version = 0
     while count > 0:
         version += 1
-        batch = [StoredEvent(originator_id=i, originator_version=version, topic="ledger.events:NoteRecorded",
-                             state=os.urandom(600)) for i in ids[:count]]
+        batch = [
+            StoredEvent(
+                originator_id=i, originator_version=version, topic="ledger.events:NoteRecorded", state=os.urandom(600)
+            )
+            for i in ids[:count]
+        ]
         ledger.app.recorder.insert_events(batch)
         count -= len(batch)
 
@@ -114,8 +122,11 @@ def test_two_seals_over_a_growing_log_both_verify(ledger, clock):
     cases = write_cases(ledger)
     first = ledger.integrity.seal()
     clock.advance(hours=1)
-    ledger.app.handle(AddParticipant(actor=coordinator(), case_id=cases[1], person=Person("lege-2", "Leif Lege"),
-                                     service="Fastlege", role="lege"))
+    ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(), case_id=cases[1], person=Person("lege-2", "Leif Lege"), service="Fastlege", role="lege"
+        )
+    )
     second = ledger.integrity.seal()
     assert (first.tree_size, second.tree_size) == (13, 14)
     report = ledger.integrity.verify()
@@ -150,8 +161,11 @@ def test_an_earlier_checkpoint_is_consistent_with_the_later_tree(ledger, clock):
     cases = write_cases(ledger)
     earlier = ledger.integrity.seal()
     for i in range(3):
-        ledger.app.handle(AddParticipant(actor=coordinator(), case_id=cases[i % 2], person=Person(f"p-{i}", "P"),
-                                         service="Skole", role="lærer"))
+        ledger.app.handle(
+            AddParticipant(
+                actor=coordinator(), case_id=cases[i % 2], person=Person(f"p-{i}", "P"), service="Skole", role="lærer"
+            )
+        )
     clock.advance(days=1)
     later = ledger.integrity.seal()
     tree = ledger.integrity.sync()
@@ -184,8 +198,9 @@ def test_sync_appends_only_the_events_written_since_the_last_one(ledger):
     cases = write_cases(ledger)
     ledger.integrity.sync()
     before = leaves(ledger)
-    ledger.app.handle(AddParticipant(actor=coordinator(), case_id=cases[2], person=Person("p-9", "P"),
-                                     service="Skole", role="lærer"))
+    ledger.app.handle(
+        AddParticipant(actor=coordinator(), case_id=cases[2], person=Person("p-9", "P"), service="Skole", role="lærer")
+    )
     ledger.integrity.sync()
     after = leaves(ledger)
     assert after[:13] == before and [i for i, _, _ in after] == list(range(14))

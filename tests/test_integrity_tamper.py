@@ -41,8 +41,13 @@ class RawDB:
         if self.postgres:
             env = store.env
             self.conn: Any = psycopg.connect(
-                dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-                user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True)
+                dbname=env["POSTGRES_DBNAME"],
+                host=env["POSTGRES_HOST"],
+                port=env["POSTGRES_PORT"],
+                user=env["POSTGRES_USER"],
+                password=env["POSTGRES_PASSWORD"] or None,
+                autocommit=True,
+            )
             schema = f'"{store.schema}"'
             self.names = {n: f"{schema}.{n}" for n in names}
             self.names["events"] = f'{schema}."{recorder.events_table_name}"'
@@ -69,27 +74,37 @@ class RawDB:
         return case_id if self.postgres else case_id.hex
 
     def nid(self, case_id: UUID, version: int) -> int:
-        rows = self.execute("SELECT {nid} FROM {events} WHERE originator_id = ? AND originator_version = ?",
-                            (self.oid(case_id), version))
+        rows = self.execute(
+            "SELECT {nid} FROM {events} WHERE originator_id = ? AND originator_version = ?",
+            (self.oid(case_id), version),
+        )
         return int(rows[0][0])
 
     def event(self, case_id: UUID, version: int) -> tuple[str, bytes]:
-        rows = self.execute("SELECT topic, state FROM {events} WHERE originator_id = ? AND originator_version = ?",
-                            (self.oid(case_id), version))
+        rows = self.execute(
+            "SELECT topic, state FROM {events} WHERE originator_id = ? AND originator_version = ?",
+            (self.oid(case_id), version),
+        )
         return rows[0][0], bytes(rows[0][1])
 
     def set_event(self, case_id: UUID, version: int, topic: str, state: bytes) -> None:
-        self.execute("UPDATE {events} SET topic = ?, state = ? WHERE originator_id = ? AND originator_version = ?",
-                     (topic, state, self.oid(case_id), version))
+        self.execute(
+            "UPDATE {events} SET topic = ?, state = ? WHERE originator_id = ? AND originator_version = ?",
+            (topic, state, self.oid(case_id), version),
+        )
 
     def recorded_hash(self, case_id: UUID, version: int) -> bytes:
-        rows = self.execute("SELECT hash FROM {event_hashes} WHERE originator_id = ? AND originator_version = ?",
-                            (str(case_id), version))
+        rows = self.execute(
+            "SELECT hash FROM {event_hashes} WHERE originator_id = ? AND originator_version = ?",
+            (str(case_id), version),
+        )
         return bytes(rows[0][0])
 
     def set_recorded_hash(self, case_id: UUID, version: int, digest: bytes) -> None:
-        self.execute("UPDATE {event_hashes} SET hash = ? WHERE originator_id = ? AND originator_version = ?",
-                     (digest, str(case_id), version))
+        self.execute(
+            "UPDATE {event_hashes} SET hash = ? WHERE originator_id = ? AND originator_version = ?",
+            (digest, str(case_id), version),
+        )
 
     def delete_event(self, case_id: UUID, version: int, *, hash: bool = False, leaf: bool = False) -> None:
         nid = self.nid(case_id, version)
@@ -105,13 +120,17 @@ class RawDB:
             self.execute("UPDATE {events} SET {nid} = ? WHERE {nid} = ?", (new, old))
 
     def insert_event(self, case_id: UUID, version: int, topic: str, state: bytes) -> None:
-        self.execute("INSERT INTO {events} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
-                     (self.oid(case_id), version, topic, state))
+        self.execute(
+            "INSERT INTO {events} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+            (self.oid(case_id), version, topic, state),
+        )
 
     def insert_checkpoint(self, row: dict[str, Any]) -> None:
-        self.execute("INSERT INTO {checkpoints} (tree_size, root, time, key_id, signature, public_key) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (row["tree_size"], row["root"], row["time"], row["key_id"],
-                                                   row["signature"], row["public_key"]))
+        self.execute(
+            "INSERT INTO {checkpoints} (tree_size, root, time, key_id, signature, public_key) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (row["tree_size"], row["root"], row["time"], row["key_id"], row["signature"], row["public_key"]),
+        )
 
 
 @pytest.fixture
@@ -134,8 +153,11 @@ def cases(ledger: Any) -> dict[str, UUID]:
 
 
 def add_participant(ledger: Any, case_id: UUID) -> None:
-    ledger.app.handle(AddParticipant(actor=coordinator(), case_id=case_id, person=Person("lege-1", "Lise Lege"),
-                                     service="Fastlege", role="lege"))
+    ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(), case_id=case_id, person=Person("lege-1", "Lise Lege"), service="Fastlege", role="lege"
+        )
+    )
 
 
 def first_problem(ledger: Any) -> Any:
@@ -199,8 +221,7 @@ def test_an_event_deleted_with_its_hash_from_the_middle_of_a_case_is_reported_as
     assert seal_broken(ledger)
 
 
-def test_an_unsealed_event_deleted_with_its_hash_from_the_middle_of_a_case_is_reported_as_removed(
-        ledger, raw, cases):
+def test_an_unsealed_event_deleted_with_its_hash_from_the_middle_of_a_case_is_reported_as_removed(ledger, raw, cases):
     """No leaves, no checkpoint: the chain alone names the missing version."""
     raw.delete_event(cases["B"], 3, hash=True)
     assert_names(ledger, "removed", cases["B"], 3)
@@ -212,8 +233,7 @@ def test_an_event_deleted_while_its_hash_remains_is_reported_as_removed(ledger, 
     assert_names(ledger, "removed", cases["C"], 4)
 
 
-def test_two_events_of_different_cases_with_swapped_notification_ids_are_reported_as_reordered(
-        ledger, raw, cases):
+def test_two_events_of_different_cases_with_swapped_notification_ids_are_reported_as_reordered(ledger, raw, cases):
     """A3 and B2 trade places in the log: the first one out of place (B2, now at A3's position) is named."""
     ledger.integrity.seal()
     raw.swap_notification_ids(raw.nid(cases["A"], 3), raw.nid(cases["B"], 2))
@@ -252,7 +272,8 @@ def test_removing_the_last_event_of_the_log_after_a_seal_is_reported_as_shortene
 
 
 def test_removing_the_last_event_of_a_case_with_its_hash_and_leaf_after_a_seal_breaks_the_checkpoint(
-        ledger, raw, cases):
+    ledger, raw, cases
+):
     """A5 (mid-log, last of its case) gone with every trace: the tree has a hole, the sealed root is lost."""
     ledger.integrity.seal()
     raw.delete_event(cases["A"], 5, hash=True, leaf=True)

@@ -80,13 +80,15 @@ def store_state(ledger: Any, case_id: UUID | None = None) -> StoreState:
     """What the store holds: the log's head and the case's stored events (bytes)."""
     stored: tuple[tuple[int, str, bytes], ...] = ()
     if case_id is not None:
-        stored = tuple((e.originator_version, e.topic, bytes(e.state))
-                       for e in ledger.app.recorder.select_events(case_id))
+        stored = tuple(
+            (e.originator_version, e.topic, bytes(e.state)) for e in ledger.app.recorder.select_events(case_id)
+        )
     return StoreState(ledger.app.recorder.max_notification_id(), stored)
 
 
-def assert_refused(ledger: Any, command: Command, error: type[DomainError], rule: str | None,
-                   case_id: UUID | None = None) -> DomainError:
+def assert_refused(
+    ledger: Any, command: Command, error: type[DomainError], rule: str | None, case_id: UUID | None = None
+) -> DomainError:
     """Handle `command`, expect `error` naming `rule`, and check nothing was written."""
     case_id = case_id or getattr(command, "case_id", None)
     before = store_state(ledger, case_id)
@@ -107,30 +109,60 @@ def with_plan(ledger: Any, fx: Any, tool: PlanTool = PlanTool.INDIVIDUAL_PLAN) -
 
 
 def set_goal(ledger: Any, fx: Any, service: str = "NAV") -> UUID:
-    result = ledger.app.handle(SetGoal(actor=coordinator(), case_id=fx.case_id, text="Jeg vil ha en fast jobb",
-                                       life_area=LifeArea.EDUCATION_WORK, responsible_service=service,
-                                       evaluate_by=date(2027, 6, 1)))
+    result = ledger.app.handle(
+        SetGoal(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            text="Jeg vil ha en fast jobb",
+            life_area=LifeArea.EDUCATION_WORK,
+            responsible_service=service,
+            evaluate_by=date(2027, 6, 1),
+        )
+    )
     return result.created["goal_id"]
 
 
-def open_command(nid: str | None, *, municipality: str = MUNICIPALITY, by: Any = None,
-                 requested: tuple[Provision, ...] = (Provision.COORDINATOR, Provision.INDIVIDUAL_PLAN),
-                 guardians: tuple[Guardian, ...] = (), subject: Subject | None = None) -> OpenCase:
-    return OpenCase(actor=by or ke(municipality), municipality=municipality,
-                    subject=subject or Subject(name="Ola Nordmann", national_id=nid), guardians=guardians,
-                    requested=requested, referrer_kind=ReferrerKind.GP)
+def open_command(
+    nid: str | None,
+    *,
+    municipality: str = MUNICIPALITY,
+    by: Any = None,
+    requested: tuple[Provision, ...] = (Provision.COORDINATOR, Provision.INDIVIDUAL_PLAN),
+    guardians: tuple[Guardian, ...] = (),
+    subject: Subject | None = None,
+) -> OpenCase:
+    return OpenCase(
+        actor=by or ke(municipality),
+        municipality=municipality,
+        subject=subject or Subject(name="Ola Nordmann", national_id=nid),
+        guardians=guardians,
+        requested=requested,
+        referrer_kind=ReferrerKind.GP,
+    )
 
 
 def appoint(fx: Any, kind: CoordinatorKind, by: Any = None) -> AppointCoordinator:
-    return AppointCoordinator(actor=by or ke(), case_id=fx.case_id, person=Person("koord-1", "Kåre Koordinator"),
-                              unit="Helsestasjonen", kind=kind, subject_wish_heard=True)
+    return AppointCoordinator(
+        actor=by or ke(),
+        case_id=fx.case_id,
+        person=Person("koord-1", "Kåre Koordinator"),
+        unit="Helsestasjonen",
+        kind=kind,
+        subject_wish_heard=True,
+    )
 
 
 def closed_case(ledger: Any, *, exported: bool = False) -> Any:
     fx = running_case(ledger)
-    ledger.app.handle(CloseCase(actor=ke(), case_id=fx.case_id, reason="Målene er nådd",
-                                assessment="Brukeren og teamet er enige om at koordinering ikke trengs lenger",
-                                agreed_by_subject=True))
+    ledger.app.handle(
+        CloseCase(
+            actor=ke(),
+            case_id=fx.case_id,
+            reason="Målene er nådd",
+            assessment="Brukeren og teamet er enige om at koordinering ikke trengs lenger",
+            agreed_by_subject=True,
+        )
+    )
     if exported:
         ledger.app.handle(ExportPlan(actor=ke(), case_id=fx.case_id, format="json"))
     return fx
@@ -138,11 +170,13 @@ def closed_case(ledger: Any, *, exported: bool = False) -> Any:
 
 # ------------------------------------------------------------------- INV-01
 
+
 def test_an_actor_of_another_municipality_is_told_the_case_does_not_exist(ledger):
     """INV-01: a Sunnfjord caseworker acting on a Søndre Land case gets NotFound and writes nothing."""
     fx = running_case(ledger)
-    command = RequestCoordinator(actor=ke("4647"), case_id=fx.case_id, unit="Psykisk helse",
-                                 unit_leader=Person("leder-1", "Lise Leder"))
+    command = RequestCoordinator(
+        actor=ke("4647"), case_id=fx.case_id, unit="Psykisk helse", unit_leader=Person("leder-1", "Lise Leder")
+    )
     before = version_of(ledger, fx.case_id)
     assert_refused(ledger, command, NotFound, "INV-01")
     assert version_of(ledger, fx.case_id) == before
@@ -163,6 +197,7 @@ def test_a_case_cannot_be_opened_for_another_municipality_than_the_actors(ledger
 
 
 # ------------------------------------------------------------------- INV-02
+
 
 def test_a_second_open_case_asking_for_an_individual_plan_for_the_same_person_is_refused(ledger):
     """INV-02: one open individual plan per person and municipality."""
@@ -203,6 +238,7 @@ def test_a_second_case_without_an_individual_plan_may_be_opened_for_the_same_per
 
 # ------------------------------------------------------------------- INV-03
 
+
 def test_a_child_coordinator_for_an_adult_is_refused(ledger):
     """INV-03: a child coordinator is for children under 18, even when the case asked for one."""
     fx = open_case(ledger, birth=born(TODAY.date(), 18), requested=(Provision.CHILD_COORDINATOR,))
@@ -211,8 +247,9 @@ def test_a_child_coordinator_for_an_adult_is_refused(ledger):
 
 def test_a_child_coordinator_is_refused_when_the_family_did_not_ask_for_one(ledger):
     """INV-03: only if the parents (or whoever consents for the child) want it."""
-    fx = open_case(ledger, birth=born(TODAY.date(), 10), requested=(Provision.COORDINATOR,),
-                   guardians=(Guardian("Mor Nordmann"),))
+    fx = open_case(
+        ledger, birth=born(TODAY.date(), 10), requested=(Provision.COORDINATOR,), guardians=(Guardian("Mor Nordmann"),)
+    )
     assert_refused(ledger, appoint(fx, CoordinatorKind.CHILD_COORDINATOR), InvariantViolation, "INV-03")
 
 
@@ -226,11 +263,24 @@ def test_a_child_coordinator_is_appointed_for_a_seventeen_year_old_whose_family_
 def test_a_child_coordinator_is_appointed_for_an_expected_child(ledger):
     """INV-03: a family expecting a child may have a child coordinator; the child has no national id yet."""
     due = TODAY.date() + timedelta(days=60)
-    opened = ledger.app.handle(open_command(None, requested=(Provision.CHILD_COORDINATOR,), subject=Subject(
-        expected=True, birth_date=due, name="Barn av Kari Nordmann"), guardians=(Guardian("Kari Nordmann"),)))
-    ledger.app.handle(AppointCoordinator(actor=ke(), case_id=opened.case_id, person=Person("koord-1", "Kåre"),
-                                         unit="Helsestasjonen", kind=CoordinatorKind.CHILD_COORDINATOR,
-                                         subject_wish_heard=True))
+    opened = ledger.app.handle(
+        open_command(
+            None,
+            requested=(Provision.CHILD_COORDINATOR,),
+            subject=Subject(expected=True, birth_date=due, name="Barn av Kari Nordmann"),
+            guardians=(Guardian("Kari Nordmann"),),
+        )
+    )
+    ledger.app.handle(
+        AppointCoordinator(
+            actor=ke(),
+            case_id=opened.case_id,
+            person=Person("koord-1", "Kåre"),
+            unit="Helsestasjonen",
+            kind=CoordinatorKind.CHILD_COORDINATOR,
+            subject_wish_heard=True,
+        )
+    )
     case = ledger.app.load_case(opened.case_id, ke())
     assert case.coordinator.kind is CoordinatorKind.CHILD_COORDINATOR
     assert case.subject.national_id is None
@@ -246,6 +296,7 @@ def test_a_child_coordinator_cannot_be_replaced_once_the_child_has_turned_eighte
 
 
 # ------------------------------------------------------------------- INV-06
+
 
 def test_a_coordinator_is_appointed_without_any_consent(ledger):
     """INV-06: appointing a coordinator is the municipality's duty and needs no consent."""
@@ -267,11 +318,18 @@ def test_participants_of_a_case_without_consent_read_nothing(ledger):
 
 # ------------------------------------------------------------------- INV-07
 
+
 def test_a_coordinator_cannot_record_a_decision(ledger):
     """INV-07: only the coordinating unit records decisions (vedtak)."""
     fx = running_case(ledger)
-    command = RecordDecision(actor=coordinator(), case_id=fx.case_id, outcome=DecisionOutcome.GRANTED,
-                             concerns=(Provision.COORDINATOR,), legal_basis="hol. § 7-2", reasons="Behov")
+    command = RecordDecision(
+        actor=coordinator(),
+        case_id=fx.case_id,
+        outcome=DecisionOutcome.GRANTED,
+        concerns=(Provision.COORDINATOR,),
+        legal_basis="hol. § 7-2",
+        reasons="Behov",
+    )
     assert_refused(ledger, command, Forbidden, "INV-07")
 
 
@@ -285,8 +343,14 @@ def test_a_unit_leader_cannot_set_goals(ledger):
     """INV-07: the unit leader names the coordinator; only the coordinator (or KE) runs the case."""
     fx = running_case(ledger)
     with_plan(ledger, fx)
-    command = SetGoal(actor=actor(Role.UNIT_LEADER), case_id=fx.case_id, text="Jeg vil bo selv",
-                      life_area=LifeArea.HOUSING, responsible_service="Bolig", evaluate_by=date(2027, 1, 1))
+    command = SetGoal(
+        actor=actor(Role.UNIT_LEADER),
+        case_id=fx.case_id,
+        text="Jeg vil bo selv",
+        life_area=LifeArea.HOUSING,
+        responsible_service="Bolig",
+        evaluate_by=date(2027, 1, 1),
+    )
     assert_refused(ledger, command, Forbidden, "INV-07")
 
 
@@ -294,8 +358,9 @@ def test_a_coordinator_who_is_not_the_cases_coordinator_cannot_run_it(ledger):
     """INV-07: another coordinator of the same municipality is refused on this case."""
     fx = running_case(ledger)
     other = actor(Role.COORDINATOR, id="koord-2", service="psykisk helse")
-    command = AddParticipant(actor=other, case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"), service="fastlege",
-                             role="fastlege")
+    command = AddParticipant(
+        actor=other, case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"), service="fastlege", role="fastlege"
+    )
     assert_refused(ledger, command, Forbidden, "INV-07")
 
 
@@ -323,30 +388,42 @@ def test_the_responsible_service_provider_evaluates_its_goal(ledger):
     with_plan(ledger, fx)
     goal_id = set_goal(ledger, fx, service="NAV")
     nav = actor(Role.SERVICE_PROVIDER, id="nav-1", service="NAV")
-    ledger.app.handle(EvaluateGoal(actor=nav, case_id=fx.case_id, goal_id=goal_id,
-                                   status=EvaluationStatus.PARTLY_ACHIEVED))
+    ledger.app.handle(
+        EvaluateGoal(actor=nav, case_id=fx.case_id, goal_id=goal_id, status=EvaluationStatus.PARTLY_ACHIEVED)
+    )
     goal = ledger.app.load_case(fx.case_id, ke()).goals[goal_id]
     assert [status for _, status in goal.evaluations] == [EvaluationStatus.PARTLY_ACHIEVED]
 
 
 # ------------------------------------------------------------------- INV-08
 
+
 def test_a_closed_case_refuses_a_new_goal(ledger):
     """INV-08: a closed case accepts no plan work."""
     fx = running_case(ledger)
     with_plan(ledger, fx)
-    ledger.app.handle(CloseCase(actor=ke(), case_id=fx.case_id, reason="Flyttet", assessment="Ikke behov lenger",
-                                agreed_by_subject=True))
-    command = SetGoal(actor=coordinator(), case_id=fx.case_id, text="Jeg vil bo selv", life_area=LifeArea.HOUSING,
-                      responsible_service="Bolig", evaluate_by=date(2027, 1, 1))
+    ledger.app.handle(
+        CloseCase(
+            actor=ke(), case_id=fx.case_id, reason="Flyttet", assessment="Ikke behov lenger", agreed_by_subject=True
+        )
+    )
+    command = SetGoal(
+        actor=coordinator(),
+        case_id=fx.case_id,
+        text="Jeg vil bo selv",
+        life_area=LifeArea.HOUSING,
+        responsible_service="Bolig",
+        evaluate_by=date(2027, 1, 1),
+    )
     assert_refused(ledger, command, InvariantViolation, "INV-08")
 
 
 def test_a_closed_case_refuses_a_new_participant(ledger):
     """INV-08: the team of a closed case does not change."""
     fx = closed_case(ledger)
-    command = AddParticipant(actor=coordinator(), case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"),
-                             service="fastlege", role="fastlege")
+    command = AddParticipant(
+        actor=coordinator(), case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"), service="fastlege", role="fastlege"
+    )
     assert_refused(ledger, command, InvariantViolation, "INV-08")
 
 
@@ -374,11 +451,13 @@ def test_a_closed_case_is_reopened_by_the_coordinating_unit(ledger):
 def test_a_coordinator_cannot_reopen_a_closed_case(ledger):
     """INV-08 and INV-07: reopening is the coordinating unit's."""
     fx = closed_case(ledger)
-    assert_refused(ledger, ReopenCase(actor=coordinator(), case_id=fx.case_id, reason="Nytt behov"),
-                   Forbidden, "INV-07")
+    assert_refused(
+        ledger, ReopenCase(actor=coordinator(), case_id=fx.case_id, reason="Nytt behov"), Forbidden, "INV-07"
+    )
 
 
 # ------------------------------------------------------------------- INV-09
+
 
 def _plan_with_goal(ledger: Any) -> tuple[Any, UUID]:
     fx = running_case(ledger)
@@ -400,8 +479,9 @@ def test_an_evaluation_of_a_goal_that_does_not_exist_is_refused(ledger):
 def test_an_activity_for_a_goal_that_does_not_exist_is_refused(ledger):
     """INV-09: activities refer to goals that exist."""
     fx, _ = _plan_with_goal(ledger)
-    command = PlanActivity(actor=coordinator(), case_id=fx.case_id, goal_id=uuid4(), what="Jobbsøkerkurs",
-                           responsible_service="NAV")
+    command = PlanActivity(
+        actor=coordinator(), case_id=fx.case_id, goal_id=uuid4(), what="Jobbsøkerkurs", responsible_service="NAV"
+    )
     assert_refused(ledger, command, NotFound, "INV-09")
 
 
@@ -424,8 +504,9 @@ def test_an_activity_for_a_closed_goal_is_refused(ledger):
     """INV-09: activities refer to goals that are not closed."""
     fx, goal_id = _plan_with_goal(ledger)
     _close_goal(ledger, fx, goal_id)
-    command = PlanActivity(actor=coordinator(), case_id=fx.case_id, goal_id=goal_id, what="Jobbsøkerkurs",
-                           responsible_service="NAV")
+    command = PlanActivity(
+        actor=coordinator(), case_id=fx.case_id, goal_id=goal_id, what="Jobbsøkerkurs", responsible_service="NAV"
+    )
     assert_refused(ledger, command, InvariantViolation, "INV-09")
 
 
@@ -441,27 +522,47 @@ def test_a_goal_without_a_responsible_service_is_refused(ledger):
     """INV-09: a goal names a responsible service."""
     fx = running_case(ledger)
     with_plan(ledger, fx)
-    command = SetGoal(actor=coordinator(), case_id=fx.case_id, text="Jeg vil bo selv", life_area=LifeArea.HOUSING,
-                      responsible_service="  ", evaluate_by=date(2027, 1, 1))
+    command = SetGoal(
+        actor=coordinator(),
+        case_id=fx.case_id,
+        text="Jeg vil bo selv",
+        life_area=LifeArea.HOUSING,
+        responsible_service="  ",
+        evaluate_by=date(2027, 1, 1),
+    )
     assert_refused(ledger, command, InvalidInput, "INV-09")
 
 
 # ------------------------------------------------------------------- INV-10
 
+
 def test_an_event_said_to_occur_in_the_future_is_refused(ledger):
     """INV-10: more than 5 seconds ahead of the ledger's clock is the future, not clock skew."""
     fx = running_case(ledger)
-    command = AddParticipant(actor=coordinator(), case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"),
-                             service="fastlege", role="fastlege", occurred_at=TODAY + timedelta(seconds=6))
+    command = AddParticipant(
+        actor=coordinator(),
+        case_id=fx.case_id,
+        person=Person("gp-1", "Dr. Lege"),
+        service="fastlege",
+        role="fastlege",
+        occurred_at=TODAY + timedelta(seconds=6),
+    )
     assert_refused(ledger, command, InvariantViolation, "INV-10")
 
 
 def test_a_few_seconds_of_clock_skew_is_not_the_future(ledger):
     """INV-10: a client clock up to 5 seconds ahead is accepted."""
     fx = running_case(ledger)
-    result = ledger.app.handle(AddParticipant(actor=coordinator(), case_id=fx.case_id,
-                                              person=Person("gp-1", "Dr. Lege"), service="fastlege", role="fastlege",
-                                              occurred_at=TODAY + timedelta(seconds=4)))
+    result = ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            person=Person("gp-1", "Dr. Lege"),
+            service="fastlege",
+            role="fastlege",
+            occurred_at=TODAY + timedelta(seconds=4),
+        )
+    )
     assert ledger.app.case_events(fx.case_id)[-1].occurred_at == TODAY + timedelta(seconds=4)
     assert result.version == version_of(ledger, fx.case_id)
 
@@ -475,8 +576,14 @@ def test_a_case_opened_in_the_future_is_refused(ledger):
 def test_an_event_said_to_occur_before_the_case_was_opened_is_refused(ledger):
     """INV-10: nothing happens on a case before it was opened."""
     fx = running_case(ledger, occurred_at=TODAY - timedelta(days=10))
-    command = AddParticipant(actor=coordinator(), case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"),
-                             service="fastlege", role="fastlege", occurred_at=TODAY - timedelta(days=11))
+    command = AddParticipant(
+        actor=coordinator(),
+        case_id=fx.case_id,
+        person=Person("gp-1", "Dr. Lege"),
+        service="fastlege",
+        role="fastlege",
+        occurred_at=TODAY - timedelta(days=11),
+    )
     assert_refused(ledger, command, InvariantViolation, "INV-10")
 
 
@@ -484,8 +591,16 @@ def test_a_late_recording_keeps_when_it_happened_and_when_it_was_recorded(ledger
     """INV-10: late recording is allowed and visible: occurred_at is given, recorded_at is the ledger's clock."""
     fx = running_case(ledger, occurred_at=TODAY - timedelta(days=60))
     happened = TODAY - timedelta(days=30)
-    ledger.app.handle(AddParticipant(actor=coordinator(), case_id=fx.case_id, person=Person("gp-1", "Dr. Lege"),
-                                     service="fastlege", role="fastlege", occurred_at=happened))
+    ledger.app.handle(
+        AddParticipant(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            person=Person("gp-1", "Dr. Lege"),
+            service="fastlege",
+            role="fastlege",
+            occurred_at=happened,
+        )
+    )
     last = ledger.app.case_events(fx.case_id)[-1]
     assert type(last).__name__ == "ParticipantAdded"
     assert last.occurred_at == happened
@@ -513,12 +628,15 @@ def _with_check_digits(first_nine: str) -> str:
     raise AssertionError("no check digits for " + first_nine[:6])
 
 
-@pytest.mark.parametrize("bad", [
-    pytest.param(_wrong_check_digit(VALID_FNR), id="wrong-check-digit"),
-    pytest.param(VALID_FNR[:10], id="ten-digits"),
-    pytest.param(VALID_FNR[:5] + "AB" + VALID_FNR[7:9], id="letters"),
-    pytest.param(_with_check_digits("310279123"), id="31-february-with-valid-check-digits"),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(_wrong_check_digit(VALID_FNR), id="wrong-check-digit"),
+        pytest.param(VALID_FNR[:10], id="ten-digits"),
+        pytest.param(VALID_FNR[:5] + "AB" + VALID_FNR[7:9], id="letters"),
+        pytest.param(_with_check_digits("310279123"), id="31-february-with-valid-check-digits"),
+    ],
+)
 def test_an_invalid_national_id_is_refused_without_echoing_it(ledger, bad):
     """INV-11: 11 digits, both mod-11 check digits and a real date; the number is not repeated in the error."""
     refused = assert_refused(ledger, open_command(bad), InvalidInput, "INV-11")
@@ -549,13 +667,18 @@ def test_a_guardians_invalid_national_id_is_refused(ledger):
 
 # ------------------------------------------------------------------- INV-12
 
+
 def test_the_store_refuses_to_write_an_event_over_a_recorded_one(ledger):
     """INV-12: an event at an existing version is an integrity error and the recorded bytes stay."""
     fx = running_case(ledger)
     before = store_state(ledger, fx.case_id)
     first = ledger.app.recorder.select_events(fx.case_id)[0]
-    forged = StoredEvent(originator_id=first.originator_id, originator_version=1, topic=first.topic,
-                         state=bytes(first.state).replace(b"3447", b"4647"))
+    forged = StoredEvent(
+        originator_id=first.originator_id,
+        originator_version=1,
+        topic=first.topic,
+        state=bytes(first.state).replace(b"3447", b"4647"),
+    )
     with pytest.raises(IntegrityError):
         ledger.app.recorder.insert_events([forged])
     assert store_state(ledger, fx.case_id) == before
@@ -566,8 +689,13 @@ def test_there_is_no_command_that_changes_or_deletes_an_event(ledger):
     """INV-12: every command's name says it adds something; none edits, updates or deletes."""
     import commands.case_commands as case_commands
     import commands.plan_commands as plan_commands
-    names = [name for module in (case_commands, plan_commands) for name, value in vars(module).items()
-             if isinstance(value, type) and issubclass(value, Command) and value.__module__ == module.__name__]
+
+    names = [
+        name
+        for module in (case_commands, plan_commands)
+        for name, value in vars(module).items()
+        if isinstance(value, type) and issubclass(value, Command) and value.__module__ == module.__name__
+    ]
     assert len(names) > 30
     assert not [n for n in names if re.match(r"(Edit|Update|Delete|Change|Amend|Modify|Overwrite)", n)]
 
@@ -592,7 +720,7 @@ def test_erasure_after_closing_and_export_destroys_the_key_and_keeps_the_events(
     case = ledger.app.load_case(fx.case_id, ke())
     assert case.erased
     assert is_erased(case.subject)
-    assert store_state(ledger, fx.case_id).stored[:len(stored_before)] == stored_before
+    assert store_state(ledger, fx.case_id).stored[: len(stored_before)] == stored_before
     assert result.version == len(stored_before) + 1
 
 
@@ -601,7 +729,6 @@ def test_a_second_erasure_is_refused(ledger):
     fx = closed_case(ledger, exported=True)
     ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     assert_refused(ledger, EraseCase(actor=ke(), case_id=fx.case_id), InvariantViolation, "INV-12")
-
 
 
 def test_a_referral_received_in_the_future_is_refused(ledger, clock):
@@ -616,23 +743,37 @@ def test_a_referral_received_in_the_future_is_refused(ledger, clock):
 
     before = ledger.app.recorder.max_notification_id()
     with pytest.raises(InvariantViolation) as refused:
-        ledger.app.handle(OpenCase(actor=ke(), municipality="3447", requested=(Provision.COORDINATOR,),
-                                   subject=Subject(national_id=synthesize(clock().date().replace(year=1970))),
-                                   referrer_kind=ReferrerKind.GP, received_at=clock() + timedelta(days=1)))
+        ledger.app.handle(
+            OpenCase(
+                actor=ke(),
+                municipality="3447",
+                requested=(Provision.COORDINATOR,),
+                subject=Subject(national_id=synthesize(clock().date().replace(year=1970))),
+                referrer_kind=ReferrerKind.GP,
+                received_at=clock() + timedelta(days=1),
+            )
+        )
     assert refused.value.rule == "INV-10"
     assert ledger.app.recorder.max_notification_id() == before
 
 
 def test_a_municipality_number_in_other_unicode_digits_is_refused(ledger):
     """Four-digit municipality numbers are ASCII digits; full-width "３４４７" is not a tenant."""
+    from datetime import date
+
     from commands.case_commands import OpenCase
     from ledger.errors import DomainError
     from ledger.national_id import synthesize
     from ledger.values import Actor, Provision, ReferrerKind, Role, Subject
-    from datetime import date
 
     wide = "\uff13\uff14\uff14\uff17"
     with pytest.raises(DomainError):
-        ledger.app.handle(OpenCase(actor=Actor("ke", Role.KE_CASEWORKER, wide, "Kari"), municipality=wide,
-                                   requested=(Provision.COORDINATOR,), referrer_kind=ReferrerKind.GP,
-                                   subject=Subject(national_id=synthesize(date(1970, 1, 1)))))
+        ledger.app.handle(
+            OpenCase(
+                actor=Actor("ke", Role.KE_CASEWORKER, wide, "Kari"),
+                municipality=wide,
+                requested=(Provision.COORDINATOR,),
+                referrer_kind=ReferrerKind.GP,
+                subject=Subject(national_id=synthesize(date(1970, 1, 1))),
+            )
+        )

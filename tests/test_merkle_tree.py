@@ -22,6 +22,7 @@ from audit.merkle import (
 
 MAX_LEAVES = 300
 
+
 # Unique data gives distinct leaf hashes, so a proof for one leaf cannot match another.
 def leaf_lists(min_size: int = 1) -> st.SearchStrategy[list[bytes]]:
     return st.lists(st.binary(max_size=16), min_size=min_size, max_size=MAX_LEAVES, unique=True)
@@ -104,9 +105,7 @@ def test_inclusion_proof_with_a_flipped_bit_is_rejected(data: list[bytes], choic
 
 
 @given(data=leaf_data, choice=st.data())
-def test_inclusion_with_a_flipped_bit_in_leaf_or_root_is_rejected(
-    data: list[bytes], choice: st.DataObject
-) -> None:
+def test_inclusion_with_a_flipped_bit_in_leaf_or_root_is_rejected(data: list[bytes], choice: st.DataObject) -> None:
     """Flipping one bit of the leaf hash or of the root makes a valid proof fail."""
     tree, leaves = build(data)
     size = choice.draw(st.integers(1, len(leaves)), label="size")
@@ -191,9 +190,16 @@ def test_empty_tree_has_the_empty_root() -> None:
         lambda tree: tree.append(b"short"),
     ],
     ids=[
-        "root-beyond-size", "negative-root-size", "leaf-beyond-size", "index-equal-to-size",
-        "proof-size-beyond-tree", "negative-index", "consistency-from-zero",
-        "consistency-first-above-second", "consistency-beyond-tree", "leaf-hash-not-32-bytes",
+        "root-beyond-size",
+        "negative-root-size",
+        "leaf-beyond-size",
+        "index-equal-to-size",
+        "proof-size-beyond-tree",
+        "negative-index",
+        "consistency-from-zero",
+        "consistency-first-above-second",
+        "consistency-beyond-tree",
+        "leaf-hash-not-32-bytes",
     ],
 )
 def test_out_of_range_arguments_raise_value_error(call: Callable[[MerkleTree], object]) -> None:

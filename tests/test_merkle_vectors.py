@@ -32,7 +32,13 @@ MISSING = "vectors-directory-missing"
 
 # The README's eight leaf inputs (hex) and the root of the tree of the first n leaves.
 README_LEAF_INPUTS = [
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
     "606162636465666768696a6b6c6d6e6f",
 ]
 README_ROOTS = [

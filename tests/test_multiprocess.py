@@ -53,8 +53,14 @@ def test_two_api_workers_and_a_projection_process_behave_as_one(pg_database, tmp
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     url = f"{pg_database}?schema={schema}"
-    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_JWT_SECRET": SECRET, "LEDGER_MASTER_KEY": "11" * 32,
-           "LEDGER_SIGNING_KEY": "22" * 32, "LEDGER_PROJECTIONS": "external"}
+    env = {
+        **os.environ,
+        "LEDGER_DATABASE_URL": url,
+        "LEDGER_JWT_SECRET": SECRET,
+        "LEDGER_MASTER_KEY": "11" * 32,
+        "LEDGER_SIGNING_KEY": "22" * 32,
+        "LEDGER_PROJECTIONS": "external",
+    }
     # Create the tables once before the processes race to do it.
     settings = settings_for(url, tmp_path / "s", LEDGER_JWT_SECRET=SECRET)
     build(settings, clock=clock).close()
@@ -62,14 +68,36 @@ def test_two_api_workers_and_a_projection_process_behave_as_one(pg_database, tmp
     try:
         for _ in range(2):
             port = _port()
-            procs.append(subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
-                                           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                                          # Logs to files: an unread pipe would fill and block the server.
-                                          cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
-                                          stderr=(tmp_path / f"api{len(procs)}.log").open("w")))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "api.main:create_app",
+                        "--factory",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--log-level",
+                        "warning",
+                    ],
+                    # Logs to files: an unread pipe would fill and block the server.
+                    cwd=tmp_path,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=(tmp_path / f"api{len(procs)}.log").open("w"),
+                )
+            )
             bases.append(f"http://127.0.0.1:{port}")
-        projector = subprocess.Popen([sys.executable, "-m", "app.cli", "project", "--interval", "0.05"], cwd=tmp_path,
-                                     env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "project.log").open("w"))
+        projector = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "project", "--interval", "0.05"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(tmp_path / "project.log").open("w"),
+        )
         procs.append(projector)
         for i, (base, proc) in enumerate(zip(bases, procs)):
             _wait_healthy(base, proc, tmp_path / f"api{i}.log")
@@ -83,17 +111,31 @@ def test_two_api_workers_and_a_projection_process_behave_as_one(pg_database, tmp
             with httpx.Client(base_url=bases[k % 2], headers=headers, timeout=30) as client:
                 for i in range(6):
                     n = k * 100 + i
-                    r = client.post("/v1/cases", json={"subject": {"national_id": synthesize(date(1975, 3, 3), n)},
-                                                       "requested": ["coordinator"], "referred_by": {"kind": "gp"}})
+                    r = client.post(
+                        "/v1/cases",
+                        json={
+                            "subject": {"national_id": synthesize(date(1975, 3, 3), n)},
+                            "requested": ["coordinator"],
+                            "referred_by": {"kind": "gp"},
+                        },
+                    )
                     if r.status_code != 201:
                         failures.append(r.text)
                         continue
                     case_id = r.json()["case_id"]
                     created.append(case_id)
                     # The same case, through the other worker: both see every write.
-                    other = httpx.post(f"{bases[(k + 1) % 2]}/v1/cases/{case_id}/coordinators", headers=headers,
-                                       json={"person": {"id": f"k{n % 4}", "name": "Koordinator"}, "unit": f"u{n % 3}",
-                                             "kind": "coordinator", "subject_wish_heard": True}, timeout=30)
+                    other = httpx.post(
+                        f"{bases[(k + 1) % 2]}/v1/cases/{case_id}/coordinators",
+                        headers=headers,
+                        json={
+                            "person": {"id": f"k{n % 4}", "name": "Koordinator"},
+                            "unit": f"u{n % 3}",
+                            "kind": "coordinator",
+                            "subject_wish_heard": True,
+                        },
+                        timeout=30,
+                    )
                     if other.status_code != 201:
                         failures.append(other.text)
 
@@ -153,7 +195,7 @@ def test_processes_starting_together_create_the_schema_once(pg_database, tmp_pat
             # Repeated, so the "already exists" path races too, not only the first creation.
             for _ in range(3):
                 build(settings, clock=clock).close()
-        except BaseException as e:  # noqa: BLE001 - reported below
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=start) for _ in range(6)]

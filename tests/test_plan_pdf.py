@@ -38,9 +38,21 @@ def test_the_plan_pdf_holds_the_whole_plan_in_norwegian(ledger):
     """Subject, coordinator, team, consents, goals with evaluations and meetings, with æøå intact."""
     s = planned(ledger)
     text = text_of(render_plan_pdf("3447", s.case_id, s.events()))
-    for expected in ("Individuell plan", "Søndre Land kommune (3447)", "Åse Testesen", "Kåre Koordinator",
-                     "Team og deltakere", "NAV", "fastlege", "Samtykker", "Mål, tiltak og evalueringer", GOAL,
-                     "delvis nådd", "Møter", "holdt"):
+    for expected in (
+        "Individuell plan",
+        "Søndre Land kommune (3447)",
+        "Åse Testesen",
+        "Kåre Koordinator",
+        "Team og deltakere",
+        "NAV",
+        "fastlege",
+        "Samtykker",
+        "Mål, tiltak og evalueringer",
+        GOAL,
+        "delvis nådd",
+        "Møter",
+        "holdt",
+    ):
         assert expected in text, expected
 
 
@@ -59,9 +71,18 @@ def test_a_pdf_export_is_recorded_by_digest_and_fetched_byte_for_byte(api: Api):
     events do not change it."""
     case, _ = populated_case(api)
     out = created(api.post(f"{case.path}/exports", Role.KE_CASEWORKER, {"format": "pdf"}))
-    created(api.post(f"{case.path}/goals", Role.COORDINATOR, {
-        "text": "Et nytt mål etter eksporten", "life_area": "health", "responsible_service": "NAV",
-        "evaluate_by": "2027-06-01"}))
+    created(
+        api.post(
+            f"{case.path}/goals",
+            Role.COORDINATOR,
+            {
+                "text": "Et nytt mål etter eksporten",
+                "life_area": "health",
+                "responsible_service": "NAV",
+                "evaluate_by": "2027-06-01",
+            },
+        )
+    )
     response = api.get(f"{case.path}/exports/{out['export_id']}", Role.COORDINATOR)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"

@@ -5,7 +5,7 @@ only open in the event they were written for."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -32,7 +32,7 @@ from tests.privacy_support import (
 from tests.support import MUNICIPALITY, coordinator, ke
 
 TRANSCODER = OrjsonTranscoder()
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 def stored_events(ledger: Any, case_id: UUID, topic_of: type) -> list[StoredEvent]:
@@ -45,8 +45,13 @@ def overwrite_stored_state(ledger: Any, case_id: UUID, version: int, state: byte
     d = recorder.dialect
     originator = case_id if d.name == "postgres" else case_id.hex
     with recorder.datastore.transaction(commit=True) as c:
-        c.execute(d.sql(f"UPDATE {d.table(recorder.events_table_name)} SET state = ? "
-                        "WHERE originator_id = ? AND originator_version = ?"), (state, originator, version))
+        c.execute(
+            d.sql(
+                f"UPDATE {d.table(recorder.events_table_name)} SET state = ? "
+                "WHERE originator_id = ? AND originator_version = ?"
+            ),
+            (state, originator, version),
+        )
 
 
 # ------------------------------------------------------------------ at rest
@@ -112,9 +117,19 @@ def test_sealed_personal_fields_without_a_key_id_cannot_be_read():
     new_key = keyring.prepare_write(case_id)
     assert new_key is not None
     key_rows[case_id] = [(new_key.kid, new_key.wrapped)]
-    event = GoalSet(originator_id=case_id, originator_version=2, timestamp=NOW, occurred_at=NOW,
-                    recorded_by=coordinator().reference(), recorded_by_name=coordinator().name, goal_id=uuid4(),
-                    text=GOAL, life_area=LifeArea.HOUSING, responsible_service="Bolig", evaluate_by=NOW.date())
+    event = GoalSet(
+        originator_id=case_id,
+        originator_version=2,
+        timestamp=NOW,
+        occurred_at=NOW,
+        recorded_by=coordinator().reference(),
+        recorded_by_name=coordinator().name,
+        goal_id=uuid4(),
+        text=GOAL,
+        life_area=LifeArea.HOUSING,
+        responsible_service="Bolig",
+        evaluate_by=NOW.date(),
+    )
     stored = mapper.to_stored_event(event)
     keyring.finish_write(case_id)
     state = TRANSCODER.decode(stored.state)
@@ -131,8 +146,10 @@ def test_the_subject_index_holds_a_keyed_pseudonym_and_not_the_national_id(ledge
     case = documented_case(ledger)
     recorder = ledger.app.recorder
     with recorder.datastore.transaction(commit=False) as c:
-        c.execute(recorder.dialect.sql("SELECT municipality, subject_ref FROM {subject_index} WHERE case_id = ?"),
-                  (str(case.case_id),))
+        c.execute(
+            recorder.dialect.sql("SELECT municipality, subject_ref FROM {subject_index} WHERE case_id = ?"),
+            (str(case.case_id),),
+        )
         rows = [(r["municipality"], r["subject_ref"]) for r in c.fetchall()]
     subject = ledger.app.load_case(case.case_id, ke()).subject
     identity = subject_identity(subject)
@@ -162,4 +179,3 @@ def test_a_write_key_prepared_in_one_thread_is_kept_when_another_thread_writes_t
 
     assert keyring.write_key(case_id)[0] == mine.kid
     keyring.finish_write(case_id)
-

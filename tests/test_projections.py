@@ -26,13 +26,26 @@ def rows(ledger: Any) -> list[dict[str, Any]]:
 def open_cases(ledger: Any, n: int, start: int = 0, appoint: bool = True) -> list[Any]:
     ids = []
     for i in range(start, start + n):
-        r = ledger.app.handle(OpenCase(actor=ke(), municipality="3447", requested=(Provision.COORDINATOR,),
-                                       subject=Subject(national_id=synthesize(TODAY.date().replace(year=1980), i)),
-                                       referrer_kind=ReferrerKind.GP))
+        r = ledger.app.handle(
+            OpenCase(
+                actor=ke(),
+                municipality="3447",
+                requested=(Provision.COORDINATOR,),
+                subject=Subject(national_id=synthesize(TODAY.date().replace(year=1980), i)),
+                referrer_kind=ReferrerKind.GP,
+            )
+        )
         if appoint:
-            ledger.app.handle(AppointCoordinator(actor=ke(), case_id=r.case_id, person=Person(f"k{i % 3}", "Koord"),
-                                                 unit=f"unit-{i % 2}", kind=CoordinatorKind.COORDINATOR,
-                                                 subject_wish_heard=True))
+            ledger.app.handle(
+                AppointCoordinator(
+                    actor=ke(),
+                    case_id=r.case_id,
+                    person=Person(f"k{i % 3}", "Koord"),
+                    unit=f"unit-{i % 2}",
+                    kind=CoordinatorKind.COORDINATOR,
+                    subject_wish_heard=True,
+                )
+            )
         ids.append(r.case_id)
     return ids
 
@@ -139,7 +152,7 @@ def test_no_event_is_skipped_while_many_writers_commit_concurrently(ledger):
     def writer(k: int) -> None:
         try:
             open_cases(ledger, 5, start=100 + k * 10)
-        except BaseException as e:  # noqa: BLE001 - reported below
+        except BaseException as e:
             errors.append(e)
 
     writers = [threading.Thread(target=writer, args=(k,)) for k in range(6)]
@@ -162,8 +175,9 @@ def test_erasure_leaves_no_coordinator_name_in_the_register(ledger):
     from commands.plan_commands import CloseCase, EraseCase, ExportPlan
 
     fx = running_case(ledger, individual=7)
-    ledger.app.handle(CloseCase(actor=ke(), case_id=fx.case_id, reason="flyttet", assessment="ferdig",
-                                agreed_by_subject=True))
+    ledger.app.handle(
+        CloseCase(actor=ke(), case_id=fx.case_id, reason="flyttet", assessment="ferdig", agreed_by_subject=True)
+    )
     ledger.app.handle(ExportPlan(actor=ke(), case_id=fx.case_id, format="json"))
     ledger.projections.catch_up()
     assert [r["coordinator_name"] for r in rows(ledger)] == ["Kåre Koordinator"]
@@ -182,8 +196,9 @@ def projected_views(ledger: Any) -> dict[str, Any]:
     with ledger.app.recorder.datastore.transaction(commit=False) as c:
         c.execute(ledger.app.recorder.dialect.sql("SELECT case_id, version, view FROM {case_views}"))
         rows = c.fetchall()
-    return {r["case_id"]: (r["version"], open_view(ledger.app.keyring, UUID(r["case_id"]), bytes(r["view"])))
-            for r in rows}
+    return {
+        r["case_id"]: (r["version"], open_view(ledger.app.keyring, UUID(r["case_id"]), bytes(r["view"]))) for r in rows
+    }
 
 
 def test_the_case_view_projection_equals_the_fold_of_each_cases_events(ledger):
@@ -196,8 +211,16 @@ def test_the_case_view_projection_equals_the_fold_of_each_cases_events(ledger):
     fx = running_case(ledger, individual=11)
     ledger.app.handle(subject_consent(fx))
     ledger.app.handle(EstablishPlan(actor=coordinator(), case_id=fx.case_id, tool=PlanTool.INDIVIDUAL_PLAN))
-    ledger.app.handle(SetGoal(actor=coordinator(), case_id=fx.case_id, text="Jeg vil bo for meg selv",
-                              life_area=LifeArea.HOUSING, responsible_service="NAV", evaluate_by=TODAY.date()))
+    ledger.app.handle(
+        SetGoal(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            text="Jeg vil bo for meg selv",
+            life_area=LifeArea.HOUSING,
+            responsible_service="NAV",
+            evaluate_by=TODAY.date(),
+        )
+    )
     ids = open_cases(ledger, 2, start=30)
     ledger.projections.catch_up()
     views = projected_views(ledger)
@@ -213,8 +236,9 @@ def test_erasure_refolds_the_case_view_without_the_persons_data(ledger):
     from commands.plan_commands import CloseCase, EraseCase, ExportPlan
 
     fx = running_case(ledger, individual=12)
-    ledger.app.handle(CloseCase(actor=ke(), case_id=fx.case_id, reason="flyttet", assessment="ferdig",
-                                agreed_by_subject=True))
+    ledger.app.handle(
+        CloseCase(actor=ke(), case_id=fx.case_id, reason="flyttet", assessment="ferdig", agreed_by_subject=True)
+    )
     ledger.app.handle(ExportPlan(actor=ke(), case_id=fx.case_id, format="json"))
     ledger.projections.catch_up()
     assert fx.subject_id in str(projected_views(ledger)[str(fx.case_id)])
@@ -239,8 +263,11 @@ def test_a_case_read_right_after_a_command_sees_it_from_the_projection(ledger):
     token = issue_token(ledger.settings.jwt_secret, role=Role.KE_CASEWORKER, sub="ke-1", municipality="3447")
     headers = {"Authorization": f"Bearer {token}"}
     [case_id] = open_cases(ledger, 1, start=50, appoint=False)
-    appointed = client.post(f"/v1/cases/{case_id}/coordinators", headers=headers, json={
-        "person": {"id": "k9", "name": "Kim"}, "unit": "u", "kind": "coordinator", "subject_wish_heard": True})
+    appointed = client.post(
+        f"/v1/cases/{case_id}/coordinators",
+        headers=headers,
+        json={"person": {"id": "k9", "name": "Kim"}, "unit": "u", "kind": "coordinator", "subject_wish_heard": True},
+    )
     read = client.get(f"/v1/cases/{case_id}", headers=headers)
     assert appointed.status_code == 201 and read.status_code == 200
     assert read.json()["coordinator"]["person_id"] == "k9"
@@ -252,9 +279,16 @@ def test_text_with_a_nul_character_does_not_stop_the_register(ledger):
     """Applying never fails: a unit name with NUL (refused over HTTP, not by every writer) is projected
     with U+FFFD, and the events after it are projected too."""
     [case_id] = open_cases(ledger, 1, start=70, appoint=False)
-    ledger.app.handle(AppointCoordinator(actor=ke(), case_id=case_id, person=Person("k-nul", "Koord"),
-                                         unit="Psykisk\x00helse", kind=CoordinatorKind.COORDINATOR,
-                                         subject_wish_heard=True))
+    ledger.app.handle(
+        AppointCoordinator(
+            actor=ke(),
+            case_id=case_id,
+            person=Person("k-nul", "Koord"),
+            unit="Psykisk\x00helse",
+            kind=CoordinatorKind.COORDINATOR,
+            subject_wish_heard=True,
+        )
+    )
     later = open_cases(ledger, 1, start=71)
     ledger.projections.catch_up()
     by_case = {r["case_id"]: r for r in rows(ledger)}

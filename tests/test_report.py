@@ -60,8 +60,13 @@ def known_story(ledger: Any) -> Story:
     goal = s.goal("2026-02-01", "2026-06-01")
     s.evaluate_goal("2026-05-20", goal)
     s.meeting("2026-02-10", agenda="2026-02-01", minutes="2026-02-12")
-    s.do(ReceiveComplaint, "2026-11-20", concerns=(Provision.COORDINATOR,), text="Fikk koordinator for sent",
-         received_at=on("2026-11-20"))
+    s.do(
+        ReceiveComplaint,
+        "2026-11-20",
+        concerns=(Provision.COORDINATOR,),
+        text="Fikk koordinator for sent",
+        received_at=on("2026-11-20"),
+    )
     return s
 
 
@@ -70,8 +75,14 @@ def hostile_case(ledger: Any) -> Story:
     s = Story(ledger)
     s.running()
     s.plan("2026-02-01")
-    s.do(SetGoal, "2026-02-01", text=HOSTILE, life_area=LifeArea.HEALTH, responsible_service="NAV",
-         evaluate_by=on("2026-06-01").date())
+    s.do(
+        SetGoal,
+        "2026-02-01",
+        text=HOSTILE,
+        life_area=LifeArea.HEALTH,
+        responsible_service="NAV",
+        evaluate_by=on("2026-06-01").date(),
+    )
     return s
 
 
@@ -95,12 +106,16 @@ def test_the_checks_are_those_of_the_compliance_evaluation_with_norwegian_words(
     checks = {c["rule"]: c for c in report["checks"]["items"]}
     assert list(checks) == [f"CHK-{n:02d}" for n in range(1, 21)]
     assert (checks["CHK-01"]["status"], checks["CHK-01"]["status_text"], checks["CHK-01"]["deadline"]) == (
-        BREACH.value, "Brudd", "2026-01-29")
+        BREACH.value,
+        "Brudd",
+        "2026-01-29",
+    )
     assert checks["CHK-04"]["status"] == NOT_APPLICABLE.value
     assert (checks["CHK-20"]["status"], checks["CHK-20"]["status_text"]) == (PENDING.value, "Venter")
     expected = evaluate(s.events(), PROFILES["sondre-land"], clock())
     assert [(c["status"], c["detail"], c["evidence"]) for c in checks.values()] == [
-        (r.status.value, r.detail, list(r.evidence)) for r in expected]
+        (r.status.value, r.detail, list(r.evidence)) for r in expected
+    ]
     assert sum(report["checks"]["counts"].values()) == 20
 
 
@@ -141,7 +156,10 @@ def test_an_event_recorded_more_than_seven_days_after_it_happened_is_flagged(led
     first, second = timeline["events"]
     assert (first["late"], first["days_late"], first["type_text"]) == (True, 12, "Sak opprettet (henvisning mottatt)")
     assert (second["late"], second["occurred_at"], second["recorded_at"]) == (
-        False, "2026-11-20T10:00:00+00:00", clock().isoformat())
+        False,
+        "2026-11-20T10:00:00+00:00",
+        clock().isoformat(),
+    )
 
 
 def test_the_access_log_summary_counts_reads_by_role_and_part(ledger):
@@ -154,8 +172,9 @@ def test_the_access_log_summary_counts_reads_by_role_and_part(ledger):
     issued = issue_report(ledger, ke(), fx.case_id, "json")
     summary = orjson.loads(issued.document)["access_log"]
     assert summary["reads"] == 3
-    assert summary["by_role"] == [{"role": "ke_caseworker", "role_text": "saksbehandler i koordinerende enhet",
-                                   "reads": 3, "readers": 1}]
+    assert summary["by_role"] == [
+        {"role": "ke_caseworker", "role_text": "saksbehandler i koordinerende enhet", "reads": 3, "readers": 1}
+    ]
     assert [(p["part"], p["reads"]) for p in summary["parts"]] == [("case", 2), ("report", 1)]
     entries = ledger.access_log.entries(fx.case_id)
     assert summary["chain_head"] == entries[-2]["hash"]
@@ -225,11 +244,19 @@ def test_after_erasure_a_consent_both_parents_signed_reads_as_erased(ledger):
     s = Story(ledger, birth=date(2018, 5, 1), guardians=(MOTHER, FATHER), requested=(Provision.COORDINATOR,))
     s.appoint("2026-01-20")
     s.join("2026-01-20", "NAV")
-    consent = s.do(GrantConsent, "2026-01-21", given_by=Signer(ConsentGiverRole.GUARDIAN, MOTHER.name,
-                                                               MOTHER.national_id),
-                   participants=tuple(s.team.values()), categories=(InfoCategory.HEALTH,)).created["consent_id"]
-    s.do(SignConsent, "2026-01-22", consent_id=consent,
-         signer=Signer(ConsentGiverRole.GUARDIAN, FATHER.name, FATHER.national_id))
+    consent = s.do(
+        GrantConsent,
+        "2026-01-21",
+        given_by=Signer(ConsentGiverRole.GUARDIAN, MOTHER.name, MOTHER.national_id),
+        participants=tuple(s.team.values()),
+        categories=(InfoCategory.HEALTH,),
+    ).created["consent_id"]
+    s.do(
+        SignConsent,
+        "2026-01-22",
+        consent_id=consent,
+        signer=Signer(ConsentGiverRole.GUARDIAN, FATHER.name, FATHER.national_id),
+    )
     close_export_and_erase(ledger, s.case_id)
     report = report_of(ledger, s.case_id)
     assert report["consents"][0]["signers"] == ["[slettet]"]
@@ -258,9 +285,16 @@ def test_pdf_embeds_its_font_so_aeoeaa_come_back_out(ledger):
     document = render(report_of(ledger, s.case_id), "pdf")
     assert document.startswith(b"%PDF-") and b"/FontFile2" in document
     text = pdf_text(document)
-    for expected in ("Samsvarsrapport til Statsforvalteren", "Kontroller (CHK-01 til CHK-20)", "Tilgangslogg",
-                     "Bevis for at ingenting er endret", "Vedlegg: tidslinje", "Søndre Land", "Åse Testesen",
-                     "lære å sykle på Ørland"):
+    for expected in (
+        "Samsvarsrapport til Statsforvalteren",
+        "Kontroller (CHK-01 til CHK-20)",
+        "Tilgangslogg",
+        "Bevis for at ingenting er endret",
+        "Vedlegg: tidslinje",
+        "Søndre Land",
+        "Åse Testesen",
+        "lære å sykle på Ørland",
+    ):
         assert expected in text, expected
     assert {"æ", "ø", "å", "Å", "Ø"} <= set(text)
 
@@ -291,8 +325,9 @@ def test_ledger_report_writes_the_file_and_logs_the_read_as_the_cli(cli_store, t
     finally:
         built.close()
     out = tmp_path / "rapport.pdf"
-    result = CliRunner().invoke(cli, ["report", str(case_id), "--format", "pdf", "-o", str(out)],
-                                env={"LEDGER_DATABASE_URL": cli_store})
+    result = CliRunner().invoke(
+        cli, ["report", str(case_id), "--format", "pdf", "-o", str(out)], env={"LEDGER_DATABASE_URL": cli_store}
+    )
     assert result.exit_code == 0, result.output
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     assert result.stdout.strip() == f"wrote {out} (pdf, {out.stat().st_size} bytes, sha-256={digest})"
@@ -303,16 +338,27 @@ def test_ledger_report_writes_the_file_and_logs_the_read_as_the_cli(cli_store, t
     finally:
         built.close()
     assert (entry["who"], entry["role"], entry["parts"], entry["why"], entry["issued"]) == (
-        CLI_READER, "ke_caseworker", ["report"], "ledger report", {"format": "pdf", "sha256": digest})
+        CLI_READER,
+        "ke_caseworker",
+        ["report"],
+        "ledger report",
+        {"format": "pdf", "sha256": digest},
+    )
 
 
-@pytest.mark.parametrize(("case_id", "says"), [
-    ("00000000-0000-0000-0000-000000000000", "no case 00000000-0000-0000-0000-000000000000"),
-    ("not-a-case", "is not a case id"),
-])
+@pytest.mark.parametrize(
+    ("case_id", "says"),
+    [
+        ("00000000-0000-0000-0000-000000000000", "no case 00000000-0000-0000-0000-000000000000"),
+        ("not-a-case", "is not a case id"),
+    ],
+)
 def test_ledger_report_of_an_unknown_case_is_one_line(cli_store, tmp_path, case_id, says):
-    result = CliRunner().invoke(cli, ["report", case_id, "--format", "json", "-o", str(tmp_path / "r.json")],
-                                env={"LEDGER_DATABASE_URL": cli_store})
+    result = CliRunner().invoke(
+        cli,
+        ["report", case_id, "--format", "json", "-o", str(tmp_path / "r.json")],
+        env={"LEDGER_DATABASE_URL": cli_store},
+    )
     assert result.exit_code == 2 and "Traceback" not in result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("ledger: error: ") and says in lines[0]

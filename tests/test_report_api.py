@@ -41,8 +41,20 @@ def test_json_is_the_default_and_holds_every_section(api: Api):
     response = report(api, case)
     body = response.json()
     assert response.headers["content-type"] == "application/json"
-    assert list(body["headings"]) == ["case", "checks", "decisions", "coordinators", "consents", "team", "meetings",
-                                      "goals", "complaints", "access_log", "integrity", "timeline"]
+    assert list(body["headings"]) == [
+        "case",
+        "checks",
+        "decisions",
+        "coordinators",
+        "consents",
+        "team",
+        "meetings",
+        "goals",
+        "complaints",
+        "access_log",
+        "integrity",
+        "timeline",
+    ]
     assert body["case_id"] == case.case_id and len(body["checks"]["items"]) == 20
 
 
@@ -96,8 +108,13 @@ def test_a_complaint_is_forwarded_with_the_digest_of_the_report_sent(api: Api):
     sent = report(api, case, fmt="pdf")
     digest = hashlib.sha256(sent.content).hexdigest()
     assert sent.headers["Digest"] == f"sha-256={digest}"
-    created(api.post(f"{case.path}/complaints/{complaint['complaint_id']}/forwarding", Role.KE_CASEWORKER,
-                     {"report_sha256": digest}))
+    created(
+        api.post(
+            f"{case.path}/complaints/{complaint['complaint_id']}/forwarding",
+            Role.KE_CASEWORKER,
+            {"report_sha256": digest},
+        )
+    )
     history = api.get(f"{case.path}/history", Role.KE_CASEWORKER).json()["events"]
     forwarded = [e for e in history if e["type"] == "ComplaintForwarded"]
     assert [e["data"]["report_sha256"] for e in forwarded] == [digest]
@@ -105,13 +122,15 @@ def test_a_complaint_is_forwarded_with_the_digest_of_the_report_sent(api: Api):
     # The access log holds the read that handed the report out, with its digest.
     log = api.get(f"{case.path}/access-log", Role.KE_CASEWORKER).json()["entries"]
     assert [e["issued"] for e in log if (e["issued"] or {}).get("sha256") == digest] == [
-        {"format": "pdf", "sha256": digest}]
+        {"format": "pdf", "sha256": digest}
+    ]
 
 
 def forwarding(api: Api, case: HttpCase, digest: str):
     complaint = created(api.post(f"{case.path}/complaints", Role.KE_CASEWORKER, {"concerns": ["coordinator"]}))
-    return api.post(f"{case.path}/complaints/{complaint['complaint_id']}/forwarding", Role.KE_CASEWORKER,
-                    {"report_sha256": digest})
+    return api.post(
+        f"{case.path}/complaints/{complaint['complaint_id']}/forwarding", Role.KE_CASEWORKER, {"report_sha256": digest}
+    )
 
 
 def forwarded_digests(api: Api, case: HttpCase) -> list[str]:

@@ -28,16 +28,27 @@ from tests.privacy_support import close_export_and_erase
 from tests.support import TODAY, coordinator, ke, running_case
 
 WHAT_MATTERS = "Å komme seg ut av huset hver dag"
-V1_FIELDS = {"what_matters": WHAT_MATTERS, "expectations": "Hjelp med søknader",
-             "contact_preferences": "SMS før kl. 15", "interpreter_needed": True}
+V1_FIELDS = {
+    "what_matters": WHAT_MATTERS,
+    "expectations": "Hjelp med søknader",
+    "contact_preferences": "SMS før kl. 15",
+    "interpreter_needed": True,
+}
 
 
 def record_as_v1(ledger: Any, case_id: UUID) -> StoredEvent:
     """Append a StartupConversationHeld to the case exactly as v1 stored it."""
     app = ledger.app
-    event = StartupConversationHeld(originator_id=case_id, originator_version=app.load_case(case_id).version + 1,
-                                    timestamp=TODAY, occurred_at=TODAY, recorded_by=coordinator().reference(),
-                                    recorded_by_name=coordinator().name, interpreter_language=None, **V1_FIELDS)
+    event = StartupConversationHeld(
+        originator_id=case_id,
+        originator_version=app.load_case(case_id).version + 1,
+        timestamp=TODAY,
+        occurred_at=TODAY,
+        recorded_by=coordinator().reference(),
+        recorded_by_name=coordinator().name,
+        interpreter_language=None,
+        **V1_FIELDS,
+    )
     del vars(event)["interpreter_language"]  # v1 had no such field
     assert app.keyring.prepare_write(case_id) is None  # sealed with the case's existing key
     try:
@@ -77,8 +88,15 @@ def test_a_v1_startup_conversation_is_read_as_v2_with_no_interpreter_language(le
 def test_a_v2_startup_conversation_round_trips_with_its_interpreter_language(ledger):
     """A v2 event is stored with class_version 2 and loads with its interpreter language."""
     fx = running_case(ledger)
-    ledger.app.handle(HoldStartupConversation(actor=coordinator(), case_id=fx.case_id, what_matters=WHAT_MATTERS,
-                                              interpreter_needed=True, interpreter_language="somali"))
+    ledger.app.handle(
+        HoldStartupConversation(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            what_matters=WHAT_MATTERS,
+            interpreter_needed=True,
+            interpreter_language="somali",
+        )
+    )
     stored = ledger.app.recorder.select_events(fx.case_id, desc=True, limit=1)[0]
 
     event = last_event(ledger, fx.case_id)
@@ -96,5 +114,7 @@ def test_a_v1_startup_conversation_of_an_erased_case_is_upcast_with_its_fields_e
     event = next(e for e in ledger.app.case_events(fx.case_id) if type(e) is StartupConversationHeld)
 
     assert event.interpreter_needed is True
-    assert all(is_erased(getattr(event, name))
-               for name in ("what_matters", "expectations", "contact_preferences", "interpreter_language"))
+    assert all(
+        is_erased(getattr(event, name))
+        for name in ("what_matters", "expectations", "contact_preferences", "interpreter_language")
+    )

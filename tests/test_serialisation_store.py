@@ -77,8 +77,10 @@ def assert_same_event(handled: Any, loaded: Any) -> None:
 
 # -- strategies ---------------------------------------------------------------
 
-fixed_offsets = st.timedeltas(min_value=-timedelta(hours=23, minutes=59, seconds=59, microseconds=999999),
-                              max_value=timedelta(hours=23, minutes=59, seconds=59, microseconds=999999)).map(timezone)
+fixed_offsets = st.timedeltas(
+    min_value=-timedelta(hours=23, minutes=59, seconds=59, microseconds=999999),
+    max_value=timedelta(hours=23, minutes=59, seconds=59, microseconds=999999),
+).map(timezone)
 named_zones = st.timezones()
 
 
@@ -89,28 +91,50 @@ def _unambiguous(dt: datetime) -> bool:
 
 
 aware_datetimes = st.datetimes(timezones=fixed_offsets) | st.datetimes(
-    timezones=named_zones, allow_imaginary=False).filter(_unambiguous)
+    timezones=named_zones, allow_imaginary=False
+).filter(_unambiguous)
 enums = st.one_of(*(st.sampled_from(cls) for cls in default_types() if issubclass(cls, enum.Enum)))
 # NaN is refused on the way in (it never equals itself); infinities, signed
 # zeros, huge exponents and money-like amounts are all kept exactly.
-decimals = st.decimals(allow_nan=False, allow_infinity=True) | st.decimals(places=2, min_value=-10**9, max_value=10**9)
-subjects = st.none() | st.builds(Subject, birth_date=st.none() | st.dates(), name=st.none() | st.text(),
-                                 national_id=st.none() | st.text(st.characters(categories=["Nd"]), max_size=11),
-                                 expected=st.booleans())
+decimals = st.decimals(allow_nan=False, allow_infinity=True) | st.decimals(
+    places=2, min_value=-(10**9), max_value=10**9
+)
+subjects = st.none() | st.builds(
+    Subject,
+    birth_date=st.none() | st.dates(),
+    name=st.none() | st.text(),
+    national_id=st.none() | st.text(st.characters(categories=["Nd"]), max_size=11),
+    expected=st.booleans(),
+)
 items = st.lists(st.one_of(aware_datetimes, st.dates(), st.uuids(), enums, decimals), max_size=4).map(tuple)
-strategy_of = {"at": aware_datetimes, "day": st.dates(), "ref": st.uuids(), "kind": enums, "amount": decimals,
-               "items": items, "subject": subjects}
+strategy_of = {
+    "at": aware_datetimes,
+    "day": st.dates(),
+    "ref": st.uuids(),
+    "kind": enums,
+    "amount": decimals,
+    "items": items,
+    "subject": subjects,
+}
 sample_fields = st.fixed_dictionaries({**strategy_of, **{f"private_{k}": s for k, s in strategy_of.items()}})
 
 
 @st.composite
 def sample_events(draw: st.DrawFn) -> SampleRecorded:
     return SampleRecorded(
-        originator_id=draw(st.uuids()), originator_version=draw(st.integers(min_value=1, max_value=2**40)),
-        timestamp=draw(aware_datetimes), occurred_at=draw(aware_datetimes),
-        recorded_by=ActorRef(id=draw(st.text(max_size=10)), role=draw(st.sampled_from(Role)), municipality="3447",
-                             service=draw(st.none() | st.text(max_size=10))),
-        recorded_by_name=draw(st.text()), **draw(sample_fields))
+        originator_id=draw(st.uuids()),
+        originator_version=draw(st.integers(min_value=1, max_value=2**40)),
+        timestamp=draw(aware_datetimes),
+        occurred_at=draw(aware_datetimes),
+        recorded_by=ActorRef(
+            id=draw(st.text(max_size=10)),
+            role=draw(st.sampled_from(Role)),
+            municipality="3447",
+            service=draw(st.none() | st.text(max_size=10)),
+        ),
+        recorded_by_name=draw(st.text()),
+        **draw(sample_fields),
+    )
 
 
 KEYRING, KEY_ROWS = in_memory_keyring()
@@ -151,17 +175,47 @@ def test_a_cases_events_are_loaded_back_identical_to_the_events_handled(ledger, 
     app = ledger.app
     app.handle(subject_consent(fx))
     app.handle(EstablishPlan(actor=coordinator(), case_id=fx.case_id, tool=PlanTool.INDIVIDUAL_PLAN))
-    app.handle(SetGoal(actor=coordinator(), case_id=fx.case_id, text="Egen bolig", life_area=LifeArea.HOUSING,
-                       responsible_service="Bolig", evaluate_by=date(2027, 6, 1)))
-    app.handle(ScheduleMeeting(actor=coordinator(), case_id=fx.case_id, invitees=(fx.participants["nav"],),
-                               scheduled_for=datetime(2027, 6, 3, 9, 30, 15, 123456, tzinfo=oslo_summer)))
-    app.handle(HoldStartupConversation(actor=coordinator(), case_id=fx.case_id, what_matters="Jobb",
-                                       interpreter_needed=True, interpreter_language="tigrinja"))
-    app.handle(CloseCase(actor=coordinator(), case_id=fx.case_id, reason="Flyttet", assessment="Vurdert",
-                         agreed_by_subject=False))
-    app.handle(ReceiveComplaint(actor=ke(), case_id=fx.case_id, concerns=(Provision.INDIVIDUAL_PLAN,), text="Klage",
-                                received_at=(TODAY - timedelta(days=1)).astimezone(timezone(-timedelta(hours=3,
-                                                                                                      minutes=30)))))
+    app.handle(
+        SetGoal(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            text="Egen bolig",
+            life_area=LifeArea.HOUSING,
+            responsible_service="Bolig",
+            evaluate_by=date(2027, 6, 1),
+        )
+    )
+    app.handle(
+        ScheduleMeeting(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            invitees=(fx.participants["nav"],),
+            scheduled_for=datetime(2027, 6, 3, 9, 30, 15, 123456, tzinfo=oslo_summer),
+        )
+    )
+    app.handle(
+        HoldStartupConversation(
+            actor=coordinator(),
+            case_id=fx.case_id,
+            what_matters="Jobb",
+            interpreter_needed=True,
+            interpreter_language="tigrinja",
+        )
+    )
+    app.handle(
+        CloseCase(
+            actor=coordinator(), case_id=fx.case_id, reason="Flyttet", assessment="Vurdert", agreed_by_subject=False
+        )
+    )
+    app.handle(
+        ReceiveComplaint(
+            actor=ke(),
+            case_id=fx.case_id,
+            concerns=(Provision.INDIVIDUAL_PLAN,),
+            text="Klage",
+            received_at=(TODAY - timedelta(days=1)).astimezone(timezone(-timedelta(hours=3, minutes=30))),
+        )
+    )
 
     loaded = app.case_events(fx.case_id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -102,7 +102,11 @@ value_objects = st.one_of(
     st.builds(Person, id=texts, name=texts),
     st.builds(Guardian, name=texts, national_id=optional_texts, kind=st.sampled_from(GuardianKind)),
     st.builds(
-        Subject, birth_date=st.none() | st.dates(), name=optional_texts, national_id=optional_texts, expected=st.booleans()
+        Subject,
+        birth_date=st.none() | st.dates(),
+        name=optional_texts,
+        national_id=optional_texts,
+        expected=st.booleans(),
     ),
     st.builds(Signer, role=st.sampled_from(ConsentGiverRole), name=texts, national_id=optional_texts),
 )
@@ -186,7 +190,7 @@ def test_an_offset_under_one_second_survives() -> None:
 
 def test_a_date_is_not_confused_with_a_datetime() -> None:
     """A date stays a date and an aware datetime stays a datetime."""
-    decoded = roundtrip([date(2024, 1, 2), datetime(2024, 1, 2, tzinfo=timezone.utc)])
+    decoded = roundtrip([date(2024, 1, 2), datetime(2024, 1, 2, tzinfo=UTC)])
     assert type(decoded[0]) is date
     assert type(decoded[1]) is datetime
 
@@ -253,14 +257,16 @@ def test_norwegian_characters_survive() -> None:
 
 def test_the_output_is_valid_json() -> None:
     """Encoded bytes parse with orjson.loads."""
-    data = TRANSCODER.encode({"when": datetime(2024, 1, 1, tzinfo=timezone.utc), "who": Person("1", "Kari")})
+    data = TRANSCODER.encode({"when": datetime(2024, 1, 1, tzinfo=UTC), "who": Person("1", "Kari")})
     assert isinstance(orjson.loads(data), dict)
 
 
 def test_bytes_are_stored_as_base64() -> None:
     """Bytes round-trip through a base64 string."""
     value = bytes(range(256))
-    assert orjson.loads(TRANSCODER.encode(value)) == {"$b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w=="}  # noqa: E501
+    assert orjson.loads(TRANSCODER.encode(value)) == {
+        "$b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w=="
+    }
     assert roundtrip(value) == value
 
 
@@ -299,7 +305,7 @@ def test_value_dataclasses_round_trip_with_nested_values() -> None:
 
 def test_a_dict_with_non_string_keys_round_trips() -> None:
     """Dicts keyed by UUIDs or enums keep their key types."""
-    value = {UUID(int=1): "a", InfoCategory.HEALTH: datetime(2024, 1, 1, tzinfo=timezone.utc), 3: None}
+    value = {UUID(int=1): "a", InfoCategory.HEALTH: datetime(2024, 1, 1, tzinfo=UTC), 3: None}
     decoded = roundtrip(value)
     assert decoded == value
     assert_same_types(value, decoded)

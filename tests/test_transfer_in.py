@@ -16,20 +16,35 @@ from tests.api_support import Api, HttpCase, api, assert_problem, created, runni
 RECEIVER = "0301"  # Oslo
 
 
-def send(api: Api, document: bytes, *, role: Role = Role.KE_CASEWORKER, municipality: str = RECEIVER,
-         params: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Any:
+def send(
+    api: Api,
+    document: bytes,
+    *,
+    role: Role = Role.KE_CASEWORKER,
+    municipality: str = RECEIVER,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     """The bundle as the body, byte for byte, as a caseworker of the receiving municipality."""
-    return api.client.post("/v1/cases/transfers-in", content=document, params=params,
-                           headers={**api.auth(role, municipality=municipality),
-                                    "Content-Type": "application/json", **(headers or {})})
+    return api.client.post(
+        "/v1/cases/transfers-in",
+        content=document,
+        params=params,
+        headers={**api.auth(role, municipality=municipality), "Content-Type": "application/json", **(headers or {})},
+    )
 
 
 def moved(api: Api, to: str | None = RECEIVER) -> tuple[HttpCase, dict[str, Any], bytes]:
     """A running case in 3447, transferred out (unless `to` is None) and exported as JSON."""
     case = running_case(api)
     if to is not None:
-        created(api.post(f"{case.path}/transfers", Role.KE_CASEWORKER,
-                         {"to_municipality": to, "transferred": ["individuell plan"]}))
+        created(
+            api.post(
+                f"{case.path}/transfers",
+                Role.KE_CASEWORKER,
+                {"to_municipality": to, "transferred": ["individuell plan"]},
+            )
+        )
     out = created(api.post(f"{case.path}/exports", Role.KE_CASEWORKER, {"format": "json"}))
     document = api.get(f"{case.path}/exports/{out['export_id']}", Role.KE_CASEWORKER).content
     return case, out, document
@@ -58,8 +73,11 @@ def test_an_import_opens_a_case_for_the_same_subject_and_records_transferred_in_
     assert opened["municipality"] == RECEIVER and opened["subject"]["national_id"] == case.national_id
     assert opened["requested"] == ["coordinator", "individual_plan"]
     assert opened["referrer_name"] == "Overført fra kommune 3447"
-    assert transferred == {"from_municipality": "3447", "bundle_sha256": exported["sha256"],
-                           "source_case_id": case.case_id}
+    assert transferred == {
+        "from_municipality": "3447",
+        "bundle_sha256": exported["sha256"],
+        "source_case_id": case.case_id,
+    }
 
 
 def test_the_new_case_belongs_to_the_receiver_only(api, source):
@@ -69,12 +87,15 @@ def test_the_new_case_belongs_to_the_receiver_only(api, source):
     assert api.get(f"/v1/cases/{out['case_id']}", Role.KE_CASEWORKER).status_code == 404  # 3447's caseworker
 
 
-@pytest.mark.parametrize("tamper, check", [
-    (lambda b: b["events"][1]["data"].update(person_id="koord-9"), "view"),
-    (lambda b: b["events"][2].update(hash="0" * 64), "chain"),
-    (lambda b: b["events"].pop(1), "sequence"),
-    (lambda b: b["checkpoint"].update(signature="0" * 128), "signature"),
-])
+@pytest.mark.parametrize(
+    "tamper, check",
+    [
+        (lambda b: b["events"][1]["data"].update(person_id="koord-9"), "view"),
+        (lambda b: b["events"][2].update(hash="0" * 64), "chain"),
+        (lambda b: b["events"].pop(1), "sequence"),
+        (lambda b: b["checkpoint"].update(signature="0" * 128), "signature"),
+    ],
+)
 def test_a_tampered_bundle_is_refused_with_422_naming_the_check_and_nothing_is_written(api, source, tamper, check):
     """Verified before anything is opened: problem+json naming the failed check; the log does not grow."""
     bundle = orjson.loads(source[2])
@@ -159,8 +180,12 @@ def test_trusted_bundle_keys_are_read_from_the_environment_and_checked():
     from app.settings import Settings
     from store.config import ConfigError
 
-    base = {"LEDGER_DATABASE_URL": "sqlite:///unused.db", "LEDGER_MASTER_KEY": "11" * 32,
-            "LEDGER_SIGNING_KEY": "22" * 32, "LEDGER_JWT_SECRET": "j" * 40}
+    base = {
+        "LEDGER_DATABASE_URL": "sqlite:///unused.db",
+        "LEDGER_MASTER_KEY": "11" * 32,
+        "LEDGER_SIGNING_KEY": "22" * 32,
+        "LEDGER_JWT_SECRET": "j" * 40,
+    }
     keys = Settings.from_env({**base, "LEDGER_TRUSTED_BUNDLE_KEYS": f"{'ab' * 32}, {'CD' * 32}"}).trusted_bundle_keys
     assert keys == (bytes.fromhex("ab" * 32), bytes.fromhex("cd" * 32))
     with pytest.raises(ConfigError, match="LEDGER_TRUSTED_BUNDLE_KEYS"):

@@ -23,8 +23,20 @@ def get_compliance(case_id: UUID, actor: CurrentActor, ledger: LedgerDep) -> dic
     profile = ledger.app.profile(case.municipality)
     now = ledger.clock()
     results = evaluate(events, profile, now)
-    return {"case_id": case_id, "municipality": case.municipality, "profile": profile.key,
-            "evaluated_at": now.isoformat(), "version": case.version,
-            "checks": [{"rule": r.rule, "status": r.status.value, "detail": r.detail,
-                        "deadline": r.deadline.isoformat() if r.deadline else None,
-                        "evidence": list(r.evidence)} for r in results]}
+    return {
+        "case_id": case_id,
+        "municipality": case.municipality,
+        "profile": profile.key,
+        "evaluated_at": now.isoformat(),
+        "version": case.version,
+        "checks": [
+            {
+                "rule": r.rule,
+                "status": r.status.value,
+                "detail": r.detail,
+                "deadline": r.deadline.isoformat() if r.deadline else None,
+                "evidence": list(r.evidence),
+            }
+            for r in results
+        ],
+    }

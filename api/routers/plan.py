@@ -11,105 +11,193 @@ from api.commanding import COMMAND_DEPENDENCIES, COMMAND_RESPONSES, run
 from api.deps import CommandAccepted, CurrentActor, LedgerDep
 from commands import plan_commands as p
 
-router = APIRouter(prefix="/v1/cases", tags=["plan"], responses=COMMAND_RESPONSES,
-                   dependencies=COMMAND_DEPENDENCIES)
+router = APIRouter(prefix="/v1/cases", tags=["plan"], responses=COMMAND_RESPONSES, dependencies=COMMAND_DEPENDENCIES)
 
 
 @router.post("/{case_id}/plan", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
-def establish_plan(case_id: UUID, body: b.PlanCreate, actor: CurrentActor, ledger: LedgerDep, request: Request,
-                   response: Response):
+def establish_plan(
+    case_id: UUID, body: b.PlanCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+):
     """Choose the coordination tool: individual plan or minutes (INV-02)."""
     return run(ledger, p.EstablishPlan, actor, request, response, body, case_id)
 
 
-@router.post("/{case_id}/life-areas", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def assess_life_area(case_id: UUID, body: b.LifeAreaAssessment, actor: CurrentActor, ledger: LedgerDep,
-                     request: Request, response: Response):
+@router.post("/{case_id}/life-areas", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
+def assess_life_area(
+    case_id: UUID,
+    body: b.LifeAreaAssessment,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Describe the current situation in a life area."""
     return run(ledger, p.AssessLifeArea, actor, request, response, body, case_id)
 
 
 @router.post("/{case_id}/goals", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
-def set_goal(case_id: UUID, body: b.GoalCreate, actor: CurrentActor, ledger: LedgerDep, request: Request,
-             response: Response):
+def set_goal(
+    case_id: UUID, body: b.GoalCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+):
     """Set a goal in the subject's own words, with life area and responsible service (INV-09)."""
     return run(ledger, p.SetGoal, actor, request, response, body, case_id)
 
 
-@router.post("/{case_id}/goals/{goal_id}/revisions", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def revise_goal(case_id: UUID, goal_id: UUID, body: b.GoalRevision, actor: CurrentActor, ledger: LedgerDep,
-                request: Request, response: Response):
+@router.post(
+    "/{case_id}/goals/{goal_id}/revisions",
+    status_code=201,
+    response_model=CommandAccepted,
+    response_model_exclude_none=True,
+)
+def revise_goal(
+    case_id: UUID,
+    goal_id: UUID,
+    body: b.GoalRevision,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Revise a goal's text or evaluation date."""
     return run(ledger, p.ReviseGoal, actor, request, response, body, case_id, goal_id=goal_id)
 
 
-@router.post("/{case_id}/goals/{goal_id}/closure", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def close_goal(case_id: UUID, goal_id: UUID, body: b.ReasonBody, actor: CurrentActor, ledger: LedgerDep,
-               request: Request, response: Response):
+@router.post(
+    "/{case_id}/goals/{goal_id}/closure",
+    status_code=201,
+    response_model=CommandAccepted,
+    response_model_exclude_none=True,
+)
+def close_goal(
+    case_id: UUID,
+    goal_id: UUID,
+    body: b.ReasonBody,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Close a goal."""
     return run(ledger, p.CloseGoal, actor, request, response, body, case_id, goal_id=goal_id)
 
 
-@router.post("/{case_id}/goals/{goal_id}/evaluations", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def evaluate_goal(case_id: UUID, goal_id: UUID, body: b.EvaluationCreate, actor: CurrentActor, ledger: LedgerDep,
-                  request: Request, response: Response):
+@router.post(
+    "/{case_id}/goals/{goal_id}/evaluations",
+    status_code=201,
+    response_model=CommandAccepted,
+    response_model_exclude_none=True,
+)
+def evaluate_goal(
+    case_id: UUID,
+    goal_id: UUID,
+    body: b.EvaluationCreate,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Evaluate a goal (coordinator, or the responsible service provider)."""
     return run(ledger, p.EvaluateGoal, actor, request, response, body, case_id, goal_id=goal_id)
 
 
-@router.post("/{case_id}/goals/{goal_id}/activities", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def plan_activity(case_id: UUID, goal_id: UUID, body: b.ActivityCreate, actor: CurrentActor, ledger: LedgerDep,
-                  request: Request, response: Response):
+@router.post(
+    "/{case_id}/goals/{goal_id}/activities",
+    status_code=201,
+    response_model=CommandAccepted,
+    response_model_exclude_none=True,
+)
+def plan_activity(
+    case_id: UUID,
+    goal_id: UUID,
+    body: b.ActivityCreate,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Plan an activity towards a goal."""
     return run(ledger, p.PlanActivity, actor, request, response, body, case_id, goal_id=goal_id)
 
 
-@router.post("/{case_id}/activities/{activity_id}/completion", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def complete_activity(case_id: UUID, activity_id: UUID, body: b.EmptyBody, actor: CurrentActor, ledger: LedgerDep,
-                      request: Request, response: Response):
+@router.post(
+    "/{case_id}/activities/{activity_id}/completion",
+    status_code=201,
+    response_model=CommandAccepted,
+    response_model_exclude_none=True,
+)
+def complete_activity(
+    case_id: UUID,
+    activity_id: UUID,
+    body: b.EmptyBody,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Mark an activity as done."""
     return run(ledger, p.CompleteActivity, actor, request, response, body, case_id, activity_id=activity_id)
 
 
 @router.post("/{case_id}/comments", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
-def add_comment(case_id: UUID, body: b.CommentCreate, actor: CurrentActor, ledger: LedgerDep, request: Request,
-                response: Response):
+def add_comment(
+    case_id: UUID, body: b.CommentCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+):
     """Add a comment to the plan or to a goal."""
     return run(ledger, p.AddComment, actor, request, response, body, case_id)
 
 
 @router.post("/{case_id}/reviews", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
-def review_team(case_id: UUID, body: b.ReviewCreate, actor: CurrentActor, ledger: LedgerDep, request: Request,
-                response: Response):
+def review_team(
+    case_id: UUID, body: b.ReviewCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+):
     """Evaluate the team's work, composition and the continued need for IP/coordinator."""
     return run(ledger, p.ReviewTeam, actor, request, response, body, case_id)
 
 
-@router.post("/{case_id}/status-reports", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def report_status(case_id: UUID, body: b.StatusReportCreate, actor: CurrentActor, ledger: LedgerDep,
-                  request: Request, response: Response):
+@router.post(
+    "/{case_id}/status-reports", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True
+)
+def report_status(
+    case_id: UUID,
+    body: b.StatusReportCreate,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Report the yearly status to the coordinating unit."""
     return run(ledger, p.ReportStatus, actor, request, response, body, case_id)
 
 
-@router.post("/{case_id}/transitions", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def plan_transition(case_id: UUID, body: b.TransitionCreate, actor: CurrentActor, ledger: LedgerDep,
-                    request: Request, response: Response):
+@router.post(
+    "/{case_id}/transitions", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True
+)
+def plan_transition(
+    case_id: UUID,
+    body: b.TransitionCreate,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Plan a transition (school start, lower/upper secondary, adult services)."""
     return run(ledger, p.PlanTransition, actor, request, response, body, case_id)
 
 
-@router.post("/{case_id}/transitions/{transition_id}/completion", status_code=201, response_model=CommandAccepted,
-             response_model_exclude_none=True)
-def complete_transition(case_id: UUID, transition_id: UUID, body: b.EmptyBody, actor: CurrentActor,
-                        ledger: LedgerDep, request: Request, response: Response):
+@router.post(
+    "/{case_id}/transitions/{transition_id}/completion",
+    status_code=201,
+    response_model=CommandAccepted,
+    response_model_exclude_none=True,
+)
+def complete_transition(
+    case_id: UUID,
+    transition_id: UUID,
+    body: b.EmptyBody,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+):
     """Record that a planned transition took place."""
     return run(ledger, p.CompleteTransition, actor, request, response, body, case_id, transition_id=transition_id)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 from uuid import UUID
-
-import hashlib
 
 from fastapi import APIRouter, Query, Response
 from fastapi import Response as FastAPIResponse
@@ -25,10 +24,14 @@ router = APIRouter(prefix="/v1/cases", tags=["reads"], responses=PROBLEMS)
 
 
 @router.get("/{case_id}", response_model=CaseView, responses={200: {"headers": ETAG_HEADER}})
-def get_case(case_id: UUID, actor: CurrentActor, ledger: LedgerDep, response: Response,
-             as_of: Annotated[AwareDatetime | None, Query(description="As it stood at T (events that occurred by T)")] = None,
-             known_at: Annotated[AwareDatetime | None, Query(description="Only what had been recorded by T2")] = None
-             ) -> dict[str, Any]:
+def get_case(
+    case_id: UUID,
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    response: Response,
+    as_of: Annotated[AwareDatetime | None, Query(description="As it stood at T (events that occurred by T)")] = None,
+    known_at: Annotated[AwareDatetime | None, Query(description="Only what had been recorded by T2")] = None,
+) -> dict[str, Any]:
     """The case (plan, team, consents, goals, meetings), filtered by the reader's consent."""
     events, case, scope = read_case(ledger, actor, case_id, "case")
     projected = current_view(ledger, case_id) if as_of is None and known_at is None else None
@@ -51,8 +54,9 @@ def get_history(case_id: UUID, actor: CurrentActor, ledger: LedgerDep, response:
     items = []
     for event in events:
         nid, digest = hashes.get(event.originator_version, (None, b""))
-        items.append({**event_to_dict(event), "log_index": log_index.get(nid) if nid is not None else None,
-                      "hash": digest.hex()})
+        items.append(
+            {**event_to_dict(event), "log_index": log_index.get(nid) if nid is not None else None, "hash": digest.hex()}
+        )
     response.headers["ETag"] = f'"{case.version}"'
     return {"case_id": str(case_id), "events": items}
 
@@ -64,16 +68,30 @@ def get_access_log(case_id: UUID, actor: CurrentActor, ledger: LedgerDep) -> dic
     return {"case_id": str(case_id), "entries": ledger.access_log.entries(case_id)}
 
 
-@router.get("/{case_id}/exports/{export_id}", response_class=FastAPIResponse,
-            responses={200: {"description": "The exported document, byte for byte as when its sha256 was recorded",
-                             "content": {"application/json": {"schema": {"type": "object"}},
-                                         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-                       410: {"description": "The case was erased (rule INV-12), or this version of the ledger "
-                                            "renders the document differently; the export cannot be reproduced",
-                             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}})
+@router.get(
+    "/{case_id}/exports/{export_id}",
+    response_class=FastAPIResponse,
+    responses={
+        200: {
+            "description": "The exported document, byte for byte as when its sha256 was recorded",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        410: {
+            "description": "The case was erased (rule INV-12), or this version of the ledger "
+            "renders the document differently; the export cannot be reproduced",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    },
+)
 def get_export(case_id: UUID, export_id: UUID, actor: CurrentActor, ledger: LedgerDep) -> FastAPIResponse:
     """An exported document (coordinator, ke_caseworker), rendered again from the events before it."""
     events, case, _ = read_case(ledger, actor, case_id, "exports")
     document, fmt = reproduce(ledger.app.exporters, case.municipality, events, export_id)
-    return FastAPIResponse(document, media_type=MEDIA_TYPES.get(fmt, "application/octet-stream"),
-                           headers={"Digest": f"sha-256={hashlib.sha256(document).hexdigest()}"})
+    return FastAPIResponse(
+        document,
+        media_type=MEDIA_TYPES.get(fmt, "application/octet-stream"),
+        headers={"Digest": f"sha-256={hashlib.sha256(document).hexdigest()}"},
+    )

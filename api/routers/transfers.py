@@ -11,19 +11,26 @@ from api.deps import PROBLEMS, CommandAccepted, CurrentActor, LedgerDep
 from api.errors import Problem
 from commands.transfer_in import TransferIn
 
-router = APIRouter(prefix="/v1/cases", tags=["closing and complaints"], responses=COMMAND_RESPONSES,
-                   dependencies=COMMAND_DEPENDENCIES)
+router = APIRouter(
+    prefix="/v1/cases", tags=["closing and complaints"], responses=COMMAND_RESPONSES, dependencies=COMMAND_DEPENDENCIES
+)
 
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024  # ~30,000 events; far beyond any one person's case
 
 _BUNDLE_BODY = {
     "required": True,
     "description": "The bundle exactly as `GET /v1/cases/{case_id}/exports/{export_id}` served it (format "
-                   "`json`), sent as the request body byte for byte: its sha256 is what `TransferredIn` records "
-                   "and what the source's `PlanExported` holds, so it must not be parsed and re-serialised.",
-    "content": {"application/json": {"schema": {"type": "object", "title": "Case bundle",
-                                                "required": ["format", "case_id", "municipality", "events",
-                                                             "checkpoint", "public_key"]}}},
+    "`json`), sent as the request body byte for byte: its sha256 is what `TransferredIn` records "
+    "and what the source's `PlanExported` holds, so it must not be parsed and re-serialised.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "title": "Case bundle",
+                "required": ["format", "case_id", "municipality", "events", "checkpoint", "public_key"],
+            }
+        }
+    },
 }
 
 
@@ -37,16 +44,30 @@ async def bundle_bytes(request: Request) -> bytes:
     return bytes(body)
 
 
-@router.post("/transfers-in", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True,
-             openapi_extra={"requestBody": _BUNDLE_BODY},
-             responses={413: {**PROBLEMS[422], "description": "The bundle is larger than 64 MB"}})
-def transfer_in(bundle: Annotated[bytes, Depends(bundle_bytes)], actor: CurrentActor, ledger: LedgerDep,
-                request: Request, response: Response,
-                public_key: Annotated[str | None, Query(
-                    pattern="^[0-9a-f]{64}$",
-                    description="The source ledger's Ed25519 public key (hex, as its `/v1/ledger/checkpoints` "
-                                "publishes it). Pin it when you have it: the key inside a bundle only shows the "
-                                "bundle agrees with itself.")] = None):
+@router.post(
+    "/transfers-in",
+    status_code=201,
+    response_model=CommandAccepted,
+    response_model_exclude_none=True,
+    openapi_extra={"requestBody": _BUNDLE_BODY},
+    responses={413: {**PROBLEMS[422], "description": "The bundle is larger than 64 MB"}},
+)
+def transfer_in(
+    bundle: Annotated[bytes, Depends(bundle_bytes)],
+    actor: CurrentActor,
+    ledger: LedgerDep,
+    request: Request,
+    response: Response,
+    public_key: Annotated[
+        str | None,
+        Query(
+            pattern="^[0-9a-f]{64}$",
+            description="The source ledger's Ed25519 public key (hex, as its `/v1/ledger/checkpoints` "
+            "publishes it). Pin it when you have it: the key inside a bundle only shows the "
+            "bundle agrees with itself.",
+        ),
+    ] = None,
+):
     """Open a case for a person who moved here, from their former municipality's case bundle (ke_caseworker).
 
     The bundle is verified first (every chain link, every inclusion proof, the checkpoint's signature, and the

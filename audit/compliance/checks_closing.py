@@ -81,8 +81,12 @@ def chk15_closing_documented(t: Timeline, p: MunicipalProfile) -> CheckResult:
     evidence = (closing, exports, notices)
     if missing:
         return breach(rule, f"Avslutningen {fmt(day)} mangler: {'; '.join(missing)}.", *evidence)
-    return ok(rule, f"Avslutningen {fmt(day)} er dokumentert: vurdering, {consent}, eksport av planen "
-                    f"{fmt(exports[0].occurred_at)} og varsel til koordinerende enhet og teamet.", *evidence)
+    return ok(
+        rule,
+        f"Avslutningen {fmt(day)} er dokumentert: vurdering, {consent}, eksport av planen "
+        f"{fmt(exports[0].occurred_at)} og varsel til koordinerende enhet og teamet.",
+        *evidence,
+    )
 
 
 # ------------------------------------------------------------------ CHK-18
@@ -113,19 +117,27 @@ def chk18_refusal_told_of_complaint(t: Timeline, p: MunicipalProfile) -> CheckRe
         name = f"Avslaget {fmt(d.occurred_at)} ({d.legal_basis})"
         weeks, expected = d.complaint_deadline_weeks, complaint_weeks(d.legal_basis)
         if not d.complaint_information_given:
-            findings.append(Finding(CheckStatus.BREACH, f"{name} sa ikke at brukeren kan klage til Statsforvalteren.",
-                                    (d,)))
+            findings.append(
+                Finding(CheckStatus.BREACH, f"{name} sa ikke at brukeren kan klage til Statsforvalteren.", (d,))
+            )
         elif weeks is None:
             findings.append(Finding(CheckStatus.BREACH, f"{name} oppga ikke klagefristen.", (d,)))
         elif not expected:
-            notes.append(f"Hjemmelen i avslaget {fmt(d.occurred_at)} avgjør ikke klagefristen; oppgitt frist "
-                         f"{plural(weeks, 'uke', 'uker')} er ikke kontrollert.")
+            notes.append(
+                f"Hjemmelen i avslaget {fmt(d.occurred_at)} avgjør ikke klagefristen; oppgitt frist "
+                f"{plural(weeks, 'uke', 'uker')} er ikke kontrollert."
+            )
             findings.append(Finding(CheckStatus.OK, "", (d,)))
         elif weeks not in expected:
             right = " eller ".join(str(w) for w in sorted(expected))
-            findings.append(Finding(CheckStatus.BREACH, f"{name} oppga {plural(weeks, 'ukes', 'ukers')} klagefrist; "
-                                    f"hjemmelen gir {right} uker.", (d,), local_date(d.occurred_at)
-                                    + timedelta(weeks=min(expected))))
+            findings.append(
+                Finding(
+                    CheckStatus.BREACH,
+                    f"{name} oppga {plural(weeks, 'ukes', 'ukers')} klagefrist; hjemmelen gir {right} uker.",
+                    (d,),
+                    local_date(d.occurred_at) + timedelta(weeks=min(expected)),
+                )
+            )
         else:
             findings.append(Finding(CheckStatus.OK, "", (d,), local_date(d.occurred_at) + timedelta(weeks=weeks)))
     told = "Avslaget" if len(refusals) == 1 else "Hvert avslag"
@@ -159,15 +171,21 @@ def chk19_plan_contents(t: Timeline, p: MunicipalProfile) -> CheckResult:
         ("koordinator", coordinators(t)),
         ("tiltak med ansvarlig tjeneste", t.of(ActivityPlanned)),
         ("samtykke til planen og til deling", [c.events[0] for c in consents]),
-        ("samarbeid med andre tjenesteytere", [pr.added for pr in t.participants.values()] if len(services) > 1
-         else []),
+        (
+            "samarbeid med andre tjenesteytere",
+            [pr.added for pr in t.participants.values()] if len(services) > 1 else [],
+        ),
     ]
     missing = [label for label, found in parts if not found]
     evidence = (plan, *(found[:1] for _, found in parts))
     in_use = any(m.at >= plan.occurred_at for m in t.held_meetings) or not t.is_open
     if not missing:
-        return ok(rule, "Den individuelle planen har mål, ressurser og behov, deltakere, koordinator, tiltak med "
-                        "ansvar, samtykke og samarbeid med andre tjenesteytere.", *evidence)
+        return ok(
+            rule,
+            "Den individuelle planen har mål, ressurser og behov, deltakere, koordinator, tiltak med "
+            "ansvar, samtykke og samarbeid med andre tjenesteytere.",
+            *evidence,
+        )
     if not in_use:
         return awaiting_meeting(t, rule, f"Den individuelle planen mangler ennå: {', '.join(missing)}.", plan)
     return breach(rule, f"Den individuelle planen mangler: {', '.join(missing)}.", *evidence)
@@ -190,24 +208,52 @@ def chk20_complaint_forwarded(t: Timeline, p: MunicipalProfile) -> CheckResult:
         received = c.received_at
         deadline = local_date(received) + timedelta(days=days)
         sent = next((f for f in t.of(ComplaintForwarded) if f.complaint_id == c.complaint_id), None)
-        upheld = next((d for d in t.of(ComplaintDecided) if d.complaint_id == c.complaint_id
-                       and d.decided_by is ComplaintDecider.MUNICIPALITY and d.outcome is ComplaintOutcome.UPHELD), None)
+        upheld = next(
+            (
+                d
+                for d in t.of(ComplaintDecided)
+                if d.complaint_id == c.complaint_id
+                and d.decided_by is ComplaintDecider.MUNICIPALITY
+                and d.outcome is ComplaintOutcome.UPHELD
+            ),
+            None,
+        )
         name = f"Klagen mottatt {fmt(received)}"
         if sent is not None:
             took = days_between(received, sent.occurred_at)
             if local_date(sent.occurred_at) <= deadline:
                 findings.append(Finding(CheckStatus.OK, "", (c, sent), deadline))
             else:
-                findings.append(Finding(CheckStatus.BREACH, f"{name} ble oversendt Statsforvalteren "
-                                        f"{fmt(sent.occurred_at)}, {plural(took, 'dag', 'dager')} etter (høyst {days}).",
-                                        (c, sent), deadline))
+                findings.append(
+                    Finding(
+                        CheckStatus.BREACH,
+                        f"{name} ble oversendt Statsforvalteren "
+                        f"{fmt(sent.occurred_at)}, {plural(took, 'dag', 'dager')} etter (høyst {days}).",
+                        (c, sent),
+                        deadline,
+                    )
+                )
         elif upheld is not None:
             findings.append(Finding(CheckStatus.OK, "", (c, upheld)))
         elif t.today_date <= deadline:
-            findings.append(Finding(CheckStatus.PENDING, f"{name} må oversendes Statsforvalteren senest "
-                                    f"{fmt(deadline)} hvis kommunen ikke gir klageren medhold.", (c,), deadline))
+            findings.append(
+                Finding(
+                    CheckStatus.PENDING,
+                    f"{name} må oversendes Statsforvalteren senest "
+                    f"{fmt(deadline)} hvis kommunen ikke gir klageren medhold.",
+                    (c,),
+                    deadline,
+                )
+            )
         else:
-            findings.append(Finding(CheckStatus.BREACH, f"{name} er ikke oversendt Statsforvalteren; fristen på "
-                                    f"{days} dager gikk ut {fmt(deadline)}.", (c,), deadline))
-    return combine(rule, findings, all_ok=f"Klager kommunen ikke ga medhold i, ble oversendt Statsforvalteren innen "
-                   f"{days} dager.")
+            findings.append(
+                Finding(
+                    CheckStatus.BREACH,
+                    f"{name} er ikke oversendt Statsforvalteren; fristen på {days} dager gikk ut {fmt(deadline)}.",
+                    (c,),
+                    deadline,
+                )
+            )
+    return combine(
+        rule, findings, all_ok=f"Klager kommunen ikke ga medhold i, ble oversendt Statsforvalteren innen {days} dager."
+    )

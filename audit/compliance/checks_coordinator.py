@@ -34,8 +34,11 @@ from ledger.values import CoordinatorKind, PlanTool, Provision
 
 def coordinators(t: Timeline) -> list[Any]:
     """Appointments of a coordinator or child coordinator, and replacements (not relay holders)."""
-    return [e for e in t.of(CoordinatorAppointed, CoordinatorReplaced)
-            if not (isinstance(e, CoordinatorAppointed) and e.kind is CoordinatorKind.RELAY_HOLDER)]
+    return [
+        e
+        for e in t.of(CoordinatorAppointed, CoordinatorReplaced)
+        if not (isinstance(e, CoordinatorAppointed) and e.kind is CoordinatorKind.RELAY_HOLDER)
+    ]
 
 
 def first_meeting_after(t: Timeline, moment: Any) -> MeetingHeld | None:
@@ -70,26 +73,50 @@ def chk01_coordinator_named_in_time(t: Timeline, p: MunicipalProfile) -> CheckRe
         asked = request.occurred_at
         deadline = local_date(asked) + timedelta(days=days)
         answer = next((a for a in appointments if a.request_id == request.request_id), None) or next(
-            (a for a in appointments if a.request_id is None and a.occurred_at >= asked), None)
+            (a for a in appointments if a.request_id is None and a.occurred_at >= asked), None
+        )
         unit = f"«{request.unit}»"
         if answer is None:
             if t.today_date <= deadline:
-                findings.append(Finding(CheckStatus.PENDING, f"Forespørselen til {unit} {fmt(asked)} er ikke besvart "
-                                        f"ennå; avdelingsleder har frist til {fmt(deadline)}.", (request,), deadline))
+                findings.append(
+                    Finding(
+                        CheckStatus.PENDING,
+                        f"Forespørselen til {unit} {fmt(asked)} er ikke besvart "
+                        f"ennå; avdelingsleder har frist til {fmt(deadline)}.",
+                        (request,),
+                        deadline,
+                    )
+                )
             else:
-                findings.append(Finding(CheckStatus.BREACH, f"Ingen koordinator er oppnevnt etter forespørselen til "
-                                        f"{unit} {fmt(asked)}; fristen på {days} dager gikk ut {fmt(deadline)}, og "
-                                        "saken skulle vært løftet til kommunalsjef.", (request,), deadline))
+                findings.append(
+                    Finding(
+                        CheckStatus.BREACH,
+                        f"Ingen koordinator er oppnevnt etter forespørselen til "
+                        f"{unit} {fmt(asked)}; fristen på {days} dager gikk ut {fmt(deadline)}, og "
+                        "saken skulle vært løftet til kommunalsjef.",
+                        (request,),
+                        deadline,
+                    )
+                )
             continue
         took = days_between(asked, answer.occurred_at)
-        said = (f"Koordinator ble oppnevnt {fmt(answer.occurred_at)}, {plural(took, 'dag', 'dager')} etter "
-                f"forespørselen til {unit} {fmt(asked)}")
+        said = (
+            f"Koordinator ble oppnevnt {fmt(answer.occurred_at)}, {plural(took, 'dag', 'dager')} etter "
+            f"forespørselen til {unit} {fmt(asked)}"
+        )
         if local_date(answer.occurred_at) <= deadline:
             fine.append(f"{said} (frist {days} dager).")
             findings.append(Finding(CheckStatus.OK, "", (request, answer), deadline))
         else:
-            findings.append(Finding(CheckStatus.BREACH, f"{said}; fristen var {days} dager ({fmt(deadline)}), og "
-                                    "saken skulle vært løftet til kommunalsjef.", (request, answer), deadline))
+            findings.append(
+                Finding(
+                    CheckStatus.BREACH,
+                    f"{said}; fristen var {days} dager ({fmt(deadline)}), og "
+                    "saken skulle vært løftet til kommunalsjef.",
+                    (request, answer),
+                    deadline,
+                )
+            )
     return combine(rule, findings, all_ok=" ".join(fine))
 
 
@@ -108,19 +135,41 @@ def chk02_startup_conversation(t: Timeline, p: MunicipalProfile) -> CheckResult:
     meeting = first_meeting_after(t, first.occurred_at)
     if meeting is None:
         if talks:
-            return ok(rule, f"Oppstartsamtalen ble holdt {fmt(talks[0].occurred_at)}, etter oppnevningen "
-                            f"{fmt(first.occurred_at)}; ingen møte er holdt ennå.", first, talks[0])
+            return ok(
+                rule,
+                f"Oppstartsamtalen ble holdt {fmt(talks[0].occurred_at)}, etter oppnevningen "
+                f"{fmt(first.occurred_at)}; ingen møte er holdt ennå.",
+                first,
+                talks[0],
+            )
         return awaiting_meeting(t, rule, "Oppstartsamtale med brukeren er ikke holdt ennå.", first)
     before = [s for s in talks if s.occurred_at <= meeting.occurred_at]
     if before:
-        return ok(rule, f"Oppstartsamtalen ble holdt {fmt(before[0].occurred_at)}, etter oppnevningen "
-                        f"{fmt(first.occurred_at)} og før første møte {fmt(meeting.occurred_at)}.",
-                  first, before[0], meeting)
+        return ok(
+            rule,
+            f"Oppstartsamtalen ble holdt {fmt(before[0].occurred_at)}, etter oppnevningen "
+            f"{fmt(first.occurred_at)} og før første møte {fmt(meeting.occurred_at)}.",
+            first,
+            before[0],
+            meeting,
+        )
     if talks:
-        return breach(rule, f"Oppstartsamtalen ble først holdt {fmt(talks[0].occurred_at)}, etter første møte "
-                            f"{fmt(meeting.occurred_at)}.", first, talks[0], meeting, deadline=meeting.occurred_at)
-    return breach(rule, f"Ingen oppstartsamtale med brukeren er registrert før første møte {fmt(meeting.occurred_at)}.",
-                  first, meeting, deadline=meeting.occurred_at)
+        return breach(
+            rule,
+            f"Oppstartsamtalen ble først holdt {fmt(talks[0].occurred_at)}, etter første møte "
+            f"{fmt(meeting.occurred_at)}.",
+            first,
+            talks[0],
+            meeting,
+            deadline=meeting.occurred_at,
+        )
+    return breach(
+        rule,
+        f"Ingen oppstartsamtale med brukeren er registrert før første møte {fmt(meeting.occurred_at)}.",
+        first,
+        meeting,
+        deadline=meeting.occurred_at,
+    )
 
 
 # ------------------------------------------------------------------ CHK-11
@@ -144,19 +193,35 @@ def chk11_coordinator_trained(t: Timeline, p: MunicipalProfile) -> CheckResult:
         meeting = first_meeting_after(t, start.occurred_at)
         if meeting is not None and until is not None and meeting.occurred_at >= until:
             continue  # replaced before leading any meeting
-        done = [c for c in trainings if c.person_id == start.person_id
-                and (meeting is None or c.occurred_at <= meeting.occurred_at)]
+        done = [
+            c
+            for c in trainings
+            if c.person_id == start.person_id and (meeting is None or c.occurred_at <= meeting.occurred_at)
+        ]
         if done:
             findings.append(Finding(CheckStatus.OK, "", (start, done[0], meeting)))
         elif meeting is None:
             coming = t.next_meeting()
             when = coming.scheduled_for if coming is not None else None
-            findings.append(Finding(CheckStatus.PENDING, f"Koordinator oppnevnt {fmt(start.occurred_at)} har ikke "
-                                    "fullført innføringskurset; det må gjøres før første møte.", (start,), when))
+            findings.append(
+                Finding(
+                    CheckStatus.PENDING,
+                    f"Koordinator oppnevnt {fmt(start.occurred_at)} har ikke "
+                    "fullført innføringskurset; det må gjøres før første møte.",
+                    (start,),
+                    when,
+                )
+            )
         else:
-            findings.append(Finding(CheckStatus.BREACH, f"Koordinator oppnevnt {fmt(start.occurred_at)} hadde ikke "
-                                    f"fullført innføringskurset før møtet {fmt(meeting.occurred_at)}.",
-                                    (start, meeting), meeting.occurred_at))
+            findings.append(
+                Finding(
+                    CheckStatus.BREACH,
+                    f"Koordinator oppnevnt {fmt(start.occurred_at)} hadde ikke "
+                    f"fullført innføringskurset før møtet {fmt(meeting.occurred_at)}.",
+                    (start, meeting),
+                    meeting.occurred_at,
+                )
+            )
     return combine(rule, findings, all_ok="Koordinator har fullført innføringskurset før første møte.")
 
 
@@ -176,11 +241,19 @@ def chk14_absence_covered(t: Timeline, p: MunicipalProfile) -> CheckResult:
     for e in changes:
         when = fmt(e.occurred_at)
         if isinstance(e, SubstituteAssigned):
-            findings.append(Finding(CheckStatus.OK, "", (e,)) if e.subject_informed else Finding(
-                CheckStatus.BREACH, f"Brukeren ble ikke informert om vikar for koordinator fra {when}.", (e,)))
+            findings.append(
+                Finding(CheckStatus.OK, "", (e,))
+                if e.subject_informed
+                else Finding(
+                    CheckStatus.BREACH, f"Brukeren ble ikke informert om vikar for koordinator fra {when}.", (e,)
+                )
+            )
         elif isinstance(e, CoordinatorReplaced):
-            findings.append(Finding(CheckStatus.OK, "", (e,)) if e.subject_informed else Finding(
-                CheckStatus.BREACH, f"Brukeren ble ikke informert da koordinator ble byttet {when}.", (e,)))
+            findings.append(
+                Finding(CheckStatus.OK, "", (e,))
+                if e.subject_informed
+                else Finding(CheckStatus.BREACH, f"Brukeren ble ikke informert da koordinator ble byttet {when}.", (e,))
+            )
         else:
             findings.append(_release_covered(t, p, e))
     return combine(rule, findings, all_ok="Fravær og bytte av koordinator er dekket, og brukeren er informert.")
@@ -197,7 +270,9 @@ def _release_covered(t: Timeline, p: MunicipalProfile, released: CoordinatorRele
     deadline = local_date(released.occurred_at) + timedelta(days=days)
     if t.today_date <= deadline:
         return Finding(CheckStatus.PENDING, f"{left} ennå; frist {fmt(deadline)}.", (released,), deadline)
-    return Finding(CheckStatus.BREACH, f"{left}; fristen på {days} dager gikk ut {fmt(deadline)}.", (released,), deadline)
+    return Finding(
+        CheckStatus.BREACH, f"{left}; fristen på {days} dager gikk ut {fmt(deadline)}.", (released,), deadline
+    )
 
 
 # ------------------------------------------------------------------ CHK-17
@@ -209,24 +284,39 @@ def chk17_relay_log_closed(t: Timeline, p: MunicipalProfile) -> CheckResult:
     rule = "CHK-17"
     if Provision.RELAY_LOG not in t.requested:
         return not_applicable(rule, "Saken har ingen stafettlogg.")
-    takeovers = [e for e in t.of(CoordinatorAppointed, PlanEstablished)
-                 if (isinstance(e, CoordinatorAppointed) and e.kind is not CoordinatorKind.RELAY_HOLDER)
-                 or (isinstance(e, PlanEstablished) and e.tool is PlanTool.INDIVIDUAL_PLAN)]
+    takeovers = [
+        e
+        for e in t.of(CoordinatorAppointed, PlanEstablished)
+        if (isinstance(e, CoordinatorAppointed) and e.kind is not CoordinatorKind.RELAY_HOLDER)
+        or (isinstance(e, PlanEstablished) and e.tool is PlanTool.INDIVIDUAL_PLAN)
+    ]
     closed = t.first(RelayLogClosed)
     if not takeovers:
         state = f"ble lukket {fmt(closed.occurred_at)}" if closed else "er fortsatt i bruk"
-        return not_applicable(rule, f"Stafettloggen {state}; ingen koordinator eller individuell plan har tatt over.",
-                              closed)
+        return not_applicable(
+            rule, f"Stafettloggen {state}; ingen koordinator eller individuell plan har tatt over.", closed
+        )
     took = takeovers[0]
     who = "koordinator ble oppnevnt" if isinstance(took, CoordinatorAppointed) else "individuell plan ble opprettet"
     deadline = local_date(took.occurred_at)
     if closed is None:
-        return breach(rule, f"Stafettloggen er ikke lukket, selv om {who} {fmt(took.occurred_at)}.", took,
-                      deadline=deadline)
+        return breach(
+            rule, f"Stafettloggen er ikke lukket, selv om {who} {fmt(took.occurred_at)}.", took, deadline=deadline
+        )
     if local_date(closed.occurred_at) <= deadline:
         when = "da" if local_date(closed.occurred_at) == deadline else "før"
-        return ok(rule, f"Stafettloggen ble lukket {fmt(closed.occurred_at)}, {when} {who} {fmt(took.occurred_at)}.",
-                  took, closed)
+        return ok(
+            rule,
+            f"Stafettloggen ble lukket {fmt(closed.occurred_at)}, {when} {who} {fmt(took.occurred_at)}.",
+            took,
+            closed,
+        )
     late = days_between(took.occurred_at, closed.occurred_at)
-    return breach(rule, f"Stafettloggen ble først lukket {fmt(closed.occurred_at)}, {plural(late, 'dag', 'dager')} "
-                        f"etter at {who} {fmt(took.occurred_at)}.", took, closed, deadline=deadline)
+    return breach(
+        rule,
+        f"Stafettloggen ble først lukket {fmt(closed.occurred_at)}, {plural(late, 'dag', 'dager')} "
+        f"etter at {who} {fmt(took.occurred_at)}.",
+        took,
+        closed,
+        deadline=deadline,
+    )

@@ -33,8 +33,9 @@ from ledger.events_plan import (
 from ledger.profiles import MunicipalProfile
 
 
-def recurring(t: Timeline, rule: str, anchor: Any, anchor_text: str, done: list[Any], months: int,
-              what: str) -> CheckResult:
+def recurring(
+    t: Timeline, rule: str, anchor: Any, anchor_text: str, done: list[Any], months: int, what: str
+) -> CheckResult:
     """Something due every `months` months from `anchor`: each occurrence must come at most that long
     after the previous one (or the anchor), and the last must not be overdue at the case's end (its
     closing, or today). Pending before the first occurrence while the first is not yet due; ok after
@@ -44,24 +45,46 @@ def recurring(t: Timeline, rule: str, anchor: Any, anchor_text: str, done: list[
     for e in done:
         due = add_months(local_date(last.occurred_at), months)
         if local_date(e.occurred_at) > due:
-            return breach(rule, f"{what} kom først {fmt(e.occurred_at)}, mer enn {months} måneder etter "
-                                f"{last_text} {fmt(last.occurred_at)} (frist {fmt(due)}).", last, e, deadline=due)
+            return breach(
+                rule,
+                f"{what} kom først {fmt(e.occurred_at)}, mer enn {months} måneder etter "
+                f"{last_text} {fmt(last.occurred_at)} (frist {fmt(due)}).",
+                last,
+                e,
+                deadline=due,
+            )
         last, last_text = e, f"forrige {what.lower()}"
     due = add_months(local_date(last.occurred_at), months)
     closed = "" if t.is_open else f" før saken ble avsluttet {fmt(t.end)}"
     if end_day > due:
-        return breach(rule, f"Ingen {what.lower()} innen {months} måneder etter {last_text} {fmt(last.occurred_at)}"
-                            f"{closed}; fristen gikk ut {fmt(due)}.", last, deadline=due)
+        return breach(
+            rule,
+            f"Ingen {what.lower()} innen {months} måneder etter {last_text} {fmt(last.occurred_at)}"
+            f"{closed}; fristen gikk ut {fmt(due)}.",
+            last,
+            deadline=due,
+        )
     if not done:
         if not t.is_open:
-            return not_applicable(rule, f"Saken ble avsluttet {fmt(t.end)}, før første {what.lower()} forfalt "
-                                        f"{fmt(due)}.", anchor)
-        return pending(rule, f"Første {what.lower()} skal gjøres innen {fmt(due)} ({months} måneder etter "
-                             f"{anchor_text} {fmt(anchor.occurred_at)}).", anchor, deadline=due)
+            return not_applicable(
+                rule, f"Saken ble avsluttet {fmt(t.end)}, før første {what.lower()} forfalt {fmt(due)}.", anchor
+            )
+        return pending(
+            rule,
+            f"Første {what.lower()} skal gjøres innen {fmt(due)} ({months} måneder etter "
+            f"{anchor_text} {fmt(anchor.occurred_at)}).",
+            anchor,
+            deadline=due,
+        )
     times = plural(len(done), "gang", "ganger")
     following = f"; neste innen {fmt(due)}" if t.is_open else ""
-    return ok(rule, f"{what} er gjort {times}, med høyst {months} måneder mellom hver, sist "
-                    f"{fmt(last.occurred_at)}{following}.", anchor, done, deadline=due if t.is_open else None)
+    return ok(
+        rule,
+        f"{what} er gjort {times}, med høyst {months} måneder mellom hver, sist {fmt(last.occurred_at)}{following}.",
+        anchor,
+        done,
+        deadline=due if t.is_open else None,
+    )
 
 
 # ------------------------------------------------------------------ CHK-08
@@ -152,23 +175,41 @@ def chk09_goals_evaluated(t: Timeline, p: MunicipalProfile) -> CheckResult:
         if track.met:
             findings.append(Finding(CheckStatus.OK, "", tuple(track.history), track.deadline))
         elif t.today_date <= track.deadline:
-            findings.append(Finding(CheckStatus.PENDING, f"Et mål skal evalueres innen {fmt(track.deadline)}.",
-                                    tuple(track.history), track.deadline))
+            findings.append(
+                Finding(
+                    CheckStatus.PENDING,
+                    f"Et mål skal evalueres innen {fmt(track.deadline)}.",
+                    tuple(track.history),
+                    track.deadline,
+                )
+            )
         else:
             findings.append(_late(track, "er ikke evaluert"))
-    all_ok = ("Målet ble evaluert innen evalueringsdatoen." if len(goals) == 1
-              else f"Alle {len(goals)} målene ble evaluert innen evalueringsdatoene.")
+    all_ok = (
+        "Målet ble evaluert innen evalueringsdatoen."
+        if len(goals) == 1
+        else f"Alle {len(goals)} målene ble evaluert innen evalueringsdatoene."
+    )
     return combine(rule, findings, all_ok=all_ok)
 
 
 def _late(track: _GoalTrack, what: str) -> Finding:
     area = track.set_event.life_area
-    return Finding(CheckStatus.BREACH, f"Et mål ({_AREA.get(area, str(area))}, ansvarlig "
-                   f"{track.set_event.responsible_service}) med evalueringsdato {fmt(track.deadline)} {what}.",
-                   tuple(track.history), track.deadline)
+    return Finding(
+        CheckStatus.BREACH,
+        f"Et mål ({_AREA.get(area, str(area))}, ansvarlig "
+        f"{track.set_event.responsible_service}) med evalueringsdato {fmt(track.deadline)} {what}.",
+        tuple(track.history),
+        track.deadline,
+    )
 
 
 _AREA = {
-    "health": "helse", "education_work": "barnehage/skole/arbeid/dagtilbud", "economy": "økonomi",
-    "housing": "bolig", "leisure": "fritid", "network": "nettverk", "society": "samfunn",
+    "health": "helse",
+    "education_work": "barnehage/skole/arbeid/dagtilbud",
+    "economy": "økonomi",
+    "housing": "bolig",
+    "leisure": "fritid",
+    "network": "nettverk",
+    "society": "samfunn",
 }

@@ -49,8 +49,12 @@ def chk04_agenda_in_time(t: Timeline, p: MunicipalProfile) -> CheckResult:
     if not held and not coming:
         return not_applicable(rule, "Ingen møter er holdt eller planlagt.")
     findings = [_agenda(t, m, days) for m in (*held, *coming)]
-    return combine(rule, findings, all_ok=f"Sakslisten var avtalt med brukeren og sendt minst {days} dager før "
-                   f"hvert møte ({plural(len(held), 'møte', 'møter')} holdt).")
+    return combine(
+        rule,
+        findings,
+        all_ok=f"Sakslisten var avtalt med brukeren og sendt minst {days} dager før "
+        f"hvert møte ({plural(len(held), 'møte', 'møter')} holdt).",
+    )
 
 
 def _agenda(t: Timeline, meeting: HeldMeeting | ComingMeeting, days: int) -> Finding:
@@ -66,10 +70,12 @@ def _agenda(t: Timeline, meeting: HeldMeeting | ComingMeeting, days: int) -> Fin
     name = f"møtet {fmt(when)}"
     if not sent:
         if not held and t.today_date <= deadline:
-            return Finding(CheckStatus.PENDING, f"Saksliste til {name} må sendes senest {fmt(deadline)}.", facts,
-                           deadline)
-        return Finding(CheckStatus.BREACH, f"Ingen saksliste ble sendt før {name}; fristen var {fmt(deadline)}.",
-                       facts, deadline)
+            return Finding(
+                CheckStatus.PENDING, f"Saksliste til {name} må sendes senest {fmt(deadline)}.", facts, deadline
+            )
+        return Finding(
+            CheckStatus.BREACH, f"Ingen saksliste ble sendt før {name}; fristen var {fmt(deadline)}.", facts, deadline
+        )
     agreed = [a for a in sent if a.agreed_with_subject]
     faults = [] if agreed else ["var ikke avtalt med brukeren"]
     first = (agreed or sent)[0]
@@ -77,8 +83,9 @@ def _agenda(t: Timeline, meeting: HeldMeeting | ComingMeeting, days: int) -> Fin
         ahead = (local_date(when) - local_date(first.occurred_at)).days
         faults.append(f"ble sendt {fmt(first.occurred_at)}, bare {plural(ahead, 'dag', 'dager')} før (minst {days})")
     if not held and t.today_date <= deadline:
-        return Finding(CheckStatus.PENDING, f"Sakslisten til {name} {' og '.join(faults)}; frist {fmt(deadline)}.",
-                       facts, deadline)
+        return Finding(
+            CheckStatus.PENDING, f"Sakslisten til {name} {' og '.join(faults)}; frist {fmt(deadline)}.", facts, deadline
+        )
     return Finding(CheckStatus.BREACH, f"Sakslisten til {name} {' og '.join(faults)}.", facts, deadline)
 
 
@@ -92,15 +99,22 @@ def chk05_minutes(t: Timeline, p: MunicipalProfile) -> CheckResult:
     rule, days = "CHK-05", p.max_days_meeting_to_minutes
     if days is None:
         if p.minutes_deadline_text:
-            return not_applicable(rule, f"{p.name} sier bare at referat skal sendes «{p.minutes_deadline_text}»; "
-                                        "det gir ingen frist å kontrollere.")
+            return not_applicable(
+                rule,
+                f"{p.name} sier bare at referat skal sendes «{p.minutes_deadline_text}»; "
+                "det gir ingen frist å kontrollere.",
+            )
         return not_applicable(rule, f"{p.name} har ikke satt frist for når referatet skal sendes.")
     held = t.held_meetings
     if not held:
         return not_applicable(rule, "Ingen møter er holdt.")
     findings = [_minutes(t, m, days) for m in held]
-    return combine(rule, findings, all_ok=f"Referat med fullstendig innhold ble sendt innen {days} dager etter "
-                   f"hvert møte ({plural(len(held), 'møte', 'møter')}).")
+    return combine(
+        rule,
+        findings,
+        all_ok=f"Referat med fullstendig innhold ble sendt innen {days} dager etter "
+        f"hvert møte ({plural(len(held), 'møte', 'møter')}).",
+    )
 
 
 def _minutes(t: Timeline, meeting: HeldMeeting, days: int) -> Finding:
@@ -118,12 +132,18 @@ def _minutes(t: Timeline, meeting: HeldMeeting, days: int) -> Finding:
     if meeting.minutes:
         late = meeting.minutes[0]
         after = (local_date(late.occurred_at) - local_date(held.occurred_at)).days
-        return Finding(CheckStatus.BREACH, f"Referatet fra {name} ble sendt {fmt(late.occurred_at)}, "
-                       f"{plural(after, 'dag', 'dager')} etter (høyst {days}).", (held, late), deadline)
+        return Finding(
+            CheckStatus.BREACH,
+            f"Referatet fra {name} ble sendt {fmt(late.occurred_at)}, "
+            f"{plural(after, 'dag', 'dager')} etter (høyst {days}).",
+            (held, late),
+            deadline,
+        )
     if t.today_date <= deadline:
         return Finding(CheckStatus.PENDING, f"Referat fra {name} må sendes senest {fmt(deadline)}.", (held,), deadline)
-    return Finding(CheckStatus.BREACH, f"Referat fra {name} er ikke sendt; fristen var {fmt(deadline)}.", (held,),
-                   deadline)
+    return Finding(
+        CheckStatus.BREACH, f"Referat fra {name} er ikke sendt; fristen var {fmt(deadline)}.", (held,), deadline
+    )
 
 
 # ------------------------------------------------------------------ CHK-06
@@ -137,11 +157,18 @@ def chk06_subject_voice(t: Timeline, p: MunicipalProfile) -> CheckResult:
         return not_applicable(rule, "Ingen møter er holdt.")
     if any(is_erased(m.subject_voice) for m in held):
         erased = f" {fmt(t.erasure.occurred_at)}" if t.erasure is not None else ""
-        return not_applicable(rule, f"Personopplysningene i saken ble slettet{erased}; hva brukeren sa i møtene kan "
-                                    "ikke lenger leses.", t.erasure, held)
-    findings = [Finding(CheckStatus.OK, "", (m,)) if isinstance(m.subject_voice, str) and m.subject_voice.strip()
-                else Finding(CheckStatus.BREACH, f"Brukerens stemme er ikke ført for møtet {fmt(m.occurred_at)}.", (m,))
-                for m in held]
+        return not_applicable(
+            rule,
+            f"Personopplysningene i saken ble slettet{erased}; hva brukeren sa i møtene kan ikke lenger leses.",
+            t.erasure,
+            held,
+        )
+    findings = [
+        Finding(CheckStatus.OK, "", (m,))
+        if isinstance(m.subject_voice, str) and m.subject_voice.strip()
+        else Finding(CheckStatus.BREACH, f"Brukerens stemme er ikke ført for møtet {fmt(m.occurred_at)}.", (m,))
+        for m in held
+    ]
     every = "møtet" if len(held) == 1 else f"alle de {len(held)} møtene"
     return combine(rule, findings, all_ok=f"Brukerens stemme er ført for {every}.")
 
@@ -161,8 +188,11 @@ def chk07_meeting_frequency(t: Timeline, p: MunicipalProfile) -> CheckResult:
     team = t.first(TeamEstablished)
     if team is None:
         return not_applicable(rule, "Det er ikke etablert noe team i saken.")
-    results = [_frequency(t, needed, max(start, team.occurred_at), end, team)
-               for start, end in t.active_periods() if end is None or end > team.occurred_at]
+    results = [
+        _frequency(t, needed, max(start, team.occurred_at), end, team)
+        for start, end in t.active_periods()
+        if end is None or end > team.occurred_at
+    ]
     order = (CheckStatus.BREACH, CheckStatus.PENDING, CheckStatus.OK, CheckStatus.NOT_APPLICABLE)
     worst = next((r for s in order for r in results if r.status is s), None)
     return worst or not_applicable(rule, "Teamet har ikke vært aktivt.")
@@ -182,22 +212,43 @@ def _frequency(t: Timeline, needed: int, start: datetime, end: datetime | None, 
         if count >= needed:
             continue
         if finish < last_day:
-            return CheckResult(rule, CheckStatus.BREACH, f"I perioden {fmt(begin)}–{fmt(finish)} ble det holdt "
-                               f"{plural(count, 'møte', 'møter')}; minst {needed} skal holdes per 12 måneder.",
-                               finish, _evidence(team, meetings, begin, finish))
+            return CheckResult(
+                rule,
+                CheckStatus.BREACH,
+                f"I perioden {fmt(begin)}–{fmt(finish)} ble det holdt "
+                f"{plural(count, 'møte', 'møter')}; minst {needed} skal holdes per 12 måneder.",
+                finish,
+                _evidence(team, meetings, begin, finish),
+            )
         if end is None:
             next_due = finish if next_due is None else min(next_due, finish)
     young = add_months(first_day, 12) >= last_day
     if young and len(meetings) < needed:
         if end is None:
-            return pending(rule, f"Teamet ble etablert {fmt(first_day)}; {plural(len(meetings), 'møte', 'møter')} er "
-                                 f"holdt, og minst {needed} skal holdes innen {fmt(add_months(first_day, 12))}.",
-                           team, meetings, deadline=add_months(first_day, 12))
-        return not_applicable(rule, f"Teamet var aktivt fra {fmt(first_day)} til {fmt(last_day)}, kortere enn 12 "
-                                    f"måneder, og holdt {plural(len(meetings), 'møte', 'møter')}.", team, meetings)
+            return pending(
+                rule,
+                f"Teamet ble etablert {fmt(first_day)}; {plural(len(meetings), 'møte', 'møter')} er "
+                f"holdt, og minst {needed} skal holdes innen {fmt(add_months(first_day, 12))}.",
+                team,
+                meetings,
+                deadline=add_months(first_day, 12),
+            )
+        return not_applicable(
+            rule,
+            f"Teamet var aktivt fra {fmt(first_day)} til {fmt(last_day)}, kortere enn 12 "
+            f"måneder, og holdt {plural(len(meetings), 'møte', 'møter')}.",
+            team,
+            meetings,
+        )
     period = f"fra {fmt(first_day)} til {fmt(last_day)}" if end is not None else f"siden {fmt(first_day)}"
-    return ok(rule, f"Teamet har holdt minst {needed} møter i hver 12-månedersperiode {period} "
-                    f"({plural(len(meetings), 'møte', 'møter')} i alt).", team, meetings, deadline=next_due)
+    return ok(
+        rule,
+        f"Teamet har holdt minst {needed} møter i hver 12-månedersperiode {period} "
+        f"({plural(len(meetings), 'møte', 'møter')} i alt).",
+        team,
+        meetings,
+        deadline=next_due,
+    )
 
 
 def _evidence(team: TeamEstablished, meetings: list, begin: date, finish: date) -> tuple[int, ...]:

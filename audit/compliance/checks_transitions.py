@@ -42,16 +42,46 @@ def school_start(birth: date) -> date:
 def steps_for(birth: date) -> list[Step]:
     start = school_start(birth)
     return [
-        Step(TransitionKind.SCHOOL_NOTIFIED, "Skolen skulle fått beskjed om tiltak med store kostnader",
-             add_years(start, -3), add_years(start, -2), False, True),
-        Step(TransitionKind.SCHOOL_TRANSFER_MEETING, "Overføringsmøte med skolen skulle vært holdt",
-             add_years(start, -2), add_years(start, -1), True, False),
-        Step(TransitionKind.LOWER_SECONDARY, "Overgangen til ungdomsskolen skulle vært forberedt i 7. trinn",
-             add_years(start, 6), add_years(start, 7), False, False),
-        Step(TransitionKind.UPPER_SECONDARY, "Planleggingen av videregående skole skulle vært startet i 9. trinn",
-             add_years(start, 8), add_years(start, 9), False, False),
-        Step(TransitionKind.ADULT_SERVICES, "NAV og tjenester for voksne skulle vært koblet inn før 18 år",
-             add_years(birth, ADULT_AGE - 1), add_years(birth, ADULT_AGE), False, False),
+        Step(
+            TransitionKind.SCHOOL_NOTIFIED,
+            "Skolen skulle fått beskjed om tiltak med store kostnader",
+            add_years(start, -3),
+            add_years(start, -2),
+            False,
+            True,
+        ),
+        Step(
+            TransitionKind.SCHOOL_TRANSFER_MEETING,
+            "Overføringsmøte med skolen skulle vært holdt",
+            add_years(start, -2),
+            add_years(start, -1),
+            True,
+            False,
+        ),
+        Step(
+            TransitionKind.LOWER_SECONDARY,
+            "Overgangen til ungdomsskolen skulle vært forberedt i 7. trinn",
+            add_years(start, 6),
+            add_years(start, 7),
+            False,
+            False,
+        ),
+        Step(
+            TransitionKind.UPPER_SECONDARY,
+            "Planleggingen av videregående skole skulle vært startet i 9. trinn",
+            add_years(start, 8),
+            add_years(start, 9),
+            False,
+            False,
+        ),
+        Step(
+            TransitionKind.ADULT_SERVICES,
+            "NAV og tjenester for voksne skulle vært koblet inn før 18 år",
+            add_years(birth, ADULT_AGE - 1),
+            add_years(birth, ADULT_AGE),
+            False,
+            False,
+        ),
     ]
 
 
@@ -77,8 +107,11 @@ def chk16_transitions(t: Timeline, p: MunicipalProfile) -> CheckResult:
     opened = local_date(t.opened.occurred_at)
     age = t.age_on(opened)
     if age is not None and age >= ADULT_AGE:
-        return not_applicable(rule, f"Overganger etter alder gjelder barn og unge; personen var {age} år da saken "
-                                    "ble opprettet.", t.opened)
+        return not_applicable(
+            rule,
+            f"Overganger etter alder gjelder barn og unge; personen var {age} år da saken ble opprettet.",
+            t.opened,
+        )
     last_day = t.today_date if t.is_open else local_date(t.end)
     findings: list[Finding] = []
     later: list[Step] = []
@@ -93,8 +126,12 @@ def chk16_transitions(t: Timeline, p: MunicipalProfile) -> CheckResult:
     if not findings:
         coming = f" Neste frist er {fmt(later[0].deadline)}." if later and t.is_open else ""
         return not_applicable(rule, f"Ingen overgang er aktuell ennå for barnets alder.{coming}", t.opened)
-    return combine(rule, findings, all_ok="Overgangene er forberedt i tide for barnets alder "
-                   f"(skolestart {fmt(school_start(birth))}).", evidence=(t.opened,))
+    return combine(
+        rule,
+        findings,
+        all_ok=f"Overgangene er forberedt i tide for barnets alder (skolestart {fmt(school_start(birth))}).",
+        evidence=(t.opened,),
+    )
 
 
 def _judge(t: Timeline, step: Step) -> Finding | None:
@@ -109,13 +146,25 @@ def _judge(t: Timeline, step: Step) -> Finding | None:
     if done is not None and local_date(done) <= step.deadline:
         return Finding(CheckStatus.OK, "", evidence, step.deadline)
     if done is not None:
-        return Finding(CheckStatus.BREACH, f"{step.what} senest {fmt(step.deadline)}; det skjedde først {fmt(done)}.",
-                       evidence, step.deadline)
+        return Finding(
+            CheckStatus.BREACH,
+            f"{step.what} senest {fmt(step.deadline)}; det skjedde først {fmt(done)}.",
+            evidence,
+            step.deadline,
+        )
     if t.is_open and t.today_date <= step.deadline:
         if t.today_date < step.opens:
             return None  # not yet due to be worked on
-        return Finding(CheckStatus.PENDING, f"{step.what.replace('skulle vært', 'skal være')} senest "
-                       f"{fmt(step.deadline)}.", evidence, step.deadline)
+        return Finding(
+            CheckStatus.PENDING,
+            f"{step.what.replace('skulle vært', 'skal være')} senest {fmt(step.deadline)}.",
+            evidence,
+            step.deadline,
+        )
     only_planned = f" (planlagt {fmt(planned[0].occurred_at)}, men ikke registrert holdt)" if planned else ""
-    return Finding(CheckStatus.BREACH, f"{step.what} senest {fmt(step.deadline)}; det er ikke registrert"
-                   f"{only_planned}.", evidence, step.deadline)
+    return Finding(
+        CheckStatus.BREACH,
+        f"{step.what} senest {fmt(step.deadline)}; det er ikke registrert{only_planned}.",
+        evidence,
+        step.deadline,
+    )

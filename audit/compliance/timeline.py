@@ -89,7 +89,6 @@ class MeetingRecord:
     cancelled: MeetingCancelled | None = None
 
 
-
 @dataclass(frozen=True)
 class HeldMeeting:
     held: MeetingHeld
@@ -234,8 +233,11 @@ class Timeline:
     @property
     def held_meetings(self) -> list[HeldMeeting]:
         """Meetings held, in the order they were held."""
-        held = [HeldMeeting(m.held, m.scheduled, tuple(m.agendas), tuple(m.minutes))
-                for m in self.meetings.values() if m.held is not None]
+        held = [
+            HeldMeeting(m.held, m.scheduled, tuple(m.agendas), tuple(m.minutes))
+            for m in self.meetings.values()
+            if m.held is not None
+        ]
         return sorted(held, key=lambda m: (m.at, m.held.originator_version))
 
     @property
@@ -245,9 +247,14 @@ class Timeline:
 
     def coming_meetings(self) -> list[ComingMeeting]:
         """Meetings scheduled for today or later, neither held nor cancelled, nearest first."""
-        coming = [ComingMeeting(m.scheduled, tuple(m.agendas)) for m in self.meetings.values()
-                  if m.scheduled is not None and m.held is None and m.cancelled is None
-                  and local_date(m.scheduled.scheduled_for) >= self.today_date]
+        coming = [
+            ComingMeeting(m.scheduled, tuple(m.agendas))
+            for m in self.meetings.values()
+            if m.scheduled is not None
+            and m.held is None
+            and m.cancelled is None
+            and local_date(m.scheduled.scheduled_for) >= self.today_date
+        ]
         return sorted(coming, key=lambda m: m.at)
 
     def next_meeting(self) -> MeetingScheduled | None:
@@ -273,10 +280,17 @@ class Timeline:
             if isinstance(e, ConsentGranted):
                 complete = set(e.required_refs) <= set(e.signer_refs)
                 state = Consent(
-                    consent_id=e.consent_id, giver_role=e.giver_role, required_refs=frozenset(e.required_refs),
-                    signed_refs=set(e.signer_refs), participants=set(e.participants), services=set(e.services),
-                    categories=set(e.categories), valid_until=e.valid_until, granted_at=e.occurred_at,
-                    in_force_from=e.occurred_at if complete else None)
+                    consent_id=e.consent_id,
+                    giver_role=e.giver_role,
+                    required_refs=frozenset(e.required_refs),
+                    signed_refs=set(e.signer_refs),
+                    participants=set(e.participants),
+                    services=set(e.services),
+                    categories=set(e.categories),
+                    valid_until=e.valid_until,
+                    granted_at=e.occurred_at,
+                    in_force_from=e.occurred_at if complete else None,
+                )
                 consents[e.consent_id] = ConsentRecord(state, [e])
                 continue
             record = consents.get(e.consent_id)

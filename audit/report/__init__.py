@@ -45,8 +45,14 @@ def case_report(ledger: Any, events: list[Any], case: Any) -> dict[str, Any]:
     """The report of a case, judged under its municipality's profile at the ledger's clock."""
     profile = ledger.app.profile(case.municipality)
     now = ledger.clock()
-    return build_report(events, evaluate(events, profile, now), ledger.access_log.entries(case.id),
-                        case_proof(ledger.app.recorder, ledger.integrity, case.id), profile=profile, now=now)
+    return build_report(
+        events,
+        evaluate(events, profile, now),
+        ledger.access_log.entries(case.id),
+        case_proof(ledger.app.recorder, ledger.integrity, case.id),
+        profile=profile,
+        now=now,
+    )
 
 
 def render(report: dict[str, Any], fmt: str) -> bytes:
@@ -57,5 +63,14 @@ def filename(case_id: Any, fmt: str) -> str:
     return f"samsvarsrapport-{case_id}.{FORMATS[fmt].extension}"
 
 
-__all__ = ["FORMATS", "build_report", "case_report", "filename", "render", "render_html", "render_json",
-           "render_pdf", "render_plan_pdf"]
+__all__ = [
+    "FORMATS",
+    "build_report",
+    "case_report",
+    "filename",
+    "render",
+    "render_html",
+    "render_json",
+    "render_pdf",
+    "render_plan_pdf",
+]

@@ -105,8 +105,15 @@ class Document(FPDF):
             self.set_font(FONT, size=9)
             self.multi_cell(0, _LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def table(self, headings: Sequence[str], widths: Sequence[float], rows: Iterable[Sequence[Any]],
-              size: float = 8, *, one_line: bool = False) -> None:
+    def table(
+        self,
+        headings: Sequence[str],
+        widths: Sequence[float],
+        rows: Iterable[Sequence[Any]],
+        size: float = 8,
+        *,
+        one_line: bool = False,
+    ) -> None:
         """A table drawn line by line: cells wrap at word boundaries (or, with `one_line`, are cut
         with "…"), a row may run on over a page break, and the heading row repeats on every page.
         Hand-made because fpdf2's own table measures each cell several times: seconds for the
@@ -117,13 +124,30 @@ class Document(FPDF):
             if self.will_page_break(height):
                 self.add_page()
                 self._table_row([clean(h) for h in headings], widths, size, height, "B", one_line=True, fill=True)
-            self._table_row([clean(c) for c in row], widths, size, height, "", one_line=one_line,
-                            headings=[clean(h) for h in headings])
+            self._table_row(
+                [clean(c) for c in row],
+                widths,
+                size,
+                height,
+                "",
+                one_line=one_line,
+                headings=[clean(h) for h in headings],
+            )
         self.set_font(FONT, size=9)
         self.ln(1.5)
 
-    def _table_row(self, cells: Sequence[str], widths: Sequence[float], size: float, height: float, style: str,
-                   *, one_line: bool, fill: bool = False, headings: Sequence[str] = ()) -> None:
+    def _table_row(
+        self,
+        cells: Sequence[str],
+        widths: Sequence[float],
+        size: float,
+        height: float,
+        style: str,
+        *,
+        one_line: bool,
+        fill: bool = False,
+        headings: Sequence[str] = (),
+    ) -> None:
         self.set_font(FONT, style, size)
         room = 2 * self.c_margin  # fpdf2 keeps that much space around a cell's text
         wrapped = [[self.fit(c, w - room)] if one_line else self.wrap(c, w - room) for c, w in zip(cells, widths)]
@@ -169,7 +193,7 @@ class Document(FPDF):
         """`text` cut with "…" to fit `width` mm in the current font."""
         if self.width(text) <= width:
             return text
-        return text[:self._fitting(text, width - self.width("…"))] + "…"
+        return text[: self._fitting(text, width - self.width("…"))] + "…"
 
     def _fitting(self, text: str, width: float) -> int:
         """How many leading characters of `text` fit in `width` mm (at least one)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from audit.compliance.checks_followup import _AREA as LIFE_AREAS  # one list of the life areas' names
 from audit.compliance.timeline import NORWAY, fmt
 from commands.authorization import _ROLE_NAMES  # the same role names the refusals use
 
@@ -69,27 +68,66 @@ EVENT_TYPES = {
 
 CHECK_STATUS = {"ok": "I orden", "breach": "Brudd", "pending": "Venter", "not_applicable": "Ikke aktuelt"}
 CASE_STATUS = {"open": "Åpen", "closed": "Avsluttet", "transferred_out": "Overført til annen kommune"}
-PROVISIONS = {"coordinator": "koordinator", "child_coordinator": "barnekoordinator",
-              "individual_plan": "individuell plan", "relay_log": "stafettlogg"}
-COORDINATOR_KINDS = {"coordinator": "koordinator", "child_coordinator": "barnekoordinator",
-                     "relay_holder": "stafettholder"}
+PROVISIONS = {
+    "coordinator": "koordinator",
+    "child_coordinator": "barnekoordinator",
+    "individual_plan": "individuell plan",
+    "relay_log": "stafettlogg",
+}
+COORDINATOR_KINDS = {
+    "coordinator": "koordinator",
+    "child_coordinator": "barnekoordinator",
+    "relay_holder": "stafettholder",
+}
 OUTCOMES = {"granted": "Innvilget", "refused": "Avslag"}
 COMPLAINT_OUTCOMES = {"upheld": "medhold", "partly_upheld": "delvis medhold", "not_upheld": "ikke medhold"}
 DECIDERS = {"municipality": "kommunen", "statsforvalteren": "Statsforvalteren"}
-EVALUATIONS = {"achieved": "nådd", "partly_achieved": "delvis nådd", "not_achieved": "ikke nådd",
-               "adjusted": "endret retning"}
-CONSENT_STATUS = {"in_force": "i kraft", "awaiting_signature": "venter på signatur", "withdrawn": "trukket tilbake",
-                  "expired": "utløpt"}
+EVALUATIONS = {
+    "achieved": "nådd",
+    "partly_achieved": "delvis nådd",
+    "not_achieved": "ikke nådd",
+    "adjusted": "endret retning",
+}
+CONSENT_STATUS = {
+    "in_force": "i kraft",
+    "awaiting_signature": "venter på signatur",
+    "withdrawn": "trukket tilbake",
+    "expired": "utløpt",
+}
 GIVERS = {"subject": "brukeren selv", "guardian": "foresatt", "verge": "verge"}
-CATEGORIES = {"general": "generelt", "health": "helse", "economy": "økonomi", "work": "arbeid", "school": "skole",
-              "kindergarten": "barnehage", "housing": "bolig", "leisure": "fritid", "network": "nettverk",
-              "child_welfare": "barnevern"}
+CATEGORIES = {
+    "general": "generelt",
+    "health": "helse",
+    "economy": "økonomi",
+    "work": "arbeid",
+    "school": "skole",
+    "kindergarten": "barnehage",
+    "housing": "bolig",
+    "leisure": "fritid",
+    "network": "nettverk",
+    "child_welfare": "barnevern",
+}
 TOOLS = {"individual_plan": "individuell plan", "minutes": "referat"}
-PARTS = {"case": "saken", "history": "historikken", "compliance": "samsvarskontrollen", "report": "rapporten",
-         "access_log": "tilgangsloggen", "exports": "eksporter"}
-REFERRERS = {"gp": "fastlege", "hospital": "sykehus", "service": "kommunal tjeneste", "subject": "brukeren selv",
-             "relative": "pårørende", "kindergarten": "barnehage", "school": "skole",
-             "health_station": "helsestasjon", "nav": "NAV", "other": "annen"}
+PARTS = {
+    "case": "saken",
+    "history": "historikken",
+    "compliance": "samsvarskontrollen",
+    "report": "rapporten",
+    "access_log": "tilgangsloggen",
+    "exports": "eksporter",
+}
+REFERRERS = {
+    "gp": "fastlege",
+    "hospital": "sykehus",
+    "service": "kommunal tjeneste",
+    "subject": "brukeren selv",
+    "relative": "pårørende",
+    "kindergarten": "barnehage",
+    "school": "skole",
+    "health_station": "helsestasjon",
+    "nav": "NAV",
+    "other": "annen",
+}
 
 
 def word(table: dict[str, str], code: Any) -> str:

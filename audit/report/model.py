@@ -30,15 +30,30 @@ LATE_RECORDING = timedelta(days=7)
 # case and its checks first (what Statsforvalteren asks), the full timeline
 # last, as an appendix.
 HEADINGS = {
-    "case": "Saken", "checks": "Kontroller (CHK-01 til CHK-20)", "decisions": "Vedtak",
-    "coordinators": "Koordinator", "consents": "Samtykker", "team": "Team og deltakere", "meetings": "Møter",
-    "goals": "Mål og evalueringer", "complaints": "Klager", "access_log": "Tilgangslogg",
-    "integrity": "Bevis for at ingenting er endret", "timeline": "Vedlegg: tidslinje",
+    "case": "Saken",
+    "checks": "Kontroller (CHK-01 til CHK-20)",
+    "decisions": "Vedtak",
+    "coordinators": "Koordinator",
+    "consents": "Samtykker",
+    "team": "Team og deltakere",
+    "meetings": "Møter",
+    "goals": "Mål og evalueringer",
+    "complaints": "Klager",
+    "access_log": "Tilgangslogg",
+    "integrity": "Bevis for at ingenting er endret",
+    "timeline": "Vedlegg: tidslinje",
 }
 
 
-def build_report(events: Sequence[Any], checks: Sequence[CheckResult], access: Sequence[dict[str, Any]],
-                 integrity: dict[str, Any], *, profile: MunicipalProfile, now: datetime) -> dict[str, Any]:
+def build_report(
+    events: Sequence[Any],
+    checks: Sequence[CheckResult],
+    access: Sequence[dict[str, Any]],
+    integrity: dict[str, Any],
+    *,
+    profile: MunicipalProfile,
+    now: datetime,
+) -> dict[str, Any]:
     view = fold(events)
     erased = bool(view.get("erased"))
     versions = S.created_versions(events)
@@ -55,8 +70,11 @@ def build_report(events: Sequence[Any], checks: Sequence[CheckResult], access: S
         "consents": S.consents(view, versions, erased),
         "team": S.team(view, profile.team_name, versions, erased),
         "meetings": S.meetings(view, versions, erased),
-        "goals": {"goals": S.goals(view, versions, erased), "life_areas": S.life_areas(view, erased),
-                  **S.team_reviews(view, erased)},
+        "goals": {
+            "goals": S.goals(view, versions, erased),
+            "life_areas": S.life_areas(view, erased),
+            **S.team_reviews(view, erased),
+        },
         "complaints": S.complaints(view, versions),
         "access_log": access_summary(access),
         "integrity": integrity,
@@ -68,13 +86,19 @@ def case_summary(view: dict[str, Any], profile: MunicipalProfile, erased: bool) 
     municipality = view.get("municipality", "")
     status = view.get("status", "")
     return {
-        "case_id": view.get("case_id"), "version": view.get("version"),
-        "municipality": municipality, "municipality_name": MUNICIPALITY_NAMES.get(municipality, municipality),
-        "profile": profile.key, "profile_name": profile.name,
-        "status": status, "status_text": L.word(L.CASE_STATUS, status),
-        "opened_at": view.get("opened_at"), "requested_text": L.words(L.PROVISIONS, view.get("requested")),
+        "case_id": view.get("case_id"),
+        "version": view.get("version"),
+        "municipality": municipality,
+        "municipality_name": MUNICIPALITY_NAMES.get(municipality, municipality),
+        "profile": profile.key,
+        "profile_name": profile.name,
+        "status": status,
+        "status_text": L.word(L.CASE_STATUS, status),
+        "opened_at": view.get("opened_at"),
+        "requested_text": L.words(L.PROVISIONS, view.get("requested")),
         "referred_by_text": L.word(L.REFERRERS, (view.get("referred_by") or {}).get("kind")),
-        "subject": S.subject(view, erased), "erased": erased,
+        "subject": S.subject(view, erased),
+        "erased": erased,
         **S.closing(view, erased),
     }
 
@@ -86,23 +110,40 @@ def timeline(events: Sequence[Any]) -> dict[str, Any]:
         item = event_to_dict(event)
         delay = event.timestamp - event.occurred_at
         by = item["recorded_by"]
-        items.append({
-            "version": item["version"], "type": item["type"], "type_text": L.word(L.EVENT_TYPES, item["type"]),
-            "occurred_at": item["occurred_at"], "recorded_at": item["recorded_at"],
-            "recorded_by": {**by, "role_text": L.word(L.ROLES, by["role"]),
-                            "name": S.personal(by["name"], "recorded_by_name" in item.get("erased", ()))},
-            "late": delay > LATE_RECORDING, "days_late": max(delay.days, 0),
-            "erased_fields": item.get("erased", []),
-        })
+        items.append(
+            {
+                "version": item["version"],
+                "type": item["type"],
+                "type_text": L.word(L.EVENT_TYPES, item["type"]),
+                "occurred_at": item["occurred_at"],
+                "recorded_at": item["recorded_at"],
+                "recorded_by": {
+                    **by,
+                    "role_text": L.word(L.ROLES, by["role"]),
+                    "name": S.personal(by["name"], "recorded_by_name" in item.get("erased", ())),
+                },
+                "late": delay > LATE_RECORDING,
+                "days_late": max(delay.days, 0),
+                "erased_fields": item.get("erased", []),
+            }
+        )
     late = [i["version"] for i in items if i["late"]]
     return {"late_after_days": LATE_RECORDING.days, "late_versions": late, "events": items}
 
 
 def check_results(checks: Sequence[CheckResult]) -> dict[str, Any]:
-    items = [{"rule": r.rule, "title": RULE_TITLES.get(r.rule, r.rule), "status": r.status.value,
-              "status_text": L.word(L.CHECK_STATUS, r.status.value), "detail": r.detail,
-              "deadline": r.deadline.isoformat() if r.deadline else None, "evidence": list(r.evidence)}
-             for r in checks]
+    items = [
+        {
+            "rule": r.rule,
+            "title": RULE_TITLES.get(r.rule, r.rule),
+            "status": r.status.value,
+            "status_text": L.word(L.CHECK_STATUS, r.status.value),
+            "detail": r.detail,
+            "deadline": r.deadline.isoformat() if r.deadline else None,
+            "evidence": list(r.evidence),
+        }
+        for r in checks
+    ]
     counts = Counter(i["status"] for i in items)
     return {"counts": {status: counts.get(status, 0) for status in L.CHECK_STATUS}, "items": items}
 
@@ -111,8 +152,9 @@ def access_summary(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Who read the case: how often, by role, first and last read, which parts."""
     by_role: dict[str, dict[str, Any]] = {}
     for e in entries:
-        role = by_role.setdefault(e["role"], {"role": e["role"], "role_text": L.word(L.ROLES, e["role"]),
-                                              "reads": 0, "readers": set()})
+        role = by_role.setdefault(
+            e["role"], {"role": e["role"], "role_text": L.word(L.ROLES, e["role"]), "reads": 0, "readers": set()}
+        )
         role["reads"] += 1
         role["readers"].add(e["who"])
     parts = Counter(p for e in entries for p in e["parts"])
@@ -120,7 +162,8 @@ def access_summary(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {
         "reads": len(entries),
         "by_role": [{**r, "readers": len(r["readers"])} for r in sorted(by_role.values(), key=lambda r: -r["reads"])],
-        "first_read": moments[0] if moments else None, "last_read": moments[-1] if moments else None,
+        "first_read": moments[0] if moments else None,
+        "last_read": moments[-1] if moments else None,
         "parts": [{"part": p, "part_text": L.word(L.PARTS, p), "reads": n} for p, n in parts.most_common()],
         "chain_head": entries[-1]["hash"] if entries else None,
     }

@@ -21,12 +21,12 @@ def draw(document: Document, blocks: Iterable[Block]) -> None:
         elif isinstance(block, Pairs):
             document.pairs(block.rows)
         else:
-            document.table(block.headings, block.widths, block.rows, 7.5 if block.fixed else 8,
-                           one_line=block.fixed)
+            document.table(block.headings, block.widths, block.rows, 7.5 if block.fixed else 8, one_line=block.fixed)
 
 
-def render_document(title: str, intro: Sequence[str], sections: Iterable[tuple[str, list[Block]]],
-                    made_at: datetime, footer: str) -> bytes:
+def render_document(
+    title: str, intro: Sequence[str], sections: Iterable[tuple[str, list[Block]]], made_at: datetime, footer: str
+) -> bytes:
     document = Document(title=title, footer=footer, made_at=made_at)
     document.title_block(title, intro)
     for heading, blocks in sections:
@@ -37,5 +37,10 @@ def render_document(title: str, intro: Sequence[str], sections: Iterable[tuple[s
 
 def render_pdf(report: dict[str, Any]) -> bytes:
     """The report as a PDF; the same report gives the same bytes (dated by its evaluation time)."""
-    return render_document(REPORT_TITLE, intro_lines(report), report_blocks(report),
-                           datetime.fromisoformat(report["generated_at"]), f"{REPORT_TITLE}, sak {report['case_id']}")
+    return render_document(
+        REPORT_TITLE,
+        intro_lines(report),
+        report_blocks(report),
+        datetime.fromisoformat(report["generated_at"]),
+        f"{REPORT_TITLE}, sak {report['case_id']}",
+    )

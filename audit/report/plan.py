@@ -10,15 +10,15 @@ export renders it again and must give the same bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from audit.report import labels as L
 from audit.report import sections as S
 from audit.report.blocks import (
-    D,
     Block,
+    D,
     Pairs,
     consent_blocks,
     coordinator_blocks,
@@ -33,7 +33,7 @@ from ledger.profiles import MUNICIPALITY_NAMES
 from projections.case_view import fold
 
 # The date of a plan with no events at all (never exported in practice).
-_NO_EVENTS = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_NO_EVENTS = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def render_plan_pdf(municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
@@ -44,17 +44,31 @@ def render_plan_pdf(municipality: str, case_id: UUID, events: Sequence[Any]) -> 
     title = "Individuell plan" if plan.get("tool") != "minutes" else "Koordineringsplan (referat som verktøy)"
     made_at = events[-1].timestamp if events else _NO_EVENTS
     name = MUNICIPALITY_NAMES.get(municipality, municipality)
-    intro = [f"{name} kommune ({municipality}), sak {case_id}",
-             f"Utskrift av hele planen slik den står etter hendelse {view.get('version', 0)}, "
-             f"registrert {L.moment_text(made_at.isoformat())}"]
+    intro = [
+        f"{name} kommune ({municipality}), sak {case_id}",
+        f"Utskrift av hele planen slik den står etter hendelse {view.get('version', 0)}, "
+        f"registrert {L.moment_text(made_at.isoformat())}",
+    ]
     team = S.team(view, "team", versions, erased)
-    goals = {"goals": S.goals(view, versions, erased), "life_areas": S.life_areas(view, erased),
-             **S.team_reviews(view, erased)}
+    goals = {
+        "goals": S.goals(view, versions, erased),
+        "life_areas": S.life_areas(view, erased),
+        **S.team_reviews(view, erased),
+    }
     sections: list[tuple[str, list[Block]]] = [
-        ("Bruker og plan", [Pairs([*subject_rows({"subject": S.subject(view, erased)}),
-                                   ("Verktøy", L.word(L.TOOLS, plan.get("tool")) or "ingen plan opprettet ennå"),
-                                   ("Plan opprettet", D(plan.get("established_at"))),
-                                   ("Status", L.word(L.CASE_STATUS, view.get("status")))])]),
+        (
+            "Bruker og plan",
+            [
+                Pairs(
+                    [
+                        *subject_rows({"subject": S.subject(view, erased)}),
+                        ("Verktøy", L.word(L.TOOLS, plan.get("tool")) or "ingen plan opprettet ennå"),
+                        ("Plan opprettet", D(plan.get("established_at"))),
+                        ("Status", L.word(L.CASE_STATUS, view.get("status"))),
+                    ]
+                )
+            ],
+        ),
         ("Koordinator", coordinator_blocks(S.coordinators(view, events, versions, erased))),
         ("Team og deltakere", team_blocks(team)),
         ("Samtykker", consent_blocks(S.consents(view, versions, erased))),

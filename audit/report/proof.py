@@ -19,8 +19,10 @@ from audit.checkpoint import CheckpointError, verify_checkpoint
 from audit.merkle import MerkleTree, ProofError, leaf_hash, verify_inclusion
 from audit.report.labels import moment_text
 
-SCOPE = ("Kontrollen gjelder denne sakens hendelser og siste signerte kontrollpunkt. Hele protokollen "
-         "(alle saker og hele Merkle-treet) kontrolleres med kommandoen «ledger verify».")
+SCOPE = (
+    "Kontrollen gjelder denne sakens hendelser og siste signerte kontrollpunkt. Hele protokollen "
+    "(alle saker og hele Merkle-treet) kontrolleres med kommandoen «ledger verify»."
+)
 
 
 def case_proof(recorder: Any, integrity: Any, case_id: UUID) -> dict[str, Any]:
@@ -54,8 +56,7 @@ def case_proof(recorder: Any, integrity: Any, case_id: UUID) -> dict[str, Any]:
     }
 
 
-def _chain(case_id: UUID, stored: Any, recorded: dict[int, tuple[int, bytes]], problems: list[str]
-           ) -> dict[int, bytes]:
+def _chain(case_id: UUID, stored: Any, recorded: dict[int, tuple[int, bytes]], problems: list[str]) -> dict[int, bytes]:
     """Each event's hash recomputed from its stored bytes and the recorded hash before it."""
     digests: dict[int, bytes] = {}
     previous = GENESIS
@@ -77,8 +78,9 @@ def _chain(case_id: UUID, stored: Any, recorded: dict[int, tuple[int, bytes]], p
     return digests
 
 
-def _checkpoint(integrity: Any, tree: MerkleTree, indexes: dict[int, int | None], leaves: dict[int, bytes],
-                problems: list[str]) -> dict[str, Any] | None:
+def _checkpoint(
+    integrity: Any, tree: MerkleTree, indexes: dict[int, int | None], leaves: dict[int, bytes], problems: list[str]
+) -> dict[str, Any] | None:
     recorded = integrity.checkpoints()
     if not recorded:
         return None
@@ -101,13 +103,17 @@ def _checkpoint(integrity: Any, tree: MerkleTree, indexes: dict[int, int | None]
     sealed = {v: i for v, i in indexes.items() if i is not None and i < size}
     out["events_covered"] = len(sealed)
     last = max(sealed, default=None)
-    out["inclusion"] = (_inclusion(tree, last, sealed[last], leaves, checkpoint, problems)
-                        if last is not None and out["root_ok"] else None)
+    out["inclusion"] = (
+        _inclusion(tree, last, sealed[last], leaves, checkpoint, problems)
+        if last is not None and out["root_ok"]
+        else None
+    )
     return out
 
 
-def _inclusion(tree: MerkleTree, version: int, index: int, leaves: dict[int, bytes], checkpoint: Any,
-               problems: list[str]) -> dict[str, Any]:
+def _inclusion(
+    tree: MerkleTree, version: int, index: int, leaves: dict[int, bytes], checkpoint: Any, problems: list[str]
+) -> dict[str, Any]:
     """Proof that the case's last sealed event is a leaf of the checkpoint's tree (RFC 9162 §2.1.3)."""
     proof = tree.inclusion_proof(index, checkpoint.tree_size)
     try:
@@ -116,8 +122,13 @@ def _inclusion(tree: MerkleTree, version: int, index: int, leaves: dict[int, byt
     except ProofError:
         ok = False
         problems.append(f"Inklusjonsbeviset for hendelse {version} fører ikke til kontrollpunktets rot.")
-    return {"version": version, "log_index": index, "leaf_hash": leaves[version].hex(),
-            "proof": [p.hex() for p in proof], "ok": ok}
+    return {
+        "version": version,
+        "log_index": index,
+        "leaf_hash": leaves[version].hex(),
+        "proof": [p.hex() for p in proof],
+        "ok": ok,
+    }
 
 
 def _summary(events: int, checkpoint: dict[str, Any] | None, problems: list[str]) -> str:
@@ -126,10 +137,14 @@ def _summary(events: int, checkpoint: dict[str, Any] | None, problems: list[str]
     intact = f"Alle {events} hendelser i saken stemmer med hash-kjeden og Merkle-treet."
     if checkpoint is None:
         return f"{intact} Ingen signerte kontrollpunkt er registrert ennå."
-    sealed = (f"kontrollpunktet signert {moment_text(checkpoint['time'].replace('Z', '+00:00'))} "
-              f"(treets størrelse {checkpoint['tree_size']})")
+    sealed = (
+        f"kontrollpunktet signert {moment_text(checkpoint['time'].replace('Z', '+00:00'))} "
+        f"(treets størrelse {checkpoint['tree_size']})"
+    )
     covered = checkpoint["events_covered"]
     if covered == events:
         return f"{intact} Alle er dekket av {sealed}, og signaturen er gyldig."
-    return (f"{intact} {covered} av {events} er dekket av {sealed}, og signaturen er gyldig; de senere er ikke "
-            "forseglet ennå.")
+    return (
+        f"{intact} {covered} av {events} er dekket av {sealed}, og signaturen er gyldig; de senere er ikke "
+        "forseglet ennå."
+    )
