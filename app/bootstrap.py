@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.settings import Settings
-from audit.access_log import AccessLog
-from audit.bundle import BundleExporter
-from audit.checkpoint import CheckpointSigner
-from audit.integrity import Integrity
+from audit.integrity.access_log import AccessLog
+from audit.integrity.bundle import BundleExporter
+from audit.integrity.checkpoint import CheckpointSigner
+from audit.integrity.log import Integrity
 from audit.report.plan import render_plan_pdf
 from commands.application import LedgerApplication, utc_now
 from projections.case_views import CaseViewProjection

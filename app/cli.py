@@ -176,7 +176,7 @@ def demo(
     verbose: Annotated[bool, typer.Option("--verbose", help="Log every command.")] = False,
 ) -> None:
     """Fill the configured store with a realistic data set and print what it made."""
-    from app.demo import DEFAULT_SEED, render, run_demo
+    from demo.dataset import DEFAULT_SEED, render, run_demo
 
     with open_ledger() as ledger:
         existing = ledger.app.recorder.max_notification_id() or 0
@@ -278,8 +278,8 @@ def verify_bundle(
     ] = None,
 ) -> None:
     """Check an exported case bundle offline: chain, inclusion proofs, checkpoint signature (no database)."""
-    from audit.bundle_verify import BundleMalformed
-    from audit.bundle_verify import verify_bundle as check
+    from audit.integrity.bundle_verify import BundleMalformed
+    from audit.integrity.bundle_verify import verify_bundle as check
 
     pinned = _hex_key(public_key) if public_key is not None else None
     data = file.read_bytes()

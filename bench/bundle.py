@@ -18,8 +18,8 @@ from uuid import UUID
 
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
-from audit.bundle_verify import verify_bundle
-from audit.exporters import reproduce
+from audit.integrity.bundle_verify import verify_bundle
+from audit.report.exports import reproduce
 from bench import STORE_CHOICES, bench_settings, stores
 from commands.case_commands import AppointCoordinator, OpenCase
 from commands.plan_commands import EstablishPlan, ExportPlan

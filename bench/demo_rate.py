@@ -12,9 +12,9 @@ import argparse
 from dataclasses import dataclass
 
 from app.bootstrap import build
-from app.demo import DEFAULT_CASES, DEFAULT_SEED, run_demo
 from app.logging import configure_logging
 from bench import STORE_CHOICES, bench_settings, stores
+from demo.dataset import DEFAULT_CASES, DEFAULT_SEED, run_demo
 
 
 @dataclass(frozen=True)

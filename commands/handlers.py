@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from audit.exporters import anchor_for, render
+from audit.report.exports import anchor_for, render
 from commands.case_commands import AddParticipant, OpenCase
 from commands.plan_commands import (
     CloseCase,

@@ -1,5 +1,5 @@
 """Receiving a person who moved: `TransferIn`, with the case bundle of the
-municipality they moved from (the "json" export, audit/bundle.py).
+municipality they moved from (the "json" export, audit/integrity/bundle.py).
 
 The bundle is verified first and refused (422, naming the failed check) if it
 does not hold. The new case is opened for the same subject, guardians and
@@ -20,7 +20,7 @@ from uuid import UUID
 
 import orjson
 
-from audit.bundle_verify import Bundle, BundleMalformed, verify_bundle
+from audit.integrity.bundle_verify import Bundle, BundleMalformed, verify_bundle
 from commands.base import Command
 from ledger.errors import InvalidInput
 from ledger.values import Guardian, GuardianKind, Provision, ReferrerKind, Subject

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from projections.history import jsonable
+from ledger.event_data import jsonable
 
 # Parts of the view and the consent category each needs (INV-05). A reader
 # whose consent covers none of a goal's categories does not see the goal.

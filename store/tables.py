@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from audit.chain import GENESIS, event_hash
+from audit.integrity.chain import GENESIS, event_hash
 from store.keyring import NewKey
 
 

@@ -12,10 +12,10 @@ from uuid import UUID
 import orjson
 import pytest
 
-from audit.bundle_verify import BundleMalformed, verify_bundle
-from audit.chain import event_hash
-from audit.checkpoint import CheckpointSigner, generate_private_key
-from audit.exporters import json_bundle
+from audit.integrity.bundle_verify import BundleMalformed, verify_bundle
+from audit.integrity.chain import event_hash
+from audit.integrity.checkpoint import CheckpointSigner, generate_private_key
+from audit.report.exports import json_bundle
 from commands.plan_commands import CloseCase, EraseCase
 from ledger.events_plan import PlanExported
 from ledger.values import Role

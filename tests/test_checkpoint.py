@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from audit.checkpoint import (
+from audit.integrity.checkpoint import (
     Checkpoint,
     CheckpointError,
     CheckpointSigner,
@@ -20,7 +20,7 @@ from audit.checkpoint import (
     load_private_key,
     verify_checkpoint,
 )
-from audit.merkle import MerkleTree, leaf_hash
+from audit.integrity.merkle import MerkleTree, leaf_hash
 
 # RFC 8032 §7.1 TEST 1 key pair, so the key id below is a fixed, checkable value.
 RFC8032_PRIVATE = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")

@@ -19,7 +19,7 @@ from app.bootstrap import build
 from app.cli import app
 from app.logging import reset_logging
 from app.settings import Settings
-from audit.checkpoint import Checkpoint, verify_checkpoint
+from audit.integrity.checkpoint import Checkpoint, verify_checkpoint
 from ledger.national_id import synthesize
 from projections.case_views import open_view
 from store.config import parse_database_url

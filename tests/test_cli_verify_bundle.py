@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 from app.bootstrap import build
 from app.cli import app
 from app.logging import reset_logging
-from audit.exporters import reproduce
+from audit.report.exports import reproduce
 from commands.plan_commands import ExportPlan
 from tests.conftest import settings_for
 from tests.support import FakeClock, ke, running_case

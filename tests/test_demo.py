@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from app.bootstrap import build
-from app.demo import DemoReport, plan_cases, run_demo
-from app.demo_cases import Stage
+from demo.cases import Stage
+from demo.dataset import DemoReport, plan_cases, run_demo
 from ledger.values import CaseStatus, CoordinatorKind, EvaluationStatus, PlanTool, is_erased
 from tests.conftest import BACKENDS, database_url, settings_for
 from tests.support import TODAY, FakeClock

@@ -18,6 +18,7 @@ import pytest
 from commands.case_commands import OpenCase
 from commands.handlers import subject_identity
 from commands.plan_commands import ReceiveComplaint
+from ledger.event_data import event_to_dict
 from ledger.events import CaseOpened, StartupConversationHeld
 from ledger.events_plan import ComplaintReceived, GoalSet, KeyDestroyed
 from ledger.national_id import synthesize
@@ -29,7 +30,6 @@ from ledger.values import (
     Subject,
     is_erased,
 )
-from projections.history import event_to_dict
 from tests.privacy_support import (
     ASSESSMENT,
     GOAL,

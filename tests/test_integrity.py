@@ -14,10 +14,10 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import StoredEvent
 
 from app.bootstrap import build
-from audit.chain import GENESIS, event_hash, leaf_input
-from audit.checkpoint import verify_checkpoint
-from audit.integrity import Integrity
-from audit.merkle import EMPTY_ROOT, leaf_hash, verify_consistency, verify_inclusion
+from audit.integrity.chain import GENESIS, event_hash, leaf_input
+from audit.integrity.checkpoint import verify_checkpoint
+from audit.integrity.log import Integrity
+from audit.integrity.merkle import EMPTY_ROOT, leaf_hash, verify_consistency, verify_inclusion
 from commands.case_commands import AddParticipant
 from ledger.values import Person
 from tests.support import coordinator, running_case
@@ -51,7 +51,7 @@ def leaves(ledger: Any) -> list[tuple[int, int, bytes]]:
 
 
 def expected_leaves(ledger: Any) -> list[bytes]:
-    """Each event's leaf, recomputed here from its stored bytes (audit.chain's definition)."""
+    """Each event's leaf, recomputed here from its stored bytes (audit.integrity.chain's definition)."""
     previous: dict[UUID, bytes] = {}
     result = []
     for n in events(ledger):

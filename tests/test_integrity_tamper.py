@@ -16,9 +16,9 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from audit.chain import event_hash, leaf_input
-from audit.checkpoint import CheckpointSigner
-from audit.merkle import leaf_hash
+from audit.integrity.chain import event_hash, leaf_input
+from audit.integrity.checkpoint import CheckpointSigner
+from audit.integrity.merkle import leaf_hash
 from commands.case_commands import AddParticipant
 from ledger.values import Person
 from tests.support import coordinator, running_case

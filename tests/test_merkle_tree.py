@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.merkle import (
+from audit.integrity.merkle import (
     EMPTY_ROOT,
     MerkleTree,
     ProofError,

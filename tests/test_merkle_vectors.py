@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from audit.merkle import (
+from audit.integrity.merkle import (
     EMPTY_ROOT,
     MerkleTree,
     ProofError,

@@ -14,11 +14,11 @@ from api.commanding import ETAG_HEADER
 from api.deps import PROBLEMS, CurrentActor, LedgerDep
 from api.reading import read_case
 from api.views import AccessLog, CaseHistory, CaseView
-from audit.exporters import MEDIA_TYPES, reproduce
+from audit.report.exports import MEDIA_TYPES, reproduce
+from ledger.event_data import event_to_dict
 from projections.access import filter_view
 from projections.case_view import fold
 from projections.case_views import current_view
-from projections.history import event_to_dict
 
 router = APIRouter(prefix="/v1/cases", tags=["reads"], responses=PROBLEMS)
 

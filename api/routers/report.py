@@ -39,9 +39,7 @@ def get_report(
     ledger: LedgerDep,
     format: Annotated[
         Literal["json", "html", "pdf"],
-        Query(
-            description="json (default), html or pdf"
-        ),
+        Query(description="json (default), html or pdf"),
     ] = "json",
 ) -> Response:
     """The compliance report for Statsforvalteren: the case, every check CHK-01..CHK-20, decisions with complaint

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from audit.compliance.checks_followup import _AREA as LIFE_AREAS  # noqa: F401  (one list of the life areas' names)
 from audit.compliance.timeline import NORWAY, fmt
 from commands.authorization import _ROLE_NAMES  # the same role names the refusals use
 

@@ -17,9 +17,9 @@ from typing import Any
 from audit.compliance.result import RULE_TITLES, CheckResult
 from audit.report import labels as L
 from audit.report import sections as S
+from ledger.event_data import event_to_dict
 from ledger.profiles import MUNICIPALITY_NAMES, MunicipalProfile
 from projections.case_view import fold
-from projections.history import event_to_dict
 
 REPORT_FORMAT = "ledger-report-v1"
 # An event recorded more than this long after it happened is flagged: INV-10

@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from audit.chain import GENESIS, event_hash, leaf_input
-from audit.checkpoint import CheckpointError, verify_checkpoint
-from audit.merkle import MerkleTree, ProofError, leaf_hash, verify_inclusion
+from audit.integrity.chain import GENESIS, event_hash, leaf_input
+from audit.integrity.checkpoint import CheckpointError, verify_checkpoint
+from audit.integrity.merkle import MerkleTree, ProofError, leaf_hash, verify_inclusion
 from audit.report.labels import moment_text
 
 SCOPE = (

@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from app.demo_cases import CaseRun, Stage, Writer
-from app.demo_people import INTERPRETER_LANGUAGES, SERVICE_ROLES, WHAT_MATTERS, Unit
 from commands.case_commands import (
     AddParticipant,
     AppointCoordinator,
@@ -23,6 +21,8 @@ from commands.case_commands import (
     SignConsent,
 )
 from commands.plan_commands import DecideComplaint, ForwardComplaint, ReceiveComplaint
+from demo.cases import CaseRun, Stage, Writer
+from demo.people import INTERPRETER_LANGUAGES, SERVICE_ROLES, WHAT_MATTERS, Unit
 from ledger.values import (
     Actor,
     ComplaintDecider,

@@ -8,20 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from app.demo_cases import CaseRun, GoalInfo, Stage, StopCase, Writer
-from app.demo_people import ACTIVITIES, GOALS, SITUATIONS
-from app.demo_stages import (
-    appoint,
-    build_team,
-    citizen,
-    complain,
-    consent,
-    decide,
-    refer,
-    request_coordinator,
-    start_up,
-)
-from app.demo_team import TeamPeriod, hold_first_meeting
 from commands.case_commands import AppointCoordinator, RequestProvision, WithdrawConsent
 from commands.plan_commands import (
     AssessLifeArea,
@@ -33,6 +19,20 @@ from commands.plan_commands import (
     PlanActivity,
     SetGoal,
 )
+from demo.cases import CaseRun, GoalInfo, Stage, StopCase, Writer
+from demo.people import ACTIVITIES, GOALS, SITUATIONS
+from demo.stages import (
+    appoint,
+    build_team,
+    citizen,
+    complain,
+    consent,
+    decide,
+    refer,
+    request_coordinator,
+    start_up,
+)
+from demo.team import TeamPeriod, hold_first_meeting
 from ledger.values import CoordinatorKind, LifeArea, Person, PlanTool, Provision, WithdrawalScope
 
 

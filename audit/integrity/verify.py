@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from audit.chain import GENESIS, event_hash, leaf_input
-from audit.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
-from audit.merkle import MerkleTree, leaf_hash
+from audit.integrity.chain import GENESIS, event_hash, leaf_input
+from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
+from audit.integrity.merkle import MerkleTree, leaf_hash
 
 PAGE = 2000
 

@@ -11,9 +11,6 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from app.demo_cases import CaseRun, Writer
-from app.demo_people import AGENDA, MEETING_DECISIONS, voice
-from app.demo_stages import add_participant, consent
 from commands.case_commands import AssignSubstitute, RemoveParticipant, ReplaceCoordinator, WithdrawConsent
 from commands.plan_commands import (
     AddComment,
@@ -31,6 +28,9 @@ from commands.plan_commands import (
     ScheduleMeeting,
     SendAgenda,
 )
+from demo.cases import CaseRun, Writer
+from demo.people import AGENDA, MEETING_DECISIONS, voice
+from demo.stages import add_participant, consent
 from ledger.values import Actor, EvaluationStatus, Person, TransitionKind, WithdrawalScope
 
 

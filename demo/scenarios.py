@@ -9,8 +9,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from app.demo_cases import CaseRun, Stage, StopCase, Writer
-from app.demo_people import DemoPerson, People, Staff
 from commands.case_commands import (
     AddParticipant,
     AppointCoordinator,
@@ -37,6 +35,8 @@ from commands.plan_commands import (
     SendAgenda,
     SetGoal,
 )
+from demo.cases import CaseRun, Stage, StopCase, Writer
+from demo.people import DemoPerson, People, Staff
 from ledger.values import (
     Actor,
     ConsentGiverRole,

@@ -1,4 +1,4 @@
-"""Offline verification of a case bundle (format: audit/bundle.py).
+"""Offline verification of a case bundle (format: audit/integrity/bundle.py).
 
 A pure function of the file's bytes: no database, no keys but the public one.
 Checks, and the name each failure is reported under:
@@ -18,7 +18,7 @@ Checks, and the name each failure is reported under:
 * `view`: the decrypted view agrees with the stored record on everything
   stored in clear (type, times, who recorded it, public fields), and the
   bundle's municipality is the one the case was opened in. Sealed personal
-  fields cannot be checked without the case key (see audit/bundle.py).
+  fields cannot be checked without the case key (see audit/integrity/bundle.py).
 * `root`: every event's proof leads to one root, but not the checkpoint's.
 * `signature`: the checkpoint's Ed25519 signature under the bundle's key.
 
@@ -40,11 +40,11 @@ from uuid import UUID
 
 import orjson
 
-from audit.bundle import FORMAT
-from audit.chain import GENESIS, event_hash, leaf_input
-from audit.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
-from audit.merkle import ProofError, leaf_hash, root_from_inclusion_proof
-from projections.history import jsonable
+from audit.integrity.bundle import FORMAT
+from audit.integrity.chain import GENESIS, event_hash, leaf_input
+from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
+from audit.integrity.merkle import ProofError, leaf_hash, root_from_inclusion_proof
+from ledger.event_data import jsonable
 from store.transcoder import OrjsonTranscoder
 
 _HASH = re.compile(r"[0-9a-f]{64}")

@@ -18,8 +18,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from app.demo_people import DemoPerson, Staff, Unit
 from commands.base import CaseCommand, Command, CommandResult
+from demo.people import DemoPerson, Staff, Unit
 from ledger.profiles import MunicipalProfile, profile_for
 from ledger.values import Actor, Provision
 

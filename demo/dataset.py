@@ -6,10 +6,10 @@ cases of SCENARIOS.md. Every event is written through the application's
 command surface, so the data obeys every invariant and verifies like any
 other. Dates run from 2024 up to the ledger's clock.
 
-The generator: `demo_people` (who), `demo_cases` (stages, the writer),
-`demo_stages` (referral to consent), `demo_team` (meetings and the team's
-work), `demo_drive` (one case to its target, closing, erasure) and
-`demo_scenarios` (the worked cases).
+The generator: `people` (who), `cases` (stages, the writer),
+`stages` (referral to consent), `team` (meetings and the team's
+work), `drive` (one case to its target, closing, erasure) and
+`scenarios` (the worked cases).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from rich.console import Console
 from rich.table import Table
 
 from api.reading import issue_report
-from app.demo_cases import EARLIEST, CaseRun, Stage, Writer
-from app.demo_drive import drive
-from app.demo_people import DemoPerson, People, Staff, make_staff
-from app.demo_scenarios import SCENARIO_STAGES, write_scenarios
+from demo.cases import EARLIEST, CaseRun, Stage, Writer
+from demo.drive import drive
+from demo.people import DemoPerson, People, Staff, make_staff
+from demo.scenarios import SCENARIO_STAGES, write_scenarios
 from ledger.profiles import MUNICIPALITY_NAMES
 
 DEFAULT_SEED = 2026

@@ -9,7 +9,7 @@ A bundle is one JSON document (UTF-8, orjson, two-space indent):
         {"version", "type", "occurred_at", "recorded_at", "recorded_by", "data", ["erased"],
                                                    # ^ the decrypted view (as /history shows it)
          "stored": {"topic": "<module:Class>", "state": "<base64 of the stored bytes>"},
-         "hash": "<hex>",                          # the event's chain hash (audit/chain.py)
+         "hash": "<hex>",                          # the event's chain hash (audit/integrity/chain.py)
          "log_index": <int>,                       # its leaf in the ledger's Merkle tree
          "inclusion_proof": ["<hex>", ...]}        # RFC 9162 audit path to the checkpoint's root
       ],
@@ -21,7 +21,7 @@ What it carries, and why:
 
 * The stored record (topic and stored bytes, personal fields still sealed
   under the case key) is what the chain hash and the Merkle leaf are made
-  of, so a verifier recomputes both without any key: `audit/bundle_verify.py`.
+  of, so a verifier recomputes both without any key: `audit/integrity/bundle_verify.py`.
 * The decrypted view is what the receiving municipality reads. Its public
   fields (those an event class lists in `PUBLIC`, e.g. CaseOpened's
   municipality and requested provisions) are checked against the stored
@@ -43,14 +43,14 @@ from uuid import UUID
 
 import orjson
 
-from audit.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
-from audit.exporters import json_bundle
-from audit.merkle import MerkleTree
+from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
+from audit.integrity.merkle import MerkleTree
+from audit.report.exports import json_bundle
 from ledger.errors import Gone, InvariantViolation
-from projections.history import event_to_dict
+from ledger.event_data import event_to_dict
 
 if TYPE_CHECKING:
-    from audit.integrity import Integrity
+    from audit.integrity.log import Integrity
 
 FORMAT = "coordination-ledger-bundle-v1"
 _LOOKUP_CHUNK = 500  # notification ids per IN (...) query: well inside every backend's parameter limit

@@ -1,5 +1,5 @@
 """The ledger's integrity: Merkle leaves built off the write path (`sync`),
-signed checkpoints (`seal`), and `verify` (in audit.verify), which recomputes
+signed checkpoints (`seal`), and `verify` (in audit.integrity.verify), which recomputes
 everything from the raw rows and names the first event that does not match.
 """
 
@@ -14,10 +14,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, OperationalError
 
-from audit.chain import leaf_input
-from audit.checkpoint import Checkpoint, CheckpointError, CheckpointSigner
-from audit.merkle import MerkleTree, leaf_hash
-from audit.verify import Problem, VerifyReport, verify_ledger
+from audit.integrity.chain import leaf_input
+from audit.integrity.checkpoint import Checkpoint, CheckpointError, CheckpointSigner
+from audit.integrity.merkle import MerkleTree, leaf_hash
+from audit.integrity.verify import Problem, VerifyReport, verify_ledger
 
 __all__ = ["Integrity", "Problem", "VerifyReport"]
 
@@ -167,6 +167,6 @@ class Integrity:
 
     # ------------------------------------------------------------- verify
     def verify(self) -> VerifyReport:
-        """Recompute everything from the raw rows (see audit.verify)."""
+        """Recompute everything from the raw rows (see audit.integrity.verify)."""
         # Checkpoints first: each then covers only events the pass will read.
         return verify_ledger(self.recorder, self.checkpoints(), self.signer.public_key_raw)

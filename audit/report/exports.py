@@ -7,7 +7,7 @@ copy of the person's data chased down; after erasure an export can no
 longer be reproduced (its digest stays in the record).
 
 Every exporter is `(municipality, case_id, events) -> bytes`. A provable
-format (the "json" bundle, audit/bundle.py) also has `anchor(case_id, events)`,
+format (the "json" bundle, audit/integrity/bundle.py) also has `anchor(case_id, events)`,
 which picks the signed checkpoint the document proves its events against, and
 takes that checkpoint's tree size as `checkpoint_size`; `PlanExported` records
 it so the same bytes are rendered again later.
@@ -23,7 +23,7 @@ from uuid import UUID
 import orjson
 
 from ledger.errors import Gone, NotFound
-from projections.history import event_to_dict
+from ledger.event_data import event_to_dict
 
 
 def json_bundle(municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:

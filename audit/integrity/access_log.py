@@ -17,7 +17,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import IntegrityError
 
-from audit.chain import GENESIS
+from audit.integrity.chain import GENESIS
 from ledger.values import Actor, Role
 
 _DOMAIN = b"ledger-access-v1\x00"
