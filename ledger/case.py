@@ -7,7 +7,6 @@ refused command changes nothing. Appliers (`@applies`) only assign.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -259,24 +258,15 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
         )
 
     # ------------------------------------------------------------- queries
-    def subject_age(self, on: date) -> int | None:
-        """Whole years at `on`; -1 for an expected (unborn) child; None once erased."""
-        birth = getattr(self.subject, "birth_date", None)
-        if not isinstance(birth, date):
-            return None
-        if self.subject.expected or birth > on:
-            return -1
-        return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
     def recognises(self, actor: Actor) -> bool:
         """Whether a citizen is this case's subject, or a guardian one recorded
         on it, matched by the national id (`pid`) of their token."""
         if actor.pid is None:
             return False
         if actor.role is Role.CITIZEN:
-            return getattr(self.subject, "national_id", None) == actor.pid
+            return isinstance(self.subject, Subject) and self.subject.national_id == actor.pid
         if actor.role is Role.GUARDIAN:
-            return any(getattr(g, "national_id", None) == actor.pid for g in self.guardians)
+            return any(g.national_id == actor.pid for g in self._recorded_guardians)
         return False
 
     def is_coordinator(self, person_id: str) -> bool:
@@ -284,28 +274,6 @@ class Case(ClosingMixin, PlanMixin, ConsentMixin, Aggregate):
         return person_id in names
 
     # -------------------------------------------------------------- guards
-    def _emit(self, event_class: type, ctx: Context, **fields: Any) -> None:
-        ctx.check_not_future()
-        if ctx.occurred_at < self.opened_at:
-            raise InvariantViolation("INV-10", "Hendelsen kan ikke ha skjedd før saken ble opprettet.")
-        self.trigger_event(
-            event_class,
-            timestamp=ctx.now,
-            occurred_at=ctx.occurred_at,
-            recorded_by=ctx.actor.reference(),
-            recorded_by_name=ctx.actor.name,
-            **fields,
-        )
-
-    def _check_open(self, ctx: Context) -> None:
-        if self.municipality != ctx.actor.municipality:
-            # Tenancy: a case of another municipality does not exist for the caller.
-            raise NotFound("INV-01", "Ingen slik sak i din kommune.")
-        if self.status is not CaseStatus.OPEN:
-            raise InvariantViolation(
-                "INV-08", "Saken er avsluttet; bare eksport, sletting, klage og gjenåpning er mulig."
-            )
-
     def _require_coordinator(self) -> Appointment:
         if self.coordinator is None:
             raise InvariantViolation(None, "Saken har ingen koordinator.")

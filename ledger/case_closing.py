@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 from uuid import UUID, uuid4
 
+from ledger.case_state import CaseState
 from ledger.context import Context
 from ledger.errors import InvalidInput, InvariantViolation, NotFound
 from ledger.event_base import applies
@@ -35,20 +35,20 @@ from ledger.values import (
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
-class ClosingMixin:
-    def _init_closing_state(self: Any) -> None:
-        self.closed_at: datetime | None = None
-        self.exports: dict[UUID, str] = {}
-        self.erased_at: datetime | None = None
-        self.complaints: dict[UUID, Complaint] = {}
-        self.transferred_to: str | None = None
+class ClosingMixin(CaseState):
+    def _init_closing_state(self) -> None:
+        self.closed_at = None
+        self.exports = {}
+        self.erased_at = None
+        self.complaints = {}
+        self.transferred_to = None
 
     @property
-    def erased(self: Any) -> bool:
+    def erased(self) -> bool:
         return self.erased_at is not None
 
     def close(
-        self: Any,
+        self,
         ctx: Context,
         *,
         reason: str,
@@ -68,7 +68,7 @@ class ClosingMixin:
             termination_letter_sent=termination_letter_sent,
         )
 
-    def notify_closure(self: Any, ctx: Context, *, ke_notified: bool, participants: tuple[UUID, ...]) -> None:
+    def notify_closure(self, ctx: Context, *, ke_notified: bool, participants: tuple[UUID, ...]) -> None:
         self._check_tenant(ctx)
         if self.status is not CaseStatus.CLOSED:
             raise InvariantViolation(None, "Varsel om avslutning sendes først når saken er avsluttet.")
@@ -76,7 +76,7 @@ class ClosingMixin:
             self._require_participant(pid)
         self._emit(ClosureNotified, ctx, ke_notified=ke_notified, participants=tuple(participants))
 
-    def reopen(self: Any, ctx: Context, *, reason: str) -> None:
+    def reopen(self, ctx: Context, *, reason: str) -> None:
         self._check_tenant(ctx)
         if self.status is not CaseStatus.CLOSED:
             raise InvariantViolation(None, "Bare en avsluttet sak kan gjenåpnes.")
@@ -85,7 +85,7 @@ class ClosingMixin:
         self._emit(CaseReopened, ctx, reason=reason)
 
     def record_export(
-        self: Any,
+        self,
         ctx: Context,
         *,
         export_id: UUID,
@@ -109,7 +109,7 @@ class ClosingMixin:
             checkpoint_size=checkpoint_size,
         )
 
-    def destroy_keys(self: Any, ctx: Context, *, key_ids: tuple[str, ...]) -> None:
+    def destroy_keys(self, ctx: Context, *, key_ids: tuple[str, ...]) -> None:
         """Erasure: only a closed case whose plan was exported (003 §3: print
         the whole IP, then delete it)."""
         self._check_tenant(ctx)
@@ -122,7 +122,7 @@ class ClosingMixin:
         self._emit(KeyDestroyed, ctx, key_ids=tuple(key_ids))
 
     def transfer_out(
-        self: Any, ctx: Context, *, to_municipality: str, transferred: tuple[str, ...], consent_id: UUID | None = None
+        self, ctx: Context, *, to_municipality: str, transferred: tuple[str, ...], consent_id: UUID | None = None
     ) -> None:
         self._check_open(ctx)
         if not is_municipality_number(to_municipality) or to_municipality == self.municipality:
@@ -136,7 +136,7 @@ class ClosingMixin:
         )
 
     def record_transfer_in(
-        self: Any, ctx: Context, *, from_municipality: str, bundle_sha256: str, source_case_id: UUID
+        self, ctx: Context, *, from_municipality: str, bundle_sha256: str, source_case_id: UUID
     ) -> None:
         self._check_open(ctx)
         if not SHA256_HEX.match(bundle_sha256):
@@ -151,7 +151,7 @@ class ClosingMixin:
 
     # --------------------------------------------------------- complaints
     def receive_complaint(
-        self: Any, ctx: Context, *, concerns: tuple[Provision, ...], text: str = "", received_at: datetime | None = None
+        self, ctx: Context, *, concerns: tuple[Provision, ...], text: str = "", received_at: datetime | None = None
     ) -> UUID:
         self._check_tenant(ctx)
         received = received_at or ctx.occurred_at
@@ -165,7 +165,7 @@ class ClosingMixin:
         )
         return complaint_id
 
-    def forward_complaint(self: Any, ctx: Context, *, complaint_id: UUID, report_sha256: str) -> None:
+    def forward_complaint(self, ctx: Context, *, complaint_id: UUID, report_sha256: str) -> None:
         self._check_tenant(ctx)
         complaint = self._require_complaint(complaint_id)
         if complaint.forwarded_at is not None:
@@ -175,7 +175,7 @@ class ClosingMixin:
         self._emit(ComplaintForwarded, ctx, complaint_id=complaint_id, report_sha256=report_sha256)
 
     def decide_complaint(
-        self: Any,
+        self,
         ctx: Context,
         *,
         complaint_id: UUID,
@@ -187,65 +187,61 @@ class ClosingMixin:
         self._require_complaint(complaint_id)
         self._emit(ComplaintDecided, ctx, complaint_id=complaint_id, decided_by=decided_by, outcome=outcome, note=note)
 
-    def _require_complaint(self: Any, complaint_id: UUID) -> Complaint:
+    def _require_complaint(self, complaint_id: UUID) -> Complaint:
         try:
             return self.complaints[complaint_id]
         except KeyError:
             raise NotFound(None, "Ingen slik klage i saken.") from None
 
-    def _check_tenant(self: Any, ctx: Context) -> None:
-        if self.municipality != ctx.actor.municipality:
-            raise NotFound("INV-01", "Ingen slik sak i din kommune.")
-
 
 @applies(CaseClosed)
-def _closed(case: Any, e: CaseClosed) -> None:
+def _closed(case: CaseState, e: CaseClosed) -> None:
     case.status = CaseStatus.CLOSED
     case.closed_at = e.occurred_at
 
 
 @applies(ClosureNotified)
-def _notified(case: Any, e: ClosureNotified) -> None:
+def _notified(case: CaseState, e: ClosureNotified) -> None:
     pass  # read by the compliance projection (CHK-15)
 
 
 @applies(CaseReopened)
-def _reopened(case: Any, e: CaseReopened) -> None:
+def _reopened(case: CaseState, e: CaseReopened) -> None:
     case.status = CaseStatus.OPEN
     case.closed_at = None
 
 
 @applies(PlanExported)
-def _exported(case: Any, e: PlanExported) -> None:
+def _exported(case: CaseState, e: PlanExported) -> None:
     case.exports[e.export_id] = e.sha256
 
 
 @applies(KeyDestroyed)
-def _erased(case: Any, e: KeyDestroyed) -> None:
+def _erased(case: CaseState, e: KeyDestroyed) -> None:
     case.erased_at = e.occurred_at
 
 
 @applies(TransferredOut)
-def _transferred_out(case: Any, e: TransferredOut) -> None:
+def _transferred_out(case: CaseState, e: TransferredOut) -> None:
     case.status = CaseStatus.TRANSFERRED_OUT
     case.transferred_to = e.to_municipality
 
 
 @applies(TransferredIn)
-def _transferred_in(case: Any, e: TransferredIn) -> None:
+def _transferred_in(case: CaseState, e: TransferredIn) -> None:
     pass  # provenance only
 
 
 @applies(ComplaintReceived)
-def _complaint(case: Any, e: ComplaintReceived) -> None:
+def _complaint(case: CaseState, e: ComplaintReceived) -> None:
     case.complaints[e.complaint_id] = Complaint(e.complaint_id, e.received_at)
 
 
 @applies(ComplaintForwarded)
-def _forwarded(case: Any, e: ComplaintForwarded) -> None:
+def _forwarded(case: CaseState, e: ComplaintForwarded) -> None:
     case.complaints[e.complaint_id].forwarded_at = e.occurred_at
 
 
 @applies(ComplaintDecided)
-def _complaint_decided(case: Any, e: ComplaintDecided) -> None:
+def _complaint_decided(case: CaseState, e: ComplaintDecided) -> None:
     case.complaints[e.complaint_id].decided.append((e.decided_by.value, e.outcome.value))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID, uuid4
 
+from ledger.case_state import CaseState
 from ledger.context import Context
-from ledger.errors import InvalidInput, InvariantViolation, NotFound
+from ledger.errors import InvalidInput, InvariantViolation
 from ledger.event_base import applies
 from ledger.events import (
     ConsentExpired,
@@ -20,22 +20,31 @@ from ledger.events import (
 )
 from ledger.national_id import validate_national_id
 from ledger.state import Consent, Participant
-from ledger.values import ConsentGiverRole, GuardianKind, InfoCategory, Person, Role, Signer, WithdrawalScope
+from ledger.values import (
+    ConsentGiverRole,
+    GuardianKind,
+    InfoCategory,
+    Person,
+    Role,
+    Signer,
+    Subject,
+    WithdrawalScope,
+)
 
 ADULT_CONSENT_AGE = 16  # helserettslig myndig (pbrl. § 4-3)
 
 
-class ConsentMixin:
-    """Methods of `Case` about consent and team. State lives on the case."""
+class ConsentMixin(CaseState):
+    """Methods of `Case` about consent and team. Their state is declared in `CaseState`."""
 
-    def _init_consent_state(self: Any) -> None:
-        self.consents: dict[UUID, Consent] = {}
-        self.team_name: str | None = None
-        self.participants: dict[UUID, Participant] = {}
+    def _init_consent_state(self) -> None:
+        self.consents = {}
+        self.team_name = None
+        self.participants = {}
 
     # ----------------------------------------------------------- consent
     def grant_consent(
-        self: Any,
+        self,
         ctx: Context,
         *,
         given_by: Signer,
@@ -76,7 +85,7 @@ class ConsentMixin:
         )
         return consent_id
 
-    def sign_consent(self: Any, ctx: Context, *, consent_id: UUID, signer: Signer) -> None:
+    def sign_consent(self, ctx: Context, *, consent_id: UUID, signer: Signer) -> None:
         self._check_open(ctx)
         consent = self._require_consent(consent_id)
         signer = _checked_signer(signer)
@@ -99,7 +108,7 @@ class ConsentMixin:
         self._emit(ConsentSigned, ctx, consent_id=consent_id, signer=signer, signer_ref=ref)
 
     def withdraw_consent(
-        self: Any,
+        self,
         ctx: Context,
         *,
         consent_id: UUID,
@@ -131,7 +140,7 @@ class ConsentMixin:
             reason=reason,
         )
 
-    def expire_consent(self: Any, ctx: Context, *, consent_id: UUID) -> None:
+    def expire_consent(self, ctx: Context, *, consent_id: UUID) -> None:
         self._check_open(ctx)
         consent = self._require_consent(consent_id)
         if consent.valid_until is None or consent.valid_until >= ctx.occurred_at.date():
@@ -140,7 +149,7 @@ class ConsentMixin:
             raise InvariantViolation(None, "Samtykket er allerede utløpt.")
         self._emit(ConsentExpired, ctx, consent_id=consent_id)
 
-    def readable_categories(self: Any, person_id: str, service: str | None, at: datetime) -> set[InfoCategory]:
+    def readable_categories(self, person_id: str, service: str | None, at: datetime) -> set[InfoCategory]:
         """What a team participant may read at `at` (INV-05): the union of every
         consent in force that names them or their service. Not a participant
         at `at`, nothing."""
@@ -157,7 +166,7 @@ class ConsentMixin:
 
     # --------------------------------------------------------------- team
     def add_participant(
-        self: Any,
+        self,
         ctx: Context,
         *,
         person: Person,
@@ -186,7 +195,7 @@ class ConsentMixin:
         )
         return participant_id
 
-    def remove_participant(self: Any, ctx: Context, *, participant_id: UUID, reason: str = "") -> None:
+    def remove_participant(self, ctx: Context, *, participant_id: UUID, reason: str = "") -> None:
         self._check_open(ctx)
         participant = self._require_participant(participant_id)
         if not participant.active:
@@ -195,7 +204,7 @@ class ConsentMixin:
 
     # ------------------------------------------------------------ helpers
     def _check_capacity(
-        self: Any, ctx: Context, role: ConsentGiverRole, signers: tuple[Signer, ...]
+        self, ctx: Context, role: ConsentGiverRole, signers: tuple[Signer, ...]
     ) -> tuple[set[int], set[int]]:
         """INV-04: who may consent at the subject's age. Returns the guardian
         references whose signatures are required and those already given."""
@@ -209,7 +218,7 @@ class ConsentMixin:
                 raise InvariantViolation(
                     "INV-04", "Personen er under 16 år; samtykke gis av de som har foreldreansvar."
                 )
-            own_id = getattr(self.subject, "national_id", None)
+            own_id = self.subject.national_id if isinstance(self.subject, Subject) else None
             if any(s.national_id and own_id and s.national_id != own_id for s in signers):
                 raise InvariantViolation("INV-04", "Samtykke som personen selv gir, må signeres av personen selv.")
             return set(), set()
@@ -221,9 +230,10 @@ class ConsentMixin:
         if age >= ADULT_CONSENT_AGE:
             raise InvariantViolation(
                 "INV-04",
-                "Personen er 16 år eller eldre og samtykker selv; foreldre samtykker ikke (med mindre de er oppnevnt verge).",
+                "Personen er 16 år eller eldre og samtykker selv; "
+                "foreldre samtykker ikke (med mindre de er oppnevnt verge).",
             )
-        parents = [i for i, g in enumerate(self.guardians) if g.kind is GuardianKind.PARENT]
+        parents = [i for i, g in enumerate(self._recorded_guardians) if g.kind is GuardianKind.PARENT]
         if not parents:
             return set(), set()
         signed = {self._guardian_ref(s) for s in signers}
@@ -231,7 +241,7 @@ class ConsentMixin:
             raise InvariantViolation("INV-04", "Samtykket må gis av en som har foreldreansvar i saken.")
         return set(parents), {r for r in signed if r is not None}
 
-    def _check_withdrawal_capacity(self: Any, ctx: Context) -> None:
+    def _check_withdrawal_capacity(self, ctx: Context) -> None:
         """INV-04 for a citizen or guardian withdrawing with their own token: the
         subject from 16, parents under 16, a registered verge at any age. (The
         coordinator or KE recording a withdrawal they received is not judged here.)"""
@@ -248,7 +258,7 @@ class ConsentMixin:
         if role is Role.GUARDIAN and age >= ADULT_CONSENT_AGE:
             verge = any(
                 g.kind is GuardianKind.VERGE and g.national_id and g.national_id == ctx.actor.pid
-                for g in self.guardians
+                for g in self._recorded_guardians
             )
             if not verge:
                 raise InvariantViolation(
@@ -256,8 +266,8 @@ class ConsentMixin:
                     "Personen er 16 år eller eldre og bestemmer selv over samtykket; foreldre kan ikke trekke det.",
                 )
 
-    def _guardian_ref(self: Any, signer: Signer, kind: GuardianKind = GuardianKind.PARENT) -> int | None:
-        for i, g in enumerate(self.guardians):
+    def _guardian_ref(self, signer: Signer, kind: GuardianKind = GuardianKind.PARENT) -> int | None:
+        for i, g in enumerate(self._recorded_guardians):
             if g.kind is not kind:
                 continue
             if signer.national_id and g.national_id:
@@ -266,18 +276,6 @@ class ConsentMixin:
             elif _same_name(signer.name, g.name):
                 return i
         return None
-
-    def _require_consent(self: Any, consent_id: UUID) -> Consent:
-        try:
-            return self.consents[consent_id]
-        except KeyError:
-            raise NotFound(None, "Ingen slikt samtykke i saken.") from None
-
-    def _require_participant(self: Any, participant_id: UUID) -> Participant:
-        try:
-            return self.participants[participant_id]
-        except KeyError:
-            raise NotFound(None, "Ingen slik deltaker i saken.") from None
 
 
 def _checked_signer(signer: Signer) -> Signer:
@@ -295,7 +293,7 @@ def _same_name(a: object, b: object) -> bool:
 
 
 @applies(ConsentGranted)
-def _granted(case: Any, e: ConsentGranted) -> None:
+def _granted(case: CaseState, e: ConsentGranted) -> None:
     in_force = set(e.required_refs) <= set(e.signer_refs)
     case.consents[e.consent_id] = Consent(
         consent_id=e.consent_id,
@@ -312,7 +310,7 @@ def _granted(case: Any, e: ConsentGranted) -> None:
 
 
 @applies(ConsentSigned)
-def _signed(case: Any, e: ConsentSigned) -> None:
+def _signed(case: CaseState, e: ConsentSigned) -> None:
     consent = case.consents[e.consent_id]
     consent.signed_refs.add(e.signer_ref)
     if consent.in_force_from is None and consent.required_refs <= consent.signed_refs:
@@ -320,7 +318,7 @@ def _signed(case: Any, e: ConsentSigned) -> None:
 
 
 @applies(ConsentWithdrawn)
-def _withdrawn(case: Any, e: ConsentWithdrawn) -> None:
+def _withdrawn(case: CaseState, e: ConsentWithdrawn) -> None:
     consent = case.consents[e.consent_id]
     if e.scope is WithdrawalScope.ALL:
         consent.withdrawn_at = e.occurred_at
@@ -331,22 +329,22 @@ def _withdrawn(case: Any, e: ConsentWithdrawn) -> None:
 
 
 @applies(ConsentExpired)
-def _expired(case: Any, e: ConsentExpired) -> None:
+def _expired(case: CaseState, e: ConsentExpired) -> None:
     case.consents[e.consent_id].expired_at = e.occurred_at
 
 
 @applies(TeamEstablished)
-def _team(case: Any, e: TeamEstablished) -> None:
+def _team(case: CaseState, e: TeamEstablished) -> None:
     case.team_name = e.local_name
 
 
 @applies(ParticipantAdded)
-def _participant_added(case: Any, e: ParticipantAdded) -> None:
+def _participant_added(case: CaseState, e: ParticipantAdded) -> None:
     case.participants[e.participant_id] = Participant(
         e.participant_id, e.person_id, e.person_name, e.service, e.role, e.occurred_at
     )
 
 
 @applies(ParticipantRemoved)
-def _participant_removed(case: Any, e: ParticipantRemoved) -> None:
+def _participant_removed(case: CaseState, e: ParticipantRemoved) -> None:
     case.participants[e.participant_id].removed_at = e.occurred_at

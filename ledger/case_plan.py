@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID, uuid4
 
+from ledger.case_state import CaseState
 from ledger.context import Context
 from ledger.errors import InvalidInput, InvariantViolation, NotFound
 from ledger.event_base import applies
@@ -33,18 +33,18 @@ from ledger.state import Activity, Goal, Meeting
 from ledger.values import EvaluationStatus, LifeArea, PlanTool, TransitionKind
 
 
-class PlanMixin:
-    def _init_plan_state(self: Any) -> None:
-        self.plan_tool: PlanTool | None = None
-        self.goals: dict[UUID, Goal] = {}
-        self.activities: dict[UUID, Activity] = {}
-        self.meetings: dict[UUID, Meeting] = {}
-        self.transitions: dict[UUID, bool] = {}
-        self.last_review_at: datetime | None = None
+class PlanMixin(CaseState):
+    def _init_plan_state(self) -> None:
+        self.plan_tool = None
+        self.goals = {}
+        self.activities = {}
+        self.meetings = {}
+        self.transitions = {}
+        self.last_review_at = None
 
     # --------------------------------------------------------------- plan
     def establish_plan(
-        self: Any, ctx: Context, *, tool: PlanTool, informed_of_right_to_ip: bool = False, ip_declined: bool = False
+        self, ctx: Context, *, tool: PlanTool, informed_of_right_to_ip: bool = False, ip_declined: bool = False
     ) -> None:
         self._check_open(ctx)
         if self.plan_tool is tool:
@@ -55,13 +55,13 @@ class PlanMixin:
             PlanEstablished, ctx, tool=tool, informed_of_right_to_ip=informed_of_right_to_ip, ip_declined=ip_declined
         )
 
-    def assess_life_area(self: Any, ctx: Context, *, life_area: LifeArea, situation: str) -> None:
+    def assess_life_area(self, ctx: Context, *, life_area: LifeArea, situation: str) -> None:
         self._check_open(ctx)
         self._require_plan()
         self._emit(LifeAreaAssessed, ctx, life_area=life_area, situation=situation)
 
     def set_goal(
-        self: Any, ctx: Context, *, text: str, life_area: LifeArea, responsible_service: str, evaluate_by: date
+        self, ctx: Context, *, text: str, life_area: LifeArea, responsible_service: str, evaluate_by: date
     ) -> UUID:
         self._check_open(ctx)
         self._require_plan()
@@ -83,18 +83,18 @@ class PlanMixin:
         )
         return goal_id
 
-    def revise_goal(self: Any, ctx: Context, *, goal_id: UUID, text: str, evaluate_by: date) -> None:
+    def revise_goal(self, ctx: Context, *, goal_id: UUID, text: str, evaluate_by: date) -> None:
         self._check_open(ctx)
         self._require_open_goal(goal_id)
         self._emit(GoalRevised, ctx, goal_id=goal_id, text=text, evaluate_by=evaluate_by)
 
-    def close_goal(self: Any, ctx: Context, *, goal_id: UUID, reason: str = "") -> None:
+    def close_goal(self, ctx: Context, *, goal_id: UUID, reason: str = "") -> None:
         self._check_open(ctx)
         self._require_open_goal(goal_id)
         self._emit(GoalClosed, ctx, goal_id=goal_id, reason=reason)
 
     def plan_activity(
-        self: Any, ctx: Context, *, goal_id: UUID, what: str, responsible_service: str, due: date | None = None
+        self, ctx: Context, *, goal_id: UUID, what: str, responsible_service: str, due: date | None = None
     ) -> UUID:
         self._check_open(ctx)
         self._require_open_goal(goal_id)
@@ -110,7 +110,7 @@ class PlanMixin:
         )
         return activity_id
 
-    def complete_activity(self: Any, ctx: Context, *, activity_id: UUID) -> None:
+    def complete_activity(self, ctx: Context, *, activity_id: UUID) -> None:
         self._check_open(ctx)
         activity = self.activities.get(activity_id)
         if activity is None:
@@ -118,7 +118,7 @@ class PlanMixin:
         self._require_open_goal(activity.goal_id)
         self._emit(ActivityCompleted, ctx, activity_id=activity_id)
 
-    def add_comment(self: Any, ctx: Context, *, text: str, goal_id: UUID | None = None) -> UUID:
+    def add_comment(self, ctx: Context, *, text: str, goal_id: UUID | None = None) -> UUID:
         self._check_open(ctx)
         self._require_plan()
         if goal_id is not None:
@@ -127,14 +127,14 @@ class PlanMixin:
         self._emit(CommentAdded, ctx, comment_id=comment_id, goal_id=goal_id, text=text)
         return comment_id
 
-    def evaluate_goal(self: Any, ctx: Context, *, goal_id: UUID, status: EvaluationStatus, note: str = "") -> None:
+    def evaluate_goal(self, ctx: Context, *, goal_id: UUID, status: EvaluationStatus, note: str = "") -> None:
         self._check_open(ctx)
         self._require_open_goal(goal_id)
         self._emit(GoalEvaluated, ctx, goal_id=goal_id, status=status, note=note)
 
     # ----------------------------------------------------------- meetings
     def schedule_meeting(
-        self: Any,
+        self,
         ctx: Context,
         *,
         scheduled_for: datetime,
@@ -155,9 +155,7 @@ class PlanMixin:
         )
         return meeting_id
 
-    def send_agenda(
-        self: Any, ctx: Context, *, meeting_id: UUID, items: tuple[str, ...], agreed_with_subject: bool
-    ) -> None:
+    def send_agenda(self, ctx: Context, *, meeting_id: UUID, items: tuple[str, ...], agreed_with_subject: bool) -> None:
         self._check_open(ctx)
         meeting = self._require_meeting(meeting_id)
         if meeting.held_at is not None or meeting.cancelled_at is not None:
@@ -167,7 +165,7 @@ class PlanMixin:
         self._emit(AgendaSent, ctx, meeting_id=meeting_id, items=tuple(items), agreed_with_subject=agreed_with_subject)
 
     def hold_meeting(
-        self: Any,
+        self,
         ctx: Context,
         *,
         meeting_id: UUID,
@@ -199,7 +197,7 @@ class PlanMixin:
         )
 
     def distribute_minutes(
-        self: Any,
+        self,
         ctx: Context,
         *,
         meeting_id: UUID,
@@ -228,7 +226,7 @@ class PlanMixin:
             states_next_meeting=states_next_meeting,
         )
 
-    def cancel_meeting(self: Any, ctx: Context, *, meeting_id: UUID, reason: str = "") -> None:
+    def cancel_meeting(self, ctx: Context, *, meeting_id: UUID, reason: str = "") -> None:
         self._check_open(ctx)
         meeting = self._require_meeting(meeting_id)
         if meeting.held_at is not None or meeting.cancelled_at is not None:
@@ -236,19 +234,17 @@ class PlanMixin:
         self._emit(MeetingCancelled, ctx, meeting_id=meeting_id, reason=reason)
 
     # -------------------------------------------------- review and status
-    def review_team(
-        self: Any, ctx: Context, *, continued_need: bool, note: str = "", composition_ok: bool = True
-    ) -> None:
+    def review_team(self, ctx: Context, *, continued_need: bool, note: str = "", composition_ok: bool = True) -> None:
         self._check_open(ctx)
         self._emit(TeamReviewed, ctx, continued_need=continued_need, composition_ok=composition_ok, note=note)
 
-    def report_status(self: Any, ctx: Context, *, still_active: bool) -> None:
+    def report_status(self, ctx: Context, *, still_active: bool) -> None:
         self._check_open(ctx)
         coordinator_id = self.coordinator.person_id if self.coordinator else None
         self._emit(StatusReportedToKE, ctx, still_active=still_active, coordinator_id=coordinator_id)
 
     def plan_transition(
-        self: Any,
+        self,
         ctx: Context,
         *,
         kind: TransitionKind,
@@ -271,7 +267,7 @@ class PlanMixin:
         )
         return transition_id
 
-    def complete_transition(self: Any, ctx: Context, *, transition_id: UUID) -> None:
+    def complete_transition(self, ctx: Context, *, transition_id: UUID) -> None:
         self._check_open(ctx)
         if transition_id not in self.transitions:
             raise NotFound(None, "Ingen slik overgang i saken.")
@@ -280,11 +276,11 @@ class PlanMixin:
         self._emit(TransitionCompleted, ctx, transition_id=transition_id)
 
     # ------------------------------------------------------------ helpers
-    def _require_plan(self: Any) -> None:
+    def _require_plan(self) -> None:
         if self.plan_tool is None:
             raise InvariantViolation(None, "Saken har ingen plan ennå (opprett IP eller referat først).")
 
-    def _require_open_goal(self: Any, goal_id: UUID) -> Goal:
+    def _require_open_goal(self, goal_id: UUID) -> Goal:
         goal = self.goals.get(goal_id)
         if goal is None:
             raise NotFound("INV-09", "Målet finnes ikke i planen.")
@@ -292,7 +288,7 @@ class PlanMixin:
             raise InvariantViolation("INV-09", "Målet er avsluttet.")
         return goal
 
-    def _require_meeting(self: Any, meeting_id: UUID) -> Meeting:
+    def _require_meeting(self, meeting_id: UUID) -> Meeting:
         try:
             return self.meetings[meeting_id]
         except KeyError:
@@ -300,91 +296,91 @@ class PlanMixin:
 
 
 @applies(PlanEstablished)
-def _plan(case: Any, e: PlanEstablished) -> None:
+def _plan(case: CaseState, e: PlanEstablished) -> None:
     case.plan_tool = e.tool
 
 
 @applies(LifeAreaAssessed)
-def _assessed(case: Any, e: LifeAreaAssessed) -> None:
+def _assessed(case: CaseState, e: LifeAreaAssessed) -> None:
     pass  # read by projections
 
 
 @applies(GoalSet)
-def _goal_set(case: Any, e: GoalSet) -> None:
+def _goal_set(case: CaseState, e: GoalSet) -> None:
     case.goals[e.goal_id] = Goal(e.goal_id, e.life_area, e.responsible_service, e.evaluate_by, e.text, e.occurred_at)
 
 
 @applies(GoalRevised)
-def _goal_revised(case: Any, e: GoalRevised) -> None:
+def _goal_revised(case: CaseState, e: GoalRevised) -> None:
     goal = case.goals[e.goal_id]
     goal.text, goal.evaluate_by = e.text, e.evaluate_by
 
 
 @applies(GoalClosed)
-def _goal_closed(case: Any, e: GoalClosed) -> None:
+def _goal_closed(case: CaseState, e: GoalClosed) -> None:
     case.goals[e.goal_id].closed = True
 
 
 @applies(ActivityPlanned)
-def _activity(case: Any, e: ActivityPlanned) -> None:
+def _activity(case: CaseState, e: ActivityPlanned) -> None:
     case.activities[e.activity_id] = Activity(e.activity_id, e.goal_id)
 
 
 @applies(ActivityCompleted)
-def _activity_done(case: Any, e: ActivityCompleted) -> None:
+def _activity_done(case: CaseState, e: ActivityCompleted) -> None:
     case.activities[e.activity_id].completed = True
 
 
 @applies(CommentAdded)
-def _comment(case: Any, e: CommentAdded) -> None:
+def _comment(case: CaseState, e: CommentAdded) -> None:
     pass  # read by projections
 
 
 @applies(GoalEvaluated)
-def _evaluated(case: Any, e: GoalEvaluated) -> None:
+def _evaluated(case: CaseState, e: GoalEvaluated) -> None:
     case.goals[e.goal_id].evaluations.append((e.occurred_at, e.status))
 
 
 @applies(MeetingScheduled)
-def _scheduled(case: Any, e: MeetingScheduled) -> None:
+def _scheduled(case: CaseState, e: MeetingScheduled) -> None:
     case.meetings[e.meeting_id] = Meeting(e.meeting_id, e.scheduled_for, e.invitees)
 
 
 @applies(AgendaSent)
-def _agenda(case: Any, e: AgendaSent) -> None:
+def _agenda(case: CaseState, e: AgendaSent) -> None:
     case.meetings[e.meeting_id].agenda_sent_at = e.occurred_at
 
 
 @applies(MeetingHeld)
-def _held(case: Any, e: MeetingHeld) -> None:
+def _held(case: CaseState, e: MeetingHeld) -> None:
     case.meetings[e.meeting_id].held_at = e.occurred_at
 
 
 @applies(MinutesDistributed)
-def _minutes(case: Any, e: MinutesDistributed) -> None:
+def _minutes(case: CaseState, e: MinutesDistributed) -> None:
     case.meetings[e.meeting_id].minutes_at = e.occurred_at
 
 
 @applies(MeetingCancelled)
-def _cancelled(case: Any, e: MeetingCancelled) -> None:
+def _cancelled(case: CaseState, e: MeetingCancelled) -> None:
     case.meetings[e.meeting_id].cancelled_at = e.occurred_at
 
 
 @applies(TeamReviewed)
-def _reviewed(case: Any, e: TeamReviewed) -> None:
+def _reviewed(case: CaseState, e: TeamReviewed) -> None:
     case.last_review_at = e.occurred_at
 
 
 @applies(StatusReportedToKE)
-def _status(case: Any, e: StatusReportedToKE) -> None:
+def _status(case: CaseState, e: StatusReportedToKE) -> None:
     pass  # read by the compliance projection
 
 
 @applies(TransitionPlanned)
-def _transition(case: Any, e: TransitionPlanned) -> None:
+def _transition(case: CaseState, e: TransitionPlanned) -> None:
     case.transitions[e.transition_id] = False
 
 
 @applies(TransitionCompleted)
-def _transition_done(case: Any, e: TransitionCompleted) -> None:
+def _transition_done(case: CaseState, e: TransitionCompleted) -> None:
     case.transitions[e.transition_id] = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from eventsourcing.domain import Aggregate
 
@@ -21,12 +21,17 @@ BASE_PUBLIC = frozenset({"timestamp", "occurred_at", "recorded_by", "originator_
 
 _APPLIERS: dict[type, Callable[[Any, Any], None]] = {}
 
+_Case = TypeVar("_Case")
+_Event = TypeVar("_Event", bound="CaseEvent")
 
-def applies(event_class: type) -> Callable[[Callable[[Any, Any], None]], Callable[[Any, Any], None]]:
+
+def applies(
+    event_class: type[_Event],
+) -> Callable[[Callable[[_Case, _Event], None]], Callable[[_Case, _Event], None]]:
     """Register how an event changes the case. Appliers only assign:
     they never validate, so replaying history can never fail."""
 
-    def register(fn: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    def register(fn: Callable[[_Case, _Event], None]) -> Callable[[_Case, _Event], None]:
         _APPLIERS[event_class] = fn
         return fn
 

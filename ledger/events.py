@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -131,7 +131,7 @@ class StartupConversationHeld(CaseEvent):
     class_version: ClassVar[int] = 2
 
     @staticmethod
-    def upcast_v1_v2(state: dict) -> None:
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
         state.setdefault("interpreter_language", None)
 
 

@@ -27,6 +27,7 @@ from ledger.values import (
     LifeArea,
     Provision,
     ReferrerKind,
+    Role,
     Subject,
     is_erased,
 )
@@ -40,7 +41,7 @@ from tests.privacy_support import (
     raw_store,
     traces,
 )
-from tests.support import MUNICIPALITY, TODAY, coordinator, ke
+from tests.support import MUNICIPALITY, TODAY, actor, coordinator, ke
 
 COMPLAINT = "Åse klager på at planen ble avsluttet for tidlig"
 
@@ -94,6 +95,14 @@ def test_an_erased_case_keeps_its_public_fields(ledger, erased):
     assert case.goals[erased.goal_id].life_area is LifeArea.HOUSING
     assert goal.responsible_service == "Bolig" and goal.recorded_by.id == coordinator().id
     assert startup.interpreter_needed is True and startup.occurred_at == TODAY
+
+
+def test_an_erased_case_recognises_neither_the_subject_nor_a_guardian(ledger, erased):
+    """With the national ids erased no citizen's or guardian's token matches, so the case is not theirs to read."""
+    case = ledger.app.load_case(erased.case_id, ke())
+
+    assert not case.recognises(actor(Role.CITIZEN, pid=erased.national_id))
+    assert not case.recognises(actor(Role.GUARDIAN, pid=erased.national_id))
 
 
 def test_the_history_of_an_erased_case_names_its_erased_fields_and_shows_none_of_them(ledger, erased):

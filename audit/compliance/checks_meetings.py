@@ -24,6 +24,7 @@ from audit.compliance.timeline import (
     plural,
 )
 from ledger.events import TeamEstablished
+from ledger.events_plan import MeetingHeld
 from ledger.profiles import MunicipalProfile
 from ledger.values import is_erased
 
@@ -48,7 +49,8 @@ def chk04_agenda_in_time(t: Timeline, p: MunicipalProfile) -> CheckResult:
     held, coming = t.held_meetings, t.coming_meetings()
     if not held and not coming:
         return not_applicable(rule, "Ingen møter er holdt eller planlagt.")
-    findings = [_agenda(t, m, days) for m in (*held, *coming)]
+    meetings: list[HeldMeeting | ComingMeeting] = [*held, *coming]
+    findings = [_agenda(t, m, days) for m in meetings]
     return combine(
         rule,
         findings,
@@ -251,6 +253,6 @@ def _frequency(t: Timeline, needed: int, start: datetime, end: datetime | None, 
     )
 
 
-def _evidence(team: TeamEstablished, meetings: list, begin: date, finish: date) -> tuple[int, ...]:
+def _evidence(team: TeamEstablished, meetings: list[MeetingHeld], begin: date, finish: date) -> tuple[int, ...]:
     inside = [m for m in meetings if begin <= local_date(m.occurred_at) <= finish]
     return tuple(sorted({team.originator_version, *(m.originator_version for m in inside)}))
