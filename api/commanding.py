@@ -48,7 +48,8 @@ def command_headers(
         Header(
             alias="If-Match",
             description="Optimistic concurrency: the version the command expects, as the case's "
-            'ETag gave it (`"3"`). If the case has moved on, or the value is not a quoted version: 412, nothing written.',
+            'ETag gave it (`"3"`). If the case has moved on, or the value is not a quoted version: '
+            "412, nothing written.",
             examples=['"3"'],
         ),
     ] = None,

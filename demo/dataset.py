@@ -159,7 +159,7 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
 
     scenario_ids = [_case_id(rng) for _ in SCENARIO_STAGES]
     tick = time.perf_counter()
-    for run, name in zip(write_scenarios(writer, staff, people, scenario_ids), SCENARIO_STAGES):
+    for run, name in zip(write_scenarios(writer, staff, people, scenario_ids), SCENARIO_STAGES, strict=True):
         if run.stage is not None:
             written.append(DemoCase(run.case_id, run.municipality, run.stage, run.version, name))
     seconds["scenarios"] += time.perf_counter() - tick

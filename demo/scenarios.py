@@ -455,7 +455,7 @@ SCENARIO_MUNICIPALITIES = ("3447", "3443", "4647")
 def write_scenarios(w: Writer, staff: dict[str, Staff], people: People, case_ids: list[UUID]) -> list[CaseRun]:
     runs = []
     for write, municipality, person, case_id, stage in zip(
-        SCENARIOS, SCENARIO_MUNICIPALITIES, scenario_people(people), case_ids, SCENARIO_STAGES.values()
+        SCENARIOS, SCENARIO_MUNICIPALITIES, scenario_people(people), case_ids, SCENARIO_STAGES.values(), strict=True
     ):
         run = CaseRun(case_id=case_id, staff=staff[municipality], person=person, t=at("2024-01-01"))
         try:

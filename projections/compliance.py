@@ -286,7 +286,8 @@ def overview(
         d.sql(
             f"SELECT k.case_id, k.rule, {status} AS shown, k.deadline, k.evidence, k.unit, "
             "k.coordinator_id, (SELECT j.judged_at FROM {compliance_cases} j WHERE j.case_id = k.case_id) "
-            f"AS judged_at {tables} ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, k.due_at, k.case_id, k.rule{page}"
+            f"AS judged_at {tables} ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, "
+            f"k.due_at, k.case_id, k.rule{page}"
         ),
         (now_stamp, *params),
     )

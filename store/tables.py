@@ -100,7 +100,8 @@ def create_statements(d: Dialect) -> list[str]:
             f"root TEXT NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL, "
             "public_key TEXT NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {{access_log}} (id {d.serial}, case_id TEXT NOT NULL, seq BIGINT NOT NULL, "
-            f"municipality TEXT NOT NULL, entry {d.blob} NOT NULL, prev_hash {d.blob} NOT NULL, hash {d.blob} NOT NULL, "
+            f"municipality TEXT NOT NULL, entry {d.blob} NOT NULL, prev_hash {d.blob} NOT NULL, "
+            f"hash {d.blob} NOT NULL, "
             "UNIQUE (case_id, seq))",
         )
     ]
@@ -172,7 +173,7 @@ def record_in_transaction(
 def _chain(d: Dialect, cursor: Any, stored_events: Sequence[StoredEvent], notification_ids: Sequence[int]) -> None:
     previous: dict[UUID, bytes] = {}
     rows = []
-    for stored, notification_id in zip(stored_events, notification_ids):
+    for stored, notification_id in zip(stored_events, notification_ids, strict=True):
         case_id = _uuid(stored.originator_id)
         prev = previous.get(case_id)
         if prev is None:

@@ -45,8 +45,9 @@ def breaches(
 ) -> dict[str, Any]:
     """Every breached check in the caller's municipality, and every pending check due before
     `due_before` (ke_caseworker), soonest deadline first, a page at a time (`total` counts all;
-    `breaches_per_rule` counts every breach matched, not only the page's). Rows name the rule, deadline, unit and evidence, nothing of the
-    person; the case's `/compliance` read (access-logged) explains each one."""
+    `breaches_per_rule` counts every breach matched, not only the page's). Rows name the rule,
+    deadline, unit and evidence, nothing of the person; the case's `/compliance` read
+    (access-logged) explains each one."""
     if actor.role is not Role.KE_CASEWORKER:
         raise Forbidden("INV-07", "Oversikten er for koordinerende enhet.")
     now = ledger.clock()

@@ -133,7 +133,7 @@ def _log_indexes(
     for start in range(0, len(nids), _LOOKUP_CHUNK):
         by_nid.update(integrity.log_index_of(nids[start : start + _LOOKUP_CHUNK]))
     out = {}
-    for version, nid in zip(wanted, nids):
+    for version, nid in zip(wanted, nids, strict=True):
         if nid not in by_nid:
             raise _broken(version)
         out[version] = by_nid[nid]

@@ -150,7 +150,9 @@ class Document(FPDF):
     ) -> None:
         self.set_font(FONT, style, size)
         room = 2 * self.c_margin  # fpdf2 keeps that much space around a cell's text
-        wrapped = [[self.fit(c, w - room)] if one_line else self.wrap(c, w - room) for c, w in zip(cells, widths)]
+        wrapped = [
+            [self.fit(c, w - room)] if one_line else self.wrap(c, w - room) for c, w in zip(cells, widths, strict=True)
+        ]
         for i in range(max(len(lines) for lines in wrapped)):
             if i and self.will_page_break(height):
                 self.add_page()  # a long row runs on, under the headings again
@@ -158,7 +160,7 @@ class Document(FPDF):
                 self.set_font(FONT, style, size)
             if fill:
                 self.set_fill_color(*_HEADING_FILL)
-            for lines, width in zip(wrapped, widths):
+            for lines, width in zip(wrapped, widths, strict=True):
                 if fill or (i < len(lines) and lines[i]):
                     self.cell(width, height, lines[i] if i < len(lines) else "", fill=fill)
                 else:
