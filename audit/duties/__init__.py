@@ -1,0 +1,24 @@
+"""Duties per person and the reminders they call for (issue #11). Pure: imports ledger and
+audit.compliance only; no SQL, no clock of its own, no I/O beyond reading the packaged rules."""
+
+from audit.duties.duties import (
+    CONSENT_NOTICE_DAYS,
+    TASK_LABELS,
+    TASK_RULES,
+    Assignee,
+    AssigneeKind,
+    Duty,
+    DutyStatus,
+    duties_of,
+)
+
+__all__ = [
+    "CONSENT_NOTICE_DAYS",
+    "TASK_LABELS",
+    "TASK_RULES",
+    "Assignee",
+    "AssigneeKind",
+    "Duty",
+    "DutyStatus",
+    "duties_of",
+]
