@@ -11,9 +11,31 @@ from audit.duties.duties import (
     DutyStatus,
     duties_of,
 )
+from audit.duties.reminders import (
+    Digest,
+    Reminder,
+    ReminderRule,
+    ReminderRules,
+    ReminderRulesError,
+    default_rules,
+    due_digest,
+    due_reminders,
+    parse_rules,
+    reminder_id,
+)
 
 __all__ = [
     "CONSENT_NOTICE_DAYS",
+    "Digest",
+    "Reminder",
+    "ReminderRule",
+    "ReminderRules",
+    "ReminderRulesError",
+    "default_rules",
+    "due_digest",
+    "due_reminders",
+    "parse_rules",
+    "reminder_id",
     "TASK_LABELS",
     "TASK_RULES",
     "Assignee",
