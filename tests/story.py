@@ -190,3 +190,18 @@ class Story:
         people += [g.name for g in self.guardians] + [g.national_id or "" for g in self.guardians]
         texts = ["Fido", "Fagerlia", "Kvernvika", "Fastlegesen", "Testesen", "Skårdal", "Koordinatorsen"]
         return [s for s in (*people, self.national_id, *texts) if s]
+
+
+def rich_story() -> Story:
+    """A child's case in Oslo (national default) with something of every kind due in early 2026."""
+    story = Story(OSLO, birth=date(2015, 5, 5), guardians=(MOTHER, FATHER))
+    story.request(at(2026, 1, 5))
+    story.appoint(at(2026, 1, 6))
+    story.team(at(2026, 1, 6))
+    story.parents_consent(at(2026, 1, 7), valid_until=date(2026, 3, 1))
+    story.plan(at(2026, 1, 8))
+    story.goal(at(2026, 1, 8), date(2026, 4, 1))
+    story.meeting(at(2026, 1, 20))
+    story.schedule(at(2026, 1, 21), at(2026, 3, 20))
+    story.complaint(at(2026, 2, 1))
+    return story

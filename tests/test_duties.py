@@ -28,6 +28,7 @@ from tests.story import (
     VESTRE_TOTEN,
     Story,
     at,
+    rich_story,
 )
 
 THE_COORDINATOR = Assignee(AssigneeKind.COORDINATOR, COORDINATOR.id, UNIT)
@@ -338,23 +339,8 @@ def test_a_released_coordinators_duties_fall_to_the_unit():
     assert assignee == Assignee(AssigneeKind.COORDINATOR, None, UNIT)
 
 
-def full_story() -> Story:
-    story = Story(OSLO, birth=date(2015, 5, 5), guardians=(MOTHER, FATHER))
-    story.request(at(2026, 1, 5))
-    story.appoint(at(2026, 1, 6))
-    story.team(at(2026, 1, 6))
-    story.parents_consent(at(2026, 1, 7), valid_until=date(2026, 3, 1))
-    story.plan(at(2026, 1, 8))
-    story.goal(at(2026, 1, 8), date(2026, 4, 1))
-    first = story.meeting(at(2026, 1, 20))
-    story.schedule(at(2026, 1, 21), at(2026, 3, 20))
-    story.complaint(at(2026, 2, 1))
-    assert first is not None
-    return story
-
-
 def test_duties_come_soonest_first_and_each_names_a_rule_and_what_to_do():
-    story = full_story()
+    story = rich_story()
     found = duties(story, at(2026, 2, 10))
     assert {d.task for d in found} >= {
         Task.STARTUP_CONVERSATION,
@@ -372,7 +358,7 @@ def test_duties_come_soonest_first_and_each_names_a_rule_and_what_to_do():
 
 @pytest.mark.parametrize("day", [at(2026, 1, 10), at(2026, 2, 10), at(2026, 3, 15), at(2026, 9, 1)])
 def test_what_to_do_names_no_person_and_repeats_no_free_text_of_the_case(day):
-    story = full_story()
+    story = rich_story()
     sentences = " ".join(f"{d.what} {d.label}" for d in duties(story, day))
     assert sentences
     assert [s for s in story.secrets() if s in sentences] == []
