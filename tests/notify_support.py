@@ -173,7 +173,8 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/ledger"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll so that stopping the receiver does not wait half a second.
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> Receiver:
         self._thread.start()
