@@ -50,8 +50,8 @@ def chk04_agenda_in_time(t: Timeline, p: MunicipalProfile) -> CheckResult:
     held, coming = t.held_meetings, t.coming_meetings()
     if not held and not coming:
         return not_applicable(rule, "Ingen møter er holdt eller planlagt.")
-    findings = [_agenda(t, m, days) for m in (*held, *coming)]
-    findings = [_still_to_send(f, m) for f, m in zip(findings, (*held, *coming), strict=True)]
+    meetings: list[HeldMeeting | ComingMeeting] = [*held, *coming]
+    findings = [_still_to_send(_agenda(t, m, days), m) for m in meetings]
     return combine(
         rule,
         findings,
