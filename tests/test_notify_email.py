@@ -11,6 +11,9 @@ from email.message import EmailMessage
 
 import pytest
 
+from audit.duties import default_rules, due_digest, duties_of
+from ledger.profiles import profile_for
+from notify.content import digest_content, email_message
 from notify.dispatch import Channel, DeliveryError, DeliveryState, Dispatcher, Outcome, RetryPolicy
 from notify.memory import MemoryOutbox
 from notify.settings import SmtpSettings
@@ -155,3 +158,18 @@ def test_the_dispatcher_delivers_every_decided_e_mail_once_and_records_the_attem
         (attempt,) = outbox.attempts(delivery.key)
         assert (attempt.outcome, attempt.status_code, attempt.error) == (Outcome.DELIVERED, 250, None)
         assert outbox.state(delivery.key) is DeliveryState.DELIVERED
+
+
+def test_kes_weekly_digest_reads_as_counts_per_rule_with_a_link_to_the_overview_and_nothing_more():
+    story = rich_story()
+    now = at(2026, 2, 16)  # a Monday
+    duties = duties_of(story.events, profile_for(story.municipality), now)
+    digest = due_digest(story.municipality, "national-default", duties, default_rules(), now)
+    assert digest is not None
+    content = digest_content(digest, now)
+    message = email_message(content, to="ke@kommune.test", sender="varsel@kommune.test", public_url=PUBLIC_URL, now=now)
+    body = message.get_content()
+    assert message["Subject"].startswith("Ukeoversikt over frister (2026, uke 08): ")
+    assert f"{PUBLIC_URL}/oversikt" in body and str(story.case_id) not in body
+    assert f"{content['overdue']} overskredet" in message["Subject"] and content["overdue"] >= 2
+    assert [s for s in story.secrets() if s in body + str(message)] == []
