@@ -142,7 +142,7 @@ def _reminder_text(content: dict[str, Any], public_url: str) -> tuple[str, str]:
 def _digest_text(content: dict[str, Any], public_url: str) -> tuple[str, str]:
     week = content["week"].replace("-W", ", uke ")
     subject = f"Ukeoversikt over frister ({week}): {content['overdue']} overskredet, {content['upcoming']} kommende"
-    lines = ["Hei,", "", f"Frister i kommunens saker denne uken ({week}):", ""]
+    lines = ["Hei,", "", f"Oppgaver med frist i kommunens saker, oversikt for {week}:", ""]
     for row in content["by_rule"]:
         label = TASK_LABELS[Task(row["task"])]
         lines.append(f"- {row['rule']} {label}: {row['overdue']} overskredet, {row['upcoming']} kommende")
