@@ -12,6 +12,7 @@ from audit.compliance.result import (
     CheckResult,
     CheckStatus,
     Finding,
+    Task,
     breach,
     combine,
     not_applicable,
@@ -243,6 +244,8 @@ def chk20_complaint_forwarded(t: Timeline, p: MunicipalProfile) -> CheckResult:
                     f"{fmt(deadline)} hvis kommunen ikke gir klageren medhold.",
                     (c,),
                     deadline,
+                    Task.FORWARD_COMPLAINT,
+                    c.complaint_id,
                 )
             )
         else:
@@ -252,6 +255,8 @@ def chk20_complaint_forwarded(t: Timeline, p: MunicipalProfile) -> CheckResult:
                     f"{name} er ikke oversendt Statsforvalteren; fristen på {days} dager gikk ut {fmt(deadline)}.",
                     (c,),
                     deadline,
+                    Task.FORWARD_COMPLAINT,
+                    c.complaint_id,
                 )
             )
     return combine(

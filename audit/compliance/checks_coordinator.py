@@ -10,6 +10,8 @@ from audit.compliance.result import (
     CheckResult,
     CheckStatus,
     Finding,
+    Task,
+    awaited,
     breach,
     combine,
     not_applicable,
@@ -45,14 +47,18 @@ def first_meeting_after(t: Timeline, moment: Any) -> MeetingHeld | None:
     return next((m.held for m in t.held_meetings if m.at >= moment), None)
 
 
-def awaiting_meeting(t: Timeline, rule: str, detail: str, *evidence: Any) -> CheckResult:
+def awaiting_meeting(t: Timeline, rule: str, detail: str, *evidence: Any, task: Task | None = None) -> CheckResult:
     """Something due before the first meeting is still missing and no meeting is held: pending until
-    the next scheduled meeting (no deadline if none is scheduled)."""
+    the next scheduled meeting (no deadline if none is scheduled). With a `task`, the result names it as
+    awaited by that meeting."""
     coming = t.next_meeting()
     if coming is None:
         return pending(rule, f"{detail} Det må skje før første møte; ingen møte er planlagt ennå.", *evidence)
     when = coming.scheduled_for
-    return pending(rule, f"{detail} Det må skje før møtet {fmt(when)}.", *evidence, coming, deadline=when)
+    result = pending(rule, f"{detail} Det må skje før møtet {fmt(when)}.", *evidence, coming, deadline=when)
+    if task is None:
+        return result
+    return awaited(result, Finding(CheckStatus.PENDING, "", (coming,), when, task, coming.meeting_id))
 
 
 # ------------------------------------------------------------------ CHK-01
@@ -85,6 +91,8 @@ def chk01_coordinator_named_in_time(t: Timeline, p: MunicipalProfile) -> CheckRe
                         f"ennå; avdelingsleder har frist til {fmt(deadline)}.",
                         (request,),
                         deadline,
+                        Task.NAME_COORDINATOR,
+                        request.request_id,
                     )
                 )
             else:
@@ -96,6 +104,8 @@ def chk01_coordinator_named_in_time(t: Timeline, p: MunicipalProfile) -> CheckRe
                         "saken skulle vært løftet til kommunalsjef.",
                         (request,),
                         deadline,
+                        Task.NAME_COORDINATOR,
+                        request.request_id,
                     )
                 )
             continue
@@ -142,7 +152,9 @@ def chk02_startup_conversation(t: Timeline, p: MunicipalProfile) -> CheckResult:
                 first,
                 talks[0],
             )
-        return awaiting_meeting(t, rule, "Oppstartsamtale med brukeren er ikke holdt ennå.", first)
+        return awaiting_meeting(
+            t, rule, "Oppstartsamtale med brukeren er ikke holdt ennå.", first, task=Task.STARTUP_CONVERSATION
+        )
     before = [s for s in talks if s.occurred_at <= meeting.occurred_at]
     if before:
         return ok(
@@ -163,13 +175,18 @@ def chk02_startup_conversation(t: Timeline, p: MunicipalProfile) -> CheckResult:
             meeting,
             deadline=meeting.occurred_at,
         )
-    return breach(
+    missed = breach(
         rule,
         f"Ingen oppstartsamtale med brukeren er registrert før første møte {fmt(meeting.occurred_at)}.",
         first,
         meeting,
         deadline=meeting.occurred_at,
     )
+    if not t.is_open:
+        return missed
+    # Late is better than never: the conversation is still owed.
+    owed = Finding(CheckStatus.BREACH, "", (first, meeting), meeting.occurred_at, Task.STARTUP_CONVERSATION)
+    return awaited(missed, owed)
 
 
 # ------------------------------------------------------------------ CHK-11

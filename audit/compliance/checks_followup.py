@@ -4,7 +4,7 @@ yearly status to KE (CHK-08, 09, 10). Transitions by age are in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,6 +13,8 @@ from audit.compliance.result import (
     CheckResult,
     CheckStatus,
     Finding,
+    Task,
+    awaited,
     breach,
     combine,
     not_applicable,
@@ -34,12 +36,32 @@ from ledger.profiles import MunicipalProfile
 
 
 def recurring(
-    t: Timeline, rule: str, anchor: Any, anchor_text: str, done: list[Any], months: int, what: str
+    t: Timeline,
+    rule: str,
+    anchor: Any,
+    anchor_text: str,
+    done: list[Any],
+    months: int,
+    what: str,
+    task: Task | None = None,
 ) -> CheckResult:
     """Something due every `months` months from `anchor`: each occurrence must come at most that long
     after the previous one (or the anchor), and the last must not be overdue at the case's end (its
     closing, or today). Pending before the first occurrence while the first is not yet due; ok after
-    that with the next due date as deadline."""
+    that with the next due date as deadline. While the case is open, the next occurrence (`task`) is
+    awaited at most `months` months after the latest one, whatever an earlier lateness concluded."""
+    result = _recurring(t, rule, anchor, anchor_text, done, months, what)
+    if task is None or not t.is_open:
+        return result
+    latest = done[-1] if done else anchor
+    due = add_months(local_date(latest.occurred_at), months)
+    status = CheckStatus.BREACH if t.today_date > due else CheckStatus.PENDING
+    return awaited(result, Finding(status, "", (latest,), due, task))
+
+
+def _recurring(
+    t: Timeline, rule: str, anchor: Any, anchor_text: str, done: list[Any], months: int, what: str
+) -> CheckResult:
     last, last_text = anchor, anchor_text
     end_day = local_date(t.end)
     for e in done:
@@ -100,7 +122,9 @@ def chk08_team_reviewed(t: Timeline, p: MunicipalProfile) -> CheckResult:
     if first is None:
         return not_applicable(rule, "Ingen møter er holdt; fristen for evaluering regnes fra første møte.")
     reviews = [e for e in t.of(TeamReviewed) if e.occurred_at >= first.at]
-    return recurring(t, rule, first.held, "første møte", reviews, months, "Evaluering av teamets arbeid")
+    return recurring(
+        t, rule, first.held, "første møte", reviews, months, "Evaluering av teamets arbeid", Task.REVIEW_TEAM
+    )
 
 
 # ------------------------------------------------------------------ CHK-10
@@ -116,7 +140,9 @@ def chk10_status_to_ke(t: Timeline, p: MunicipalProfile) -> CheckResult:
     if first is None:
         return not_applicable(rule, "Ingen møter er holdt; den årlige rapporten regnes fra første møte.")
     reports = [e for e in t.of(StatusReportedToKE) if e.occurred_at >= first.at]
-    return recurring(t, rule, first.held, "første møte", reports, 12, "Statusrapport til koordinerende enhet")
+    return recurring(
+        t, rule, first.held, "første møte", reports, 12, "Statusrapport til koordinerende enhet", Task.REPORT_STATUS
+    )
 
 
 # ------------------------------------------------------------------ CHK-09
@@ -181,10 +207,13 @@ def chk09_goals_evaluated(t: Timeline, p: MunicipalProfile) -> CheckResult:
                     f"Et mål skal evalueres innen {fmt(track.deadline)}.",
                     tuple(track.history),
                     track.deadline,
+                    Task.EVALUATE_GOAL,
+                    track.set_event.goal_id,
                 )
             )
         else:
-            findings.append(_late(track, "er ikke evaluert"))
+            unevaluated = _late(track, "er ikke evaluert")
+            findings.append(replace(unevaluated, task=Task.EVALUATE_GOAL, item=track.set_event.goal_id))
     all_ok = (
         "Målet ble evaluert innen evalueringsdatoen."
         if len(goals) == 1

@@ -3,12 +3,14 @@ how often the team meets (CHK-04, 05, 06, 07)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from audit.compliance.result import (
     CheckResult,
     CheckStatus,
     Finding,
+    Task,
     combine,
     not_applicable,
     ok,
@@ -50,7 +52,7 @@ def chk04_agenda_in_time(t: Timeline, p: MunicipalProfile) -> CheckResult:
     if not held and not coming:
         return not_applicable(rule, "Ingen møter er holdt eller planlagt.")
     meetings: list[HeldMeeting | ComingMeeting] = [*held, *coming]
-    findings = [_agenda(t, m, days) for m in meetings]
+    findings = [_still_to_send(_agenda(t, m, days), m) for m in meetings]
     return combine(
         rule,
         findings,
@@ -89,6 +91,13 @@ def _agenda(t: Timeline, meeting: HeldMeeting | ComingMeeting, days: int) -> Fin
             CheckStatus.PENDING, f"Sakslisten til {name} {' og '.join(faults)}; frist {fmt(deadline)}.", facts, deadline
         )
     return Finding(CheckStatus.BREACH, f"Sakslisten til {name} {' og '.join(faults)}.", facts, deadline)
+
+
+def _still_to_send(finding: Finding, meeting: HeldMeeting | ComingMeeting) -> Finding:
+    """A meeting still to come without a good agenda still needs one, even after its last day."""
+    if finding.status is CheckStatus.OK or isinstance(meeting, HeldMeeting):
+        return finding
+    return replace(finding, task=Task.SEND_AGENDA, item=meeting.scheduled.meeting_id)
 
 
 # ------------------------------------------------------------------ CHK-05
@@ -141,10 +150,23 @@ def _minutes(t: Timeline, meeting: HeldMeeting, days: int) -> Finding:
             (held, late),
             deadline,
         )
+    owed, meeting_id = Task.DISTRIBUTE_MINUTES, held.meeting_id
     if t.today_date <= deadline:
-        return Finding(CheckStatus.PENDING, f"Referat fra {name} må sendes senest {fmt(deadline)}.", (held,), deadline)
+        return Finding(
+            CheckStatus.PENDING,
+            f"Referat fra {name} må sendes senest {fmt(deadline)}.",
+            (held,),
+            deadline,
+            owed,
+            meeting_id,
+        )
     return Finding(
-        CheckStatus.BREACH, f"Referat fra {name} er ikke sendt; fristen var {fmt(deadline)}.", (held,), deadline
+        CheckStatus.BREACH,
+        f"Referat fra {name} er ikke sendt; fristen var {fmt(deadline)}.",
+        (held,),
+        deadline,
+        owed,
+        meeting_id,
     )
 
 

@@ -10,6 +10,7 @@ from audit.compliance.result import (
     CheckResult,
     CheckStatus,
     Finding,
+    Task,
     combine,
     not_applicable,
 )
@@ -160,11 +161,17 @@ def _judge(t: Timeline, step: Step) -> Finding | None:
             f"{step.what.replace('skulle vært', 'skal være')} senest {fmt(step.deadline)}.",
             evidence,
             step.deadline,
+            Task.PREPARE_TRANSITION,
+            step.kind,
         )
     only_planned = f" (planlagt {fmt(planned[0].occurred_at)}, men ikke registrert holdt)" if planned else ""
+    # Still owed while the case is open (a transfer meeting planned but not held, NAV not yet involved).
+    owed = Task.PREPARE_TRANSITION if t.is_open else None
     return Finding(
         CheckStatus.BREACH,
         f"{step.what} senest {fmt(step.deadline)}; det er ikke registrert{only_planned}.",
         evidence,
         step.deadline,
+        owed,
+        step.kind if owed else None,
     )

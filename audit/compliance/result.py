@@ -4,7 +4,7 @@ it was judged against and the events that prove it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -43,6 +43,21 @@ class CheckStatus(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
+class Task(StrEnum):
+    """What an item a check found still awaited asks someone to do (read by `audit.duties`)."""
+
+    NAME_COORDINATOR = "name_coordinator"  # CHK-01
+    STARTUP_CONVERSATION = "startup_conversation"  # CHK-02
+    SEND_AGENDA = "send_agenda"  # CHK-04
+    DISTRIBUTE_MINUTES = "distribute_minutes"  # CHK-05
+    REVIEW_TEAM = "review_team"  # CHK-08
+    EVALUATE_GOAL = "evaluate_goal"  # CHK-09
+    REPORT_STATUS = "report_status"  # CHK-10
+    PREPARE_TRANSITION = "prepare_transition"  # CHK-16
+    FORWARD_COMPLAINT = "forward_complaint"  # CHK-20
+    RENEW_CONSENT = "renew_consent"  # a consent in force running out (CHK-03, INV-05)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     rule: str
@@ -50,6 +65,10 @@ class CheckResult:
     detail: str
     deadline: date | datetime | None = None
     evidence: tuple[int, ...] = ()
+    # The items the result was combined from. Not part of the judgement (two
+    # results with the same status, detail, deadline and evidence are equal);
+    # `audit.duties` reads the ones that carry a task: still awaited, by their deadline.
+    findings: tuple[Finding, ...] = field(default=(), compare=False, repr=False)
 
 
 def versions(*events: Any) -> tuple[int, ...]:
@@ -95,6 +114,16 @@ class Finding:
     detail: str
     evidence: tuple[Any, ...] = ()
     deadline: date | datetime | None = None
+    # Set only where the item is still awaited and someone can still do it (a
+    # request unanswered, minutes not sent): the duty it leaves, and the id of
+    # what it is about (request, meeting, goal, complaint, transition kind).
+    task: Task | None = None
+    item: Any = None
+
+
+def awaited(result: CheckResult, *items: Finding) -> CheckResult:
+    """`result` with the items still awaited attached, for a check judged without `combine`."""
+    return replace(result, findings=result.findings + items)
 
 
 def combine(rule: str, findings: list[Finding], *, all_ok: str, evidence: tuple[Any, ...] = ()) -> CheckResult:
@@ -104,14 +133,15 @@ def combine(rule: str, findings: list[Finding], *, all_ok: str, evidence: tuple[
     breaches = [f for f in findings if f.status is CheckStatus.BREACH]
     waiting = [f for f in findings if f.status is CheckStatus.PENDING]
     every = versions(evidence, [f.evidence for f in findings])
+    items = tuple(findings)
     if breaches:
         deadline = _first_deadline(breaches)
-        return CheckResult(rule, CheckStatus.BREACH, " ".join(f.detail for f in breaches), deadline, every)
+        return CheckResult(rule, CheckStatus.BREACH, " ".join(f.detail for f in breaches), deadline, every, items)
     if waiting:
         deadline = _first_deadline(waiting)
-        return CheckResult(rule, CheckStatus.PENDING, " ".join(f.detail for f in waiting), deadline, every)
+        return CheckResult(rule, CheckStatus.PENDING, " ".join(f.detail for f in waiting), deadline, every, items)
     judged = [f.deadline for f in findings if f.deadline is not None]
-    return CheckResult(rule, CheckStatus.OK, all_ok, max(judged, key=_sort_key) if judged else None, every)
+    return CheckResult(rule, CheckStatus.OK, all_ok, max(judged, key=_sort_key) if judged else None, every, items)
 
 
 def _first_deadline(findings: list[Finding]) -> date | datetime | None:
