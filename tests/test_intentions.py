@@ -240,3 +240,11 @@ def test_a_rows_description_leaves_the_roles_to_the_command(route: CommandRoute)
     lists = [group for group in re.findall(r"\(([^)]*)\)", route.description) if set(re.split(r",\s*", group)) <= roles]
     assert not lists
     assert not [role for role in roles if "_" in role and role in route.description]
+
+
+@pytest.mark.parametrize("route", _by_name([r for r in ROUTES if r.example is not None]))
+def test_a_rows_example_is_a_valid_body(route: CommandRoute) -> None:
+    """The example shown in /docs is accepted by the body it illustrates."""
+    model = route.body_model()
+    assert model is not None
+    model.model_validate(route.example)
