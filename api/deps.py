@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from app.bootstrap import Ledger
+from commands.application import LedgerApplication
 from ledger.values import Actor
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from `ledger token` (development) or the OIDC provider")
@@ -26,7 +27,12 @@ def current_actor(
     return request.app.state.verifier.actor(header)
 
 
+def get_commands(request: Request) -> LedgerApplication:
+    return request.app.state.ledger.app
+
+
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
+CommandsDep = Annotated[LedgerApplication, Depends(get_commands)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 

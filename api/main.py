@@ -6,23 +6,17 @@ import os
 
 from fastapi import FastAPI
 
-from api import errors
+from api import command_routes, errors
 from api.auth import TokenVerifier
 from api.deps import Problem
 from api.routers import (
-    cases,
-    closing,
     compliance,
     health,
     ledger,
-    meetings,
     overview,
-    plan,
     reads,
     register,
     report,
-    team,
-    transfers,
 )
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
@@ -54,10 +48,8 @@ def create_app(ledger_instance: Ledger | None = None, *, run_projections: bool |
         **({"audience": settings.oidc_audience} if settings.oidc_audience else {}),
     )
     errors.install(app)
-    for module in (health, cases, team, plan, meetings, closing, reads, compliance, overview, register, ledger):
+    for module in (health, command_routes, reads, compliance, overview, register, ledger, report):
         app.include_router(module.router)
-    app.include_router(transfers.router)
-    app.include_router(report.router)
     _add_problem_schema(app)
     if run_projections:
         stop = led.projections.start_background()

@@ -1,25 +1,65 @@
-"""Request bodies shared by the routers. Fields are snake_case; every
-command body may carry `occurred_at` (default: now)."""
+"""Request schemas: the commands' field types as pydantic types, and the models
+of the value objects commands carry (`Person` → `PersonIn`, …).
+
+Limits are not stated here: they come from the `Constraint` markers on the
+command fields (commands/constraints.py) and become pydantic `Field`s, so the
+HTTP edge refuses (422) and documents exactly what the command layer declares.
+Fields are snake_case; every command body may carry `occurred_at` (default: now).
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+import types
+from datetime import date, datetime
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
+from commands import constraints
+from commands.constraints import Constraint
 from ledger.values import ConsentGiverRole, Guardian, GuardianKind, Person, Signer, Subject
 
-# No text needs a NUL (PostgreSQL cannot store one in a text column, and a
-# projection would stop on it), and no name, id or label needs any control
-# character: both are malformed input (422) here, at the edge.
-NO_NUL = r"^[^\x00]*$"
-PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+# The value objects a command field may hold, and the model each is received as (filled below).
+VALUE_MODELS: dict[type, type[ValueModel]] = {}
 
-Text = Annotated[str, Field(max_length=4000, pattern=NO_NUL)]
-Prose = Annotated[str, Field(min_length=1, max_length=4000, pattern=NO_NUL)]
-Short = Annotated[str, Field(min_length=1, max_length=200, pattern=PRINTABLE)]
-Line = Annotated[str, Field(max_length=200, pattern=PRINTABLE)]
+
+def field_for(constraint: Constraint) -> FieldInfo:
+    """The pydantic `Field` that enforces and documents a constraint."""
+    given = {name: value for name, value in vars(constraint).items() if value is not None}
+    return Field(**given)  # type: ignore[no-any-return]
+
+
+def pydantic_type(tp: Any) -> Any:
+    """A command field's type as the HTTP edge validates it: constraints become
+    `Field`s, tuples JSON arrays, value objects their `…In` models, and a
+    datetime must carry its offset."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        inner, *metadata = get_args(tp)
+        translated = [field_for(m) if isinstance(m, Constraint) else m for m in metadata]
+        return Annotated[(pydantic_type(inner), *translated)]
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) != 2 or args[1] is not Ellipsis:
+            raise TypeError(f"only tuple[X, ...] fields are offered over HTTP, not {tp}")
+        return list[pydantic_type(args[0])]  # type: ignore[misc]
+    if origin in (Union, types.UnionType):
+        return reduce(or_, (pydantic_type(arg) for arg in get_args(tp)))
+    if tp is datetime:
+        return AwareDatetime
+    if isinstance(tp, type) and tp in VALUE_MODELS:
+        return VALUE_MODELS[tp]
+    return tp
+
+
+if TYPE_CHECKING:  # to a type checker, the commands' own aliases: a str with a marker
+    from commands.constraints import Line, Short
+else:  # to pydantic, the same limits as Fields
+    Short, Line = pydantic_type(constraints.Short), pydantic_type(constraints.Line)
+
 NationalId = Annotated[
     str,
     Field(min_length=1, max_length=20, description="Fødselsnummer or D-nummer (11 digits)", examples=["02047900185"]),
@@ -27,26 +67,21 @@ NationalId = Annotated[
 
 
 class CommandBody(BaseModel):
+    """Base of every request body derived from a command (api/command_bodies.py)."""
+
     model_config = ConfigDict(extra="forbid")
 
     occurred_at: AwareDatetime | None = Field(
         None, description="When it happened (never in the future, never before the case was opened); default now."
     )
 
-    def to_command_fields(self) -> dict[str, Any]:
-        """Field values as the command expects them (value objects, tuples)."""
-        out: dict[str, Any] = {}
-        for name in type(self).model_fields:
-            value = getattr(self, name)
-            out[name] = _convert(value)
-        return out
 
-
-def _convert(value: Any) -> Any:
+def command_value(value: Any) -> Any:
+    """A validated body value as the command expects it (value objects, tuples)."""
     if isinstance(value, ValueModel):
         return value.to_value()
-    if isinstance(value, list):
-        return tuple(_convert(v) for v in value)
+    if isinstance(value, list | tuple):
+        return tuple(command_value(v) for v in value)
     return value
 
 
@@ -95,3 +130,6 @@ class SignerIn(ValueModel):
 
     def to_value(self) -> Signer:
         return Signer(role=self.role, name=self.name, national_id=self.national_id)
+
+
+VALUE_MODELS.update({Person: PersonIn, Subject: SubjectIn, Guardian: GuardianIn, Signer: SignerIn})

@@ -24,7 +24,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
 from commands.authorization import authorize
 from commands.base import CaseCommand, Command, CommandResult
-from commands.handlers import SPECIAL_HANDLERS, HandlerOutcome
+from commands.handlers import handler_for
 from ledger.case import Case
 from ledger.context import Context
 from ledger.errors import IdempotencyConflict, InvariantViolation, NotFound, VersionMismatch
@@ -32,7 +32,7 @@ from ledger.profiles import MunicipalProfile, profile_for
 from ledger.values import Actor
 from store.keyring import Keyring
 from store.mapper import CaseMapper
-from store.tables import IdempotencyRecord, SideWrites
+from store.tables import IdempotencyRecord
 from store.transcoder import OrjsonTranscoder
 
 log = structlog.get_logger("ledger.commands")
@@ -162,14 +162,7 @@ class LedgerApplication(Application[UUID]):
         authorize(command, case)
         if case is not None and command.expected_version is not None and case.version != command.expected_version:
             raise VersionMismatch(command.expected_version, case.version)
-        special = SPECIAL_HANDLERS.get(type(command))
-        if special is not None:
-            outcome = special(self, case, command, ctx)
-        elif isinstance(command, CaseCommand) and case is not None:
-            created = getattr(case, command.method)(ctx, **command.arguments())
-            outcome = HandlerOutcome(case, {command.creates: created} if command.creates else {}, SideWrites())
-        else:
-            raise TypeError(f"{type(command).__name__} has no handler")  # a programming error, not a user's
+        outcome = handler_for(type(command))(self, case, command, ctx)
         case = outcome.case
         result = CommandResult(case_id=case.id, version=case.version, created=outcome.created)
         side = outcome.side

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, ClassVar
@@ -20,7 +22,13 @@ RUN_CASE = frozenset({Role.COORDINATOR, KE})  # INV-07: the coordinator (or KE) 
 @dataclass(frozen=True, kw_only=True)
 class Command:
     """Every command carries the acting user, so authorisation holds below
-    any HTTP layer. `occurred_at` defaults to now."""
+    any HTTP layer. `occurred_at` defaults to now.
+
+    A command class is the one description of an intention's input: its fields
+    (with their limits, see commands/constraints.py), who may issue it (`roles`),
+    the id it creates (`creates`) and the Case method that carries it out
+    (`case_method`, a reference: renaming the method breaks at import). Entrances
+    derive what they need from it (the HTTP API its request bodies and routes)."""
 
     actor: Actor
     occurred_at: datetime | None = None
@@ -30,6 +38,18 @@ class Command:
     roles: ClassVar[frozenset[Role]] = frozenset({KE})
     creates: ClassVar[str | None] = None  # name of the id the command creates, e.g. "goal_id"
     on_closed_case: ClassVar[bool] = False  # INV-08: allowed once the case is closed
+    # The Case method that carries out the intention, called with the case, the
+    # context and `arguments()`. None when a handler in commands/handlers.py does
+    # more than call one method (it may call this one as part of its work).
+    case_method: ClassVar[Callable[..., Any] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        method = cls.__dict__.get("case_method")
+        if inspect.isfunction(method):
+            # A plain function would bind to the command when read from an instance;
+            # it is called with the case as its first argument instead.
+            cls.case_method = staticmethod(method)
 
     def arguments(self) -> dict[str, Any]:
         """The intention's own fields (what the aggregate method receives)."""
@@ -56,9 +76,9 @@ class Command:
 
 @dataclass(frozen=True, kw_only=True)
 class CaseCommand(Command):
-    case_id: UUID
+    """A command on an existing case: `case_id` names its target, not an argument."""
 
-    method: ClassVar[str] = ""  # the Case method that carries out the intention
+    case_id: UUID
 
 
 @dataclass(frozen=True)

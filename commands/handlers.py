@@ -1,4 +1,7 @@
-"""Handlers for the commands that need more than one Case method call:
+"""How each command is carried out, found by the command's type.
+
+Most commands are carried out by their `case_method` alone (`_call_case_method`).
+The handlers registered here with `@handles` do more than call one Case method:
 cross-case rules (INV-02), profile parameters, keys and exports."""
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from audit.report.exports import anchor_for, render
+from commands.base import CaseCommand, Command
 from commands.case_commands import AddParticipant, OpenCase
 from commands.plan_commands import (
     CloseCase,
@@ -42,12 +46,30 @@ Handler = Callable[["LedgerApplication", Any, Any, Context], HandlerOutcome]
 SPECIAL_HANDLERS: dict[type, Handler] = {}
 
 
-def handles(command_class: type) -> Callable[[Handler], Handler]:
+def handles(command_class: type[Command]) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         SPECIAL_HANDLERS[command_class] = fn
         return fn
 
     return register
+
+
+def handler_for(command_class: type[Command]) -> Handler:
+    """The handler registered for the command's type, else its Case method."""
+    special = SPECIAL_HANDLERS.get(command_class)
+    if special is not None:
+        return special
+    if command_class.case_method is None or not issubclass(command_class, CaseCommand):
+        raise TypeError(f"{command_class.__name__} has no handler")  # a programming error, not a user's
+    return _call_case_method
+
+
+def _call_case_method(app: LedgerApplication, case: Case, c: CaseCommand, ctx: Context) -> HandlerOutcome:
+    method = type(c).case_method
+    if method is None:  # handler_for chooses this handler only when it is set
+        raise TypeError(f"{type(c).__name__} has no Case method")
+    created = method(case, ctx, **c.arguments())
+    return HandlerOutcome(case, {c.creates: created} if c.creates else {})
 
 
 def subject_identity(subject: Subject) -> str:

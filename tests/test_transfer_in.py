@@ -159,7 +159,7 @@ def test_a_pinned_public_key_must_be_the_one_that_signed_the_bundle(api, source)
 
 def test_a_body_past_the_size_limit_is_refused_with_413(api, source, monkeypatch):
     """Read no further than the limit: 413 problem+json."""
-    monkeypatch.setattr("api.routers.transfers.MAX_BUNDLE_BYTES", 1024)
+    monkeypatch.setattr("api.bundle_upload.MAX_BUNDLE_BYTES", 1024)
 
     assert_problem(send(api, source[2]), 413)
 
