@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from api.deps import PROBLEMS, CommandAccepted, CurrentActor
 from api.errors import Problem
-from app.bootstrap import Ledger
+from commands.application import LedgerApplication
 from commands.base import Command
 from ledger.values import Actor
 
@@ -82,7 +82,7 @@ COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def run(
-    ledger: Ledger,
+    commands: LedgerApplication,
     command_class: type[Command],
     actor: Actor,
     request: Request,
@@ -98,7 +98,7 @@ def run(
     command = command_class(
         actor=actor, expected_version=expected_version(request), idempotency_key=idempotency_key(request), **values
     )
-    result = ledger.app.handle(command)
+    result = commands.handle(command)
     response.status_code = 200 if result.replayed else 201
     response.headers["ETag"] = f'"{result.version}"'
     return result.to_json()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from api import bodies as b
 from api.commanding import COMMAND_DEPENDENCIES, COMMAND_RESPONSES, run
-from api.deps import CommandAccepted, CurrentActor, LedgerDep
+from api.deps import CommandAccepted, CommandsDep, CurrentActor
 from commands import plan_commands as p
 
 router = APIRouter(
@@ -18,10 +18,15 @@ router = APIRouter(
 
 @router.post("/{case_id}/meetings", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
 def schedule_meeting(
-    case_id: UUID, body: b.MeetingCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+    case_id: UUID,
+    body: b.MeetingCreate,
+    actor: CurrentActor,
+    commands: CommandsDep,
+    request: Request,
+    response: Response,
 ):
     """Schedule a team meeting (coordinator)."""
-    return run(ledger, p.ScheduleMeeting, actor, request, response, body, case_id)
+    return run(commands, p.ScheduleMeeting, actor, request, response, body, case_id)
 
 
 @router.post(
@@ -35,12 +40,12 @@ def send_agenda(
     meeting_id: UUID,
     body: b.AgendaCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Send the agenda (saksliste), agreed with the subject (coordinator)."""
-    return run(ledger, p.SendAgenda, actor, request, response, body, case_id, meeting_id=meeting_id)
+    return run(commands, p.SendAgenda, actor, request, response, body, case_id, meeting_id=meeting_id)
 
 
 @router.post(
@@ -54,12 +59,12 @@ def hold_meeting(
     meeting_id: UUID,
     body: b.MeetingHeldCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Record that the meeting was held, with the subject's own voice (coordinator)."""
-    return run(ledger, p.HoldMeeting, actor, request, response, body, case_id, meeting_id=meeting_id)
+    return run(commands, p.HoldMeeting, actor, request, response, body, case_id, meeting_id=meeting_id)
 
 
 @router.post(
@@ -73,12 +78,12 @@ def distribute_minutes(
     meeting_id: UUID,
     body: b.MinutesCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Record that the minutes (referat) were distributed (coordinator)."""
-    return run(ledger, p.DistributeMinutes, actor, request, response, body, case_id, meeting_id=meeting_id)
+    return run(commands, p.DistributeMinutes, actor, request, response, body, case_id, meeting_id=meeting_id)
 
 
 @router.post(
@@ -92,9 +97,9 @@ def cancel_meeting(
     meeting_id: UUID,
     body: b.ReasonBody,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Cancel a meeting."""
-    return run(ledger, p.CancelMeeting, actor, request, response, body, case_id, meeting_id=meeting_id)
+    return run(commands, p.CancelMeeting, actor, request, response, body, case_id, meeting_id=meeting_id)

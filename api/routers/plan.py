@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from api import bodies as b
 from api.commanding import COMMAND_DEPENDENCIES, COMMAND_RESPONSES, run
-from api.deps import CommandAccepted, CurrentActor, LedgerDep
+from api.deps import CommandAccepted, CommandsDep, CurrentActor
 from commands import plan_commands as p
 
 router = APIRouter(prefix="/v1/cases", tags=["plan"], responses=COMMAND_RESPONSES, dependencies=COMMAND_DEPENDENCIES)
@@ -16,10 +16,10 @@ router = APIRouter(prefix="/v1/cases", tags=["plan"], responses=COMMAND_RESPONSE
 
 @router.post("/{case_id}/plan", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
 def establish_plan(
-    case_id: UUID, body: b.PlanCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+    case_id: UUID, body: b.PlanCreate, actor: CurrentActor, commands: CommandsDep, request: Request, response: Response
 ):
     """Choose the coordination tool: individual plan or minutes (INV-02)."""
-    return run(ledger, p.EstablishPlan, actor, request, response, body, case_id)
+    return run(commands, p.EstablishPlan, actor, request, response, body, case_id)
 
 
 @router.post("/{case_id}/life-areas", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
@@ -27,20 +27,20 @@ def assess_life_area(
     case_id: UUID,
     body: b.LifeAreaAssessment,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Describe the current situation in a life area."""
-    return run(ledger, p.AssessLifeArea, actor, request, response, body, case_id)
+    return run(commands, p.AssessLifeArea, actor, request, response, body, case_id)
 
 
 @router.post("/{case_id}/goals", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
 def set_goal(
-    case_id: UUID, body: b.GoalCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+    case_id: UUID, body: b.GoalCreate, actor: CurrentActor, commands: CommandsDep, request: Request, response: Response
 ):
     """Set a goal in the subject's own words, with life area and responsible service (INV-09)."""
-    return run(ledger, p.SetGoal, actor, request, response, body, case_id)
+    return run(commands, p.SetGoal, actor, request, response, body, case_id)
 
 
 @router.post(
@@ -54,12 +54,12 @@ def revise_goal(
     goal_id: UUID,
     body: b.GoalRevision,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Revise a goal's text or evaluation date."""
-    return run(ledger, p.ReviseGoal, actor, request, response, body, case_id, goal_id=goal_id)
+    return run(commands, p.ReviseGoal, actor, request, response, body, case_id, goal_id=goal_id)
 
 
 @router.post(
@@ -73,12 +73,12 @@ def close_goal(
     goal_id: UUID,
     body: b.ReasonBody,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Close a goal."""
-    return run(ledger, p.CloseGoal, actor, request, response, body, case_id, goal_id=goal_id)
+    return run(commands, p.CloseGoal, actor, request, response, body, case_id, goal_id=goal_id)
 
 
 @router.post(
@@ -92,12 +92,12 @@ def evaluate_goal(
     goal_id: UUID,
     body: b.EvaluationCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Evaluate a goal (coordinator, or the responsible service provider)."""
-    return run(ledger, p.EvaluateGoal, actor, request, response, body, case_id, goal_id=goal_id)
+    return run(commands, p.EvaluateGoal, actor, request, response, body, case_id, goal_id=goal_id)
 
 
 @router.post(
@@ -111,12 +111,12 @@ def plan_activity(
     goal_id: UUID,
     body: b.ActivityCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Plan an activity towards a goal."""
-    return run(ledger, p.PlanActivity, actor, request, response, body, case_id, goal_id=goal_id)
+    return run(commands, p.PlanActivity, actor, request, response, body, case_id, goal_id=goal_id)
 
 
 @router.post(
@@ -130,28 +130,38 @@ def complete_activity(
     activity_id: UUID,
     body: b.EmptyBody,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Mark an activity as done."""
-    return run(ledger, p.CompleteActivity, actor, request, response, body, case_id, activity_id=activity_id)
+    return run(commands, p.CompleteActivity, actor, request, response, body, case_id, activity_id=activity_id)
 
 
 @router.post("/{case_id}/comments", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
 def add_comment(
-    case_id: UUID, body: b.CommentCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+    case_id: UUID,
+    body: b.CommentCreate,
+    actor: CurrentActor,
+    commands: CommandsDep,
+    request: Request,
+    response: Response,
 ):
     """Add a comment to the plan or to a goal."""
-    return run(ledger, p.AddComment, actor, request, response, body, case_id)
+    return run(commands, p.AddComment, actor, request, response, body, case_id)
 
 
 @router.post("/{case_id}/reviews", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
 def review_team(
-    case_id: UUID, body: b.ReviewCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+    case_id: UUID,
+    body: b.ReviewCreate,
+    actor: CurrentActor,
+    commands: CommandsDep,
+    request: Request,
+    response: Response,
 ):
     """Evaluate the team's work, composition and the continued need for IP/coordinator."""
-    return run(ledger, p.ReviewTeam, actor, request, response, body, case_id)
+    return run(commands, p.ReviewTeam, actor, request, response, body, case_id)
 
 
 @router.post(
@@ -161,12 +171,12 @@ def report_status(
     case_id: UUID,
     body: b.StatusReportCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Report the yearly status to the coordinating unit."""
-    return run(ledger, p.ReportStatus, actor, request, response, body, case_id)
+    return run(commands, p.ReportStatus, actor, request, response, body, case_id)
 
 
 @router.post(
@@ -176,12 +186,12 @@ def plan_transition(
     case_id: UUID,
     body: b.TransitionCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Plan a transition (school start, lower/upper secondary, adult services)."""
-    return run(ledger, p.PlanTransition, actor, request, response, body, case_id)
+    return run(commands, p.PlanTransition, actor, request, response, body, case_id)
 
 
 @router.post(
@@ -195,9 +205,9 @@ def complete_transition(
     transition_id: UUID,
     body: b.EmptyBody,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Record that a planned transition took place."""
-    return run(ledger, p.CompleteTransition, actor, request, response, body, case_id, transition_id=transition_id)
+    return run(commands, p.CompleteTransition, actor, request, response, body, case_id, transition_id=transition_id)

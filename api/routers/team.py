@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from api import bodies as b
 from api.commanding import COMMAND_DEPENDENCIES, COMMAND_RESPONSES, run
-from api.deps import CommandAccepted, CurrentActor, LedgerDep
+from api.deps import CommandAccepted, CommandsDep, CurrentActor
 from commands import case_commands as c
 
 router = APIRouter(
@@ -18,10 +18,15 @@ router = APIRouter(
 
 @router.post("/{case_id}/consents", status_code=201, response_model=CommandAccepted, response_model_exclude_none=True)
 def grant_consent(
-    case_id: UUID, body: b.ConsentCreate, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+    case_id: UUID,
+    body: b.ConsentCreate,
+    actor: CurrentActor,
+    commands: CommandsDep,
+    request: Request,
+    response: Response,
 ):
     """Record a consent; for a child with two recorded parents it awaits the other's signature (INV-04)."""
-    return run(ledger, c.GrantConsent, actor, request, response, body, case_id)
+    return run(commands, c.GrantConsent, actor, request, response, body, case_id)
 
 
 @router.post(
@@ -35,12 +40,12 @@ def sign_consent(
     consent_id: UUID,
     body: b.SignatureCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Add the second parent's signature; the consent is in force from then."""
-    return run(ledger, c.SignConsent, actor, request, response, body, case_id, consent_id=consent_id)
+    return run(commands, c.SignConsent, actor, request, response, body, case_id, consent_id=consent_id)
 
 
 @router.post(
@@ -54,12 +59,12 @@ def withdraw_consent(
     consent_id: UUID,
     body: b.WithdrawalCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Withdraw a consent, wholly or for participants or categories; effective when recorded (INV-05)."""
-    return run(ledger, c.WithdrawConsent, actor, request, response, body, case_id, consent_id=consent_id)
+    return run(commands, c.WithdrawConsent, actor, request, response, body, case_id, consent_id=consent_id)
 
 
 @router.post(
@@ -73,12 +78,12 @@ def expire_consent(
     consent_id: UUID,
     body: b.EmptyBody,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Record that a consent's period ended."""
-    return run(ledger, c.ExpireConsent, actor, request, response, body, case_id, consent_id=consent_id)
+    return run(commands, c.ExpireConsent, actor, request, response, body, case_id, consent_id=consent_id)
 
 
 @router.post(
@@ -88,12 +93,12 @@ def add_participant(
     case_id: UUID,
     body: b.ParticipantCreate,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
 ):
     """Add a participant to the team (establishes the team on first use) (coordinator)."""
-    return run(ledger, c.AddParticipant, actor, request, response, body, case_id)
+    return run(commands, c.AddParticipant, actor, request, response, body, case_id)
 
 
 @router.delete(
@@ -103,7 +108,12 @@ def add_participant(
     response_model_exclude_none=True,
 )
 def remove_participant(
-    case_id: UUID, participant_id: UUID, actor: CurrentActor, ledger: LedgerDep, request: Request, response: Response
+    case_id: UUID,
+    participant_id: UUID,
+    actor: CurrentActor,
+    commands: CommandsDep,
+    request: Request,
+    response: Response,
 ):
     """Remove a participant from the team (coordinator)."""
-    return run(ledger, c.RemoveParticipant, actor, request, response, None, case_id, participant_id=participant_id)
+    return run(commands, c.RemoveParticipant, actor, request, response, None, case_id, participant_id=participant_id)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.commanding import COMMAND_DEPENDENCIES, COMMAND_RESPONSES, run
-from api.deps import PROBLEMS, CommandAccepted, CurrentActor, LedgerDep
+from api.deps import PROBLEMS, CommandAccepted, CommandsDep, CurrentActor
 from api.errors import Problem
 from commands.transfer_in import TransferIn
 
@@ -55,7 +55,7 @@ async def bundle_bytes(request: Request) -> bytes:
 def transfer_in(
     bundle: Annotated[bytes, Depends(bundle_bytes)],
     actor: CurrentActor,
-    ledger: LedgerDep,
+    commands: CommandsDep,
     request: Request,
     response: Response,
     public_key: Annotated[
@@ -79,4 +79,4 @@ def transfer_in(
     the plan are this municipality's to make again.
     """
     key = bytes.fromhex(public_key) if public_key is not None else None
-    return run(ledger, TransferIn, actor, request, response, bundle=bundle, public_key=key)
+    return run(commands, TransferIn, actor, request, response, bundle=bundle, public_key=key)
