@@ -1,4 +1,6 @@
-"""Annotated dependencies: the ledger and the verified acting user."""
+"""Annotated dependencies: the command service, the read service and the
+verified acting user. The services are built by the composition root and
+handed to `api.main.build_api`, which keeps them on `app.state`."""
 
 from __future__ import annotations
 
@@ -9,15 +11,19 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
-from app.bootstrap import Ledger
 from commands.application import LedgerApplication
 from ledger.values import Actor
+from reads.service import ReadService
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from `ledger token` (development) or the OIDC provider")
 
 
-def get_ledger(request: Request) -> Ledger:
-    return request.app.state.ledger
+def get_commands(request: Request) -> LedgerApplication:
+    return request.app.state.commands
+
+
+def get_reads(request: Request) -> ReadService:
+    return request.app.state.reads
 
 
 def current_actor(
@@ -27,12 +33,8 @@ def current_actor(
     return request.app.state.verifier.actor(header)
 
 
-def get_commands(request: Request) -> LedgerApplication:
-    return request.app.state.ledger.app
-
-
-LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 CommandsDep = Annotated[LedgerApplication, Depends(get_commands)]
+ReadsDep = Annotated[ReadService, Depends(get_reads)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 

@@ -1,8 +1,8 @@
-"""The HTTP API: `create_app()` builds the FastAPI app around a Ledger."""
+"""The HTTP API: `build_api()` puts the FastAPI edge in front of the command
+and read services. The composition root builds those and calls it
+(`app/server.py: create_app`, the uvicorn factory)."""
 
 from __future__ import annotations
-
-import os
 
 from fastapi import FastAPI
 
@@ -14,12 +14,12 @@ from api.routers import (
     health,
     ledger,
     overview,
-    reads,
     register,
     report,
 )
-from app.bootstrap import Ledger, build
-from app.logging import configure_logging
+from api.routers import reads as reads_router
+from commands.application import LedgerApplication
+from reads.service import ReadService
 
 DESCRIPTION = """Event-sourced coordination ledger for Norwegian municipalities: coordinator,
 individual plan (IP) and responsibility group under the person's consent. Every command is an
@@ -28,32 +28,17 @@ invariant refused. Send `Authorization: Bearer <token>` (`ledger token` in devel
 `If-Match: "<version>"` for optimistic concurrency and `Idempotency-Key` on POSTs."""
 
 
-def create_app(ledger_instance: Ledger | None = None, *, run_projections: bool | None = None) -> FastAPI:
-    """`run_projections` (default: LEDGER_PROJECTIONS != "external") keeps the
-    projections up to date in a background thread of this process."""
-    if ledger_instance is None:
-        # Started on its own (uvicorn --factory): log with the ledger's
-        # redaction, as `ledger serve` does. Tests pass their own ledger.
-        configure_logging()
-    led = ledger_instance or build()
-    if run_projections is None:
-        run_projections = os.environ.get("LEDGER_PROJECTIONS", "inline") != "external"
-    settings = led.settings
+def build_api(commands: LedgerApplication, reads: ReadService, verifier: TokenVerifier) -> FastAPI:
+    """The routes, the problem+json errors and the OpenAPI document; the routers reach the
+    services through `CommandsDep` and `ReadsDep` (api/deps.py)."""
     app = FastAPI(title="Koordineringsprotokoll (coordination ledger)", version="0.1.0", description=DESCRIPTION)
-    app.state.ledger = led
-    app.state.verifier = TokenVerifier(
-        secret=settings.jwt_secret,
-        jwks_url=settings.oidc_jwks_url,
-        **({"issuer": settings.oidc_issuer} if settings.oidc_issuer else {}),
-        **({"audience": settings.oidc_audience} if settings.oidc_audience else {}),
-    )
+    app.state.commands = commands
+    app.state.reads = reads
+    app.state.verifier = verifier
     errors.install(app)
-    for module in (health, command_routes, reads, compliance, overview, register, ledger, report):
+    for module in (health, command_routes, reads_router, compliance, overview, register, ledger, report):
         app.include_router(module.router)
     _add_problem_schema(app)
-    if run_projections:
-        stop = led.projections.start_background()
-        app.router.on_shutdown.append(stop.set)
     return app
 
 

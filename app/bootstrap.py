@@ -21,12 +21,14 @@ from projections.case_views import CaseViewProjection
 from projections.compliance import ComplianceProjection
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
+from reads.service import ReadService
 
 
 @dataclass
 class Ledger:
     settings: Settings
-    app: LedgerApplication
+    app: LedgerApplication  # the command service
+    reads: ReadService
     integrity: Integrity
     access_log: AccessLog
     projections: ProjectionRunner
@@ -61,6 +63,15 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     access_log = AccessLog(app.recorder, clock)
     # Forwarding a complaint must name a report this ledger issued for the case.
     app.report_issued = access_log.issued
+    reads = ReadService(
+        app, integrity=integrity, access_log=access_log, projections=projections, store=settings.store, clock=clock
+    )
     return Ledger(
-        settings=settings, app=app, integrity=integrity, access_log=access_log, projections=projections, clock=clock
+        settings=settings,
+        app=app,
+        reads=reads,
+        integrity=integrity,
+        access_log=access_log,
+        projections=projections,
+        clock=clock,
     )

@@ -164,7 +164,7 @@ def serve(
     import uvicorn
 
     # log_config=None: uvicorn's records go through the ledger's handler and redaction.
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, log_config=None)
+    uvicorn.run("app.server:create_app", factory=True, host=host, port=port, log_config=None)
 
 
 @app.command()
@@ -179,7 +179,7 @@ def demo(
     from demo.dataset import DEFAULT_SEED, render, run_demo
 
     with open_ledger() as ledger:
-        existing = ledger.app.recorder.max_notification_id() or 0
+        existing = ledger.reads.log_head()
         if existing and if_empty:
             typer.echo(f"the store already has {existing} events; no demo data written")
             return
@@ -232,7 +232,7 @@ def token(
 def verify(as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False) -> None:
     """Recompute the whole chain; exit 0 when intact, 1 naming the first event that does not match."""
     with open_ledger() as ledger:
-        report = ledger.integrity.verify()
+        report = ledger.reads.integrity.verify_chain()
     if as_json:
         _print_json(report.to_dict())
     elif report.ok:
@@ -309,7 +309,7 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="One projection (def
             raise UsageFailure(
                 f"unknown projection {name!r}; known: {', '.join(sorted(ledger.projections.projections))}"
             )
-        total = ledger.app.recorder.max_notification_id() or 0
+        total = ledger.reads.log_head()
         tasks: dict[str, Any] = {}
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as bar:
 
@@ -352,7 +352,6 @@ def report(
     """Write the compliance report for a case (as KE; the read is recorded in the case's access log)."""
     from uuid import UUID
 
-    from api.reading import issue_report
     from audit.report import FORMATS
     from ledger.errors import NotFound
     from ledger.values import Actor
@@ -367,13 +366,13 @@ def report(
         raise UsageFailure(f"{case_id!r} is not a case id (a UUID)") from None
     with open_ledger() as ledger:
         try:
-            municipality = ledger.app.load_case(case_uuid, version=1).municipality
+            municipality = ledger.reads.cases.municipality_of(case_uuid)
         except NotFound:
             raise UsageFailure(f"no case {case_uuid} in this ledger") from None
         reader = Actor(
             id=CLI_READER, role=Role.KE_CASEWORKER, municipality=municipality, name="kommandolinjen (ledger report)"
         )
-        issued = issue_report(ledger, reader, case_uuid, fmt, why="ledger report")
+        issued = ledger.reads.cases.issue_report(reader, case_uuid, fmt, why="ledger report")
     with open(output, "wb") as out:
         out.write(issued.document)
     # The digest is what forwarding a complaint with this report must carry.

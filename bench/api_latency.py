@@ -54,7 +54,7 @@ def serve(url: str, workdir: Path) -> tuple[subprocess.Popen, str, str]:
             sys.executable,
             "-m",
             "uvicorn",
-            "api.main:create_app",
+            "app.server:create_app",
             "--factory",
             "--port",
             str(port),

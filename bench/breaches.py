@@ -21,9 +21,9 @@ from datetime import UTC, date, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from api.auth import issue_token
-from api.main import create_app
 from app.bootstrap import build
 from app.logging import configure_logging
+from app.server import create_app
 from audit.compliance import evaluate
 from bench import STORE_CHOICES, bench_settings, stores
 from commands.case_commands import OpenCase, RequestCoordinator

@@ -20,10 +20,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
-from api.reading import read_case
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
-from audit.report import FORMATS, case_report, render
+from audit.report import FORMATS, render
 from bench import STORE_CHOICES, bench_settings, stores
 from commands import case_commands as c
 from commands import plan_commands as p
@@ -137,8 +136,7 @@ def measure(
         written = time.perf_counter() - started
 
         def report(fmt: str) -> bytes:
-            read, case, _ = read_case(ledger, KE, case_id, "report")
-            return render(case_report(ledger, read, case), fmt)
+            return render(ledger.reads.cases.report(KE, case_id), fmt)
 
         sizes = {fmt: len(report(fmt)) for fmt in FORMATS}  # warm up (tree loaded, template compiled)
         return events, written, {fmt: timed(lambda fmt=fmt: report(fmt), runs) for fmt in FORMATS}, sizes

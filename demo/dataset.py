@@ -26,7 +26,6 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from api.reading import issue_report
 from demo.cases import EARLIEST, CaseRun, Stage, Writer
 from demo.drive import drive
 from demo.people import DemoPerson, People, Staff, make_staff
@@ -151,7 +150,10 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
     people = People(rng)
     staff = {m: make_staff(m, rng, people) for m in MUNICIPALITY_NAMES}
     writer = Writer(
-        ledger.app, rng, now, issue_report=lambda actor, case_id: issue_report(ledger, actor, case_id, "pdf").sha256
+        ledger.app,
+        rng,
+        now,
+        issue_report=lambda actor, case_id: ledger.reads.cases.issue_report(actor, case_id, "pdf").sha256,
     )
     seconds: Counter[str] = Counter()
     written: list[DemoCase] = []

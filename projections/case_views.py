@@ -78,15 +78,3 @@ PURPOSE = b"case-view"
 def open_view(keyring: Keyring, case_id: UUID, blob: bytes) -> dict[str, Any] | None:
     data = keyring.open_blob(case_id, blob, PURPOSE)
     return None if data is None else orjson.loads(data)
-
-
-def current_view(ledger: Any, case_id: UUID) -> dict[str, Any] | None:
-    """The projected view, after catching up, so a read after a command's
-    response sees that command; None if absent or sealed with a key
-    destroyed since (the caller folds the events instead)."""
-    ledger.projections.catch_up(["case_view"])
-    recorder = ledger.app.recorder
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute(recorder.dialect.sql("SELECT view FROM {case_views} WHERE case_id = ?"), (str(case_id),))
-        row = c.fetchone()
-    return None if row is None else open_view(ledger.app.keyring, case_id, bytes(row["view"]))

@@ -30,6 +30,7 @@ from audit.compliance import CheckResult, CheckStatus, evaluate
 from audit.compliance.timeline import NORWAY
 from ledger.profiles import MunicipalProfile
 from projections.register import column
+from store.queries import stamp
 from store.tables import Dialect
 
 JUDGEMENT_LIFETIME = timedelta(days=1)
@@ -49,11 +50,6 @@ def due_instant(deadline: date | datetime) -> datetime:
         return moment.astimezone(UTC)
     except OverflowError:  # within hours of the calendar's ends
         return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=UTC)
-
-
-def stamp(moment: datetime) -> str:
-    """A UTC instant as fixed-width text, so text order is time order on both stores."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def kept(result: CheckResult) -> bool:
@@ -230,78 +226,3 @@ def responsible(events: Sequence[Any]) -> tuple[str | None, str | None]:
         elif kind == "CoordinatorReleased":
             unit = coordinator = None
     return unit or requested, coordinator
-
-
-@dataclass
-class Overview:
-    total: int
-    breaches_per_rule: dict[str, int]
-    items: list[dict[str, Any]]
-
-
-def overview(
-    c: Any,
-    d: Dialect,
-    municipality: str,
-    now: datetime,
-    *,
-    due_before: datetime,
-    rule: str | None = None,
-    unit: str | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> Overview:
-    """Breached checks, and checks due before `due_before`, in the municipality,
-    soonest deadline first; `items` is the page asked for, the counts cover all.
-
-    A pending check whose deadline has passed since it was judged is shown as
-    a breach: that is what judging it again would say (pending means
-    "becomes a breach when the deadline passes")."""
-    where = [
-        "k.municipality = ?",
-        "(k.status = 'breach' OR k.due_at <= ? OR (k.status = 'pending' AND k.due_at IS NULL))",
-    ]
-    params: list[Any] = [municipality, stamp(due_before)]
-    if rule is not None:
-        where.append("k.rule = ?")
-        params.append(rule)
-    if unit is not None:
-        where.append("k.unit = ?")
-        params.append(unit)
-    # Counting and paging happen in the database: a municipality of 10,000
-    # cases has about as many rows here, and only a page of them is read.
-    tables = "FROM {compliance_checks} k WHERE " + " AND ".join(where)
-    status = "CASE WHEN k.status = 'pending' AND k.due_at <= ? THEN 'breach' ELSE k.status END"
-    now_stamp = stamp(now)
-    c.execute(
-        d.sql(f"SELECT k.rule, {status} AS shown, COUNT(*) AS n {tables} GROUP BY k.rule, shown"), (now_stamp, *params)
-    )
-    total, per_rule = 0, {}
-    for row in c.fetchall():
-        total += int(row["n"])
-        if row["shown"] == "breach":
-            per_rule[row["rule"]] = int(row["n"])
-    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    c.execute(
-        d.sql(
-            f"SELECT k.case_id, k.rule, {status} AS shown, k.deadline, k.evidence, k.unit, "
-            "k.coordinator_id, (SELECT j.judged_at FROM {compliance_cases} j WHERE j.case_id = k.case_id) "
-            f"AS judged_at {tables} ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, "
-            f"k.due_at, k.case_id, k.rule{page}"
-        ),
-        (now_stamp, *params),
-    )
-    return Overview(total, dict(sorted(per_rule.items())), [_item(row) for row in c.fetchall()])
-
-
-def _item(row: Any) -> dict[str, Any]:
-    return {
-        "case_id": row["case_id"],
-        "rule": row["rule"],
-        "status": row["shown"],
-        "deadline": row["deadline"],
-        "unit": row["unit"],
-        "coordinator_id": row["coordinator_id"],
-        "evidence": orjson.loads(row["evidence"]),
-        "judged_at": row["judged_at"],
-    }

@@ -1,4 +1,4 @@
-"""HTTP test support: a client around `create_app(ledger)`, bearer tokens per
+"""HTTP test support: a client around `create_app(ledger)` (app/server.py), bearer tokens per
 role, and a case walked over HTTP as the contract describes it.
 
 Test modules import the `api` fixture from here (`from tests.api_support
@@ -18,8 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import issue_token
-from api.main import create_app
 from app.bootstrap import Ledger
+from app.server import create_app
 from ledger.national_id import synthesize
 from ledger.values import Role
 from tests.support import MUNICIPALITY

@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
 from api.auth import AUDIENCE, ISSUER, issue_token
-from api.main import create_app
 from app.bootstrap import build
+from app.server import create_app
 from ledger.values import Role
 from tests.api_support import Api, api, assert_problem  # noqa: F401
 from tests.conftest import settings_for

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 
 from api.auth import issue_token
-from api.main import create_app
+from app.server import create_app
 from ledger.values import Role
 from tests.test_compliance_support import Story
 

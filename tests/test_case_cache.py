@@ -20,7 +20,6 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from api.reading import issue_report
 from app.bootstrap import Ledger, build
 from app.settings import DEFAULT_CASE_CACHE, Settings
 from commands.case_commands import AddParticipant
@@ -198,7 +197,7 @@ def test_a_command_refused_after_its_first_event_drops_the_changed_case(ledger: 
         cached(ledger, case_id)
     case = ledger.app.load_case(case_id)
     assert case.version == stored and case.complaints[complaint_id].forwarded_at is None
-    sent = issue_report(ledger, ke(), case_id, "json")
+    sent = ledger.reads.cases.issue_report(ke(), case_id, "json")
     ledger.app.handle(
         ForwardComplaint(actor=ke(), case_id=case_id, complaint_id=complaint_id, report_sha256=sent.sha256)
     )

@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 
-from api.reading import issue_report
 from audit.compliance.checks_closing import complaint_weeks
 from commands.plan_commands import (
     AssessLifeArea,
@@ -251,7 +250,7 @@ def test_a_complaint_must_reach_statsforvalteren_within_21_days(ledger, forwarde
     s = Story(ledger)
     s.decide("2026-01-14", outcome=DecisionOutcome.REFUSED, legal_basis="hol. § 7-2", weeks=4)
     complaint_id = complaint(s, "2026-03-01")
-    sent = issue_report(ledger, s.actor, s.case_id, "json")  # what KE sends Statsforvalteren
+    sent = ledger.reads.cases.issue_report(s.actor, s.case_id, "json")  # what KE sends Statsforvalteren
     s.do(ForwardComplaint, forwarded, complaint_id=complaint_id, report_sha256=sent.sha256)
     result = s.check("CHK-20", "sondre-land", "2026-11-22")
     assert (result.status, result.deadline) == (status, date(2026, 3, 22))

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import issue_token
-from api.main import create_app
+from app.server import create_app
 from audit.compliance import CheckStatus, evaluate
 from commands.case_commands import RequestCoordinator
 from ledger.values import Person, Role

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import issue_token
-from api.main import create_app
+from app.server import create_app
 from commands.plan_commands import CloseCase, EraseCase, ExportPlan
 from ledger.values import Role
 from tests.support import ke, running_case, subject_consent

@@ -74,7 +74,7 @@ def test_two_api_workers_and_a_projection_process_behave_as_one(pg_database, tmp
                         sys.executable,
                         "-m",
                         "uvicorn",
-                        "api.main:create_app",
+                        "app.server:create_app",
                         "--factory",
                         "--host",
                         "127.0.0.1",

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
+from app.server import create_app
 from app.bootstrap import Ledger, build
 from app.settings import Settings
 

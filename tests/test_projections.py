@@ -14,6 +14,7 @@ from ledger.national_id import synthesize
 from ledger.values import CoordinatorKind, Person, Provision, ReferrerKind, Subject
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
+from store import queries
 from tests.support import TODAY, ke, running_case
 
 
@@ -55,10 +56,7 @@ def test_the_register_shows_coordinators_their_cases_and_the_load_per_unit(ledge
     ids = open_cases(ledger, 4)
     [unassigned] = open_cases(ledger, 1, start=10, appoint=False)
     ledger.projections.catch_up()
-    from projections import register
-
-    with ledger.app.recorder.datastore.transaction(commit=False) as c:
-        overview = register.coordinators(c, ledger.app.recorder.dialect, "3447")
+    overview = queries.coordinators(ledger.app.recorder, "3447")
     loads = {p["person_id"]: p["load"] for p in overview["coordinators"]}
     assert loads == {"k0": 2, "k1": 1, "k2": 1}
     assert {u["unit"]: u["cases"] for u in overview["load_per_unit"]} == {"unit-0": 2, "unit-1": 2}
@@ -256,7 +254,7 @@ def test_a_case_read_right_after_a_command_sees_it_from_the_projection(ledger):
     from fastapi.testclient import TestClient
 
     from api.auth import issue_token
-    from api.main import create_app
+    from app.server import create_app
     from ledger.values import Role
 
     client = TestClient(create_app(ledger, run_projections=False))

@@ -18,14 +18,13 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from api.reading import issue_report, read_case
 from app.bootstrap import build
 from app.cli import CLI_READER
 from app.cli import app as cli
 from app.logging import reset_logging
 from app.settings import Settings
 from audit.compliance import evaluate
-from audit.report import case_report, render
+from audit.report import render
 from audit.report.model import HEADINGS
 from audit.report.proof import case_proof
 from commands.case_commands import GrantConsent, SignConsent
@@ -41,8 +40,7 @@ HOSTILE = "<script>alert('æøå')</script> Jeg vil lære å sykle på Ørland"
 
 def report_of(ledger: Any, case_id: UUID) -> dict[str, Any]:
     """The report as KE reads it (the read is logged, as over HTTP)."""
-    events, case, _ = read_case(ledger, ke(), case_id, "report")
-    return case_report(ledger, events, case)
+    return ledger.reads.cases.report(ke(), case_id)
 
 
 def pdf_text(document: bytes) -> str:
@@ -167,9 +165,9 @@ def test_the_access_log_summary_counts_reads_by_role_and_part(ledger):
     hands this report out is logged after it is rendered, with its digest, so it is not in its own summary."""
     fx = running_case(ledger)
     for _ in range(2):
-        read_case(ledger, ke(), fx.case_id, "case")
-    issue_report(ledger, ke(), fx.case_id, "html")
-    issued = issue_report(ledger, ke(), fx.case_id, "json")
+        ledger.reads.cases.case(ke(), fx.case_id)
+    ledger.reads.cases.issue_report(ke(), fx.case_id, "html")
+    issued = ledger.reads.cases.issue_report(ke(), fx.case_id, "json")
     summary = orjson.loads(issued.document)["access_log"]
     assert summary["reads"] == 3
     assert summary["by_role"] == [

@@ -65,7 +65,7 @@ def test_the_case_read_accepts_as_of_and_known_at_over_http(ledger, clock):
     from fastapi.testclient import TestClient
 
     from api.auth import issue_token
-    from api.main import create_app
+    from app.server import create_app
     from ledger.values import Role
 
     fx = setup_backdated_goal(ledger, clock)

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import PROBLEMS, CurrentActor, LedgerDep
+from api.deps import PROBLEMS, CurrentActor, ReadsDep
 from api.views import BreachOverview
-from audit.compliance import RULE_TITLES
-from ledger.errors import Forbidden
-from ledger.values import Role
-from projections.compliance import due_instant, overview
 
 router = APIRouter(prefix="/v1/compliance", tags=["compliance"], responses=PROBLEMS)
 
-SOON = timedelta(days=14)
 RULE_PATTERN = r"^CHK-(0[1-9]|1[0-9]|20)$"
 
 
 @router.get("/breaches", response_model=BreachOverview)
 def breaches(
     actor: CurrentActor,
-    ledger: LedgerDep,
+    reads: ReadsDep,
     rule: Annotated[str | None, Query(pattern=RULE_PATTERN, description="Only this check, e.g. CHK-04")] = None,
     unit: Annotated[
         str | None,
@@ -48,31 +43,4 @@ def breaches(
     `breaches_per_rule` counts every breach matched, not only the page's). Rows name the rule,
     deadline, unit and evidence, nothing of the person; the case's `/compliance` read
     (access-logged) explains each one."""
-    if actor.role is not Role.KE_CASEWORKER:
-        raise Forbidden("INV-07", "Oversikten er for koordinerende enhet.")
-    now = ledger.clock()
-    until = now + SOON if due_before is None else _instant(due_before)
-    # Catch up first, so the overview includes what was just recorded and
-    # judgements that lapsed with time are made again.
-    ledger.projections.catch_up(["compliance"])
-    d = ledger.app.recorder.dialect
-    with ledger.app.recorder.datastore.transaction(commit=False) as c:
-        found = overview(
-            c, d, actor.municipality, now, due_before=until, rule=rule, unit=unit, limit=limit, offset=offset
-        )
-    for item in found.items:
-        item["title"] = RULE_TITLES[item["rule"]]
-    return {
-        "municipality": actor.municipality,
-        "evaluated_at": now.isoformat(),
-        "due_before": until.isoformat(),
-        "total": found.total,
-        "breaches_per_rule": found.breaches_per_rule,
-        "items": found.items,
-    }
-
-
-def _instant(value: date | datetime) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return due_instant(value)
+    return reads.overviews.breaches(actor, rule=rule, unit=unit, due_before=due_before, limit=limit, offset=offset)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,14 +10,8 @@ from fastapi import Response as FastAPIResponse
 from pydantic import AwareDatetime
 
 from api.commanding import ETAG_HEADER
-from api.deps import PROBLEMS, CurrentActor, LedgerDep
-from api.reading import read_case
+from api.deps import PROBLEMS, CurrentActor, ReadsDep
 from api.views import AccessLog, CaseHistory, CaseView
-from audit.report.exports import MEDIA_TYPES, reproduce
-from ledger.event_data import event_to_dict
-from projections.access import filter_view
-from projections.case_view import fold
-from projections.case_views import current_view
 
 router = APIRouter(prefix="/v1/cases", tags=["reads"], responses=PROBLEMS)
 
@@ -27,45 +20,29 @@ router = APIRouter(prefix="/v1/cases", tags=["reads"], responses=PROBLEMS)
 def get_case(
     case_id: UUID,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    reads: ReadsDep,
     response: Response,
     as_of: Annotated[AwareDatetime | None, Query(description="As it stood at T (events that occurred by T)")] = None,
     known_at: Annotated[AwareDatetime | None, Query(description="Only what had been recorded by T2")] = None,
 ) -> dict[str, Any]:
     """The case (plan, team, consents, goals, meetings), filtered by the reader's consent."""
-    events, case, scope = read_case(ledger, actor, case_id, "case")
-    projected = current_view(ledger, case_id) if as_of is None and known_at is None else None
-    # The projection serves the present; a past view (or a row whose key was
-    # destroyed a moment ago) is the same fold over the events.
-    view = projected if projected is not None else fold(events, as_of=as_of, known_at=known_at)
-    response.headers["ETag"] = f'"{view.get("version", case.version)}"'
-    if not view:
-        return {"case_id": str(case_id), "version": 0, "status": "not_yet_recorded"}
-    return filter_view(view, scope)
+    read = reads.cases.case(actor, case_id, as_of=as_of, known_at=known_at)
+    response.headers["ETag"] = f'"{read.version}"'
+    return read.data
 
 
 @router.get("/{case_id}/history", response_model=CaseHistory, responses={200: {"headers": ETAG_HEADER}})
-def get_history(case_id: UUID, actor: CurrentActor, ledger: LedgerDep, response: Response) -> dict[str, Any]:
+def get_history(case_id: UUID, actor: CurrentActor, reads: ReadsDep, response: Response) -> dict[str, Any]:
     """Every event: version, log index, type, when it happened and was recorded, by whom, data and hash."""
-    events, case, _ = read_case(ledger, actor, case_id, "history")
-    hashes = ledger.app.recorder.fetch_event_hashes(case_id)  # type: ignore[attr-defined]
-    ledger.integrity.sync()  # leaves are built off the write path; catch up before naming indexes
-    log_index = ledger.integrity.log_index_of([nid for nid, _ in hashes.values()])
-    items = []
-    for event in events:
-        nid, digest = hashes.get(event.originator_version, (None, b""))
-        items.append(
-            {**event_to_dict(event), "log_index": log_index.get(nid) if nid is not None else None, "hash": digest.hex()}
-        )
-    response.headers["ETag"] = f'"{case.version}"'
-    return {"case_id": str(case_id), "events": items}
+    read = reads.cases.history(actor, case_id)
+    response.headers["ETag"] = f'"{read.version}"'
+    return read.data
 
 
 @router.get("/{case_id}/access-log", response_model=AccessLog)
-def get_access_log(case_id: UUID, actor: CurrentActor, ledger: LedgerDep) -> dict[str, Any]:
+def get_access_log(case_id: UUID, actor: CurrentActor, reads: ReadsDep) -> dict[str, Any]:
     """Who read this case, when and which parts (this read is logged too)."""
-    read_case(ledger, actor, case_id, "access_log")
-    return {"case_id": str(case_id), "entries": ledger.access_log.entries(case_id)}
+    return {"case_id": str(case_id), "entries": reads.cases.access_log(actor, case_id)}
 
 
 @router.get(
@@ -86,12 +63,9 @@ def get_access_log(case_id: UUID, actor: CurrentActor, ledger: LedgerDep) -> dic
         },
     },
 )
-def get_export(case_id: UUID, export_id: UUID, actor: CurrentActor, ledger: LedgerDep) -> FastAPIResponse:
+def get_export(case_id: UUID, export_id: UUID, actor: CurrentActor, reads: ReadsDep) -> FastAPIResponse:
     """An exported document (coordinator, ke_caseworker), rendered again from the events before it."""
-    events, case, _ = read_case(ledger, actor, case_id, "exports")
-    document, fmt = reproduce(ledger.app.exporters, case.municipality, events, export_id)
+    exported = reads.cases.export(actor, case_id, export_id)
     return FastAPIResponse(
-        document,
-        media_type=MEDIA_TYPES.get(fmt, "application/octet-stream"),
-        headers={"Digest": f"sha-256={hashlib.sha256(document).hexdigest()}"},
+        exported.document, media_type=exported.media_type, headers={"Digest": f"sha-256={exported.sha256}"}
     )

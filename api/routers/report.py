@@ -7,9 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import PROBLEMS, CurrentActor, LedgerDep
-from api.reading import issue_report
-from audit.report import FORMATS, filename
+from api.deps import PROBLEMS, CurrentActor, ReadsDep
 
 router = APIRouter(prefix="/v1/cases", tags=["compliance"], responses=PROBLEMS)
 
@@ -36,7 +34,7 @@ _DOCUMENTS = {
 def get_report(
     case_id: UUID,
     actor: CurrentActor,
-    ledger: LedgerDep,
+    reads: ReadsDep,
     format: Annotated[
         Literal["json", "html", "pdf"],
         Query(description="json (default), html or pdf"),
@@ -45,12 +43,9 @@ def get_report(
     """The compliance report for Statsforvalteren: the case, every check CHK-01..CHK-20, decisions with complaint
     deadlines, coordinator, consent, team, meetings, goals, complaints, the access log and the integrity proof, and
     the full timeline (ke_caseworker; Statsforvalteren once a complaint is recorded)."""
-    issued = issue_report(ledger, actor, case_id, format)
+    issued = reads.cases.issue_report(actor, case_id, format)
     return Response(
         issued.document,
-        media_type=FORMATS[format].media_type,
-        headers={
-            "Content-Disposition": f'inline; filename="{filename(case_id, format)}"',
-            "Digest": f"sha-256={issued.sha256}",
-        },
+        media_type=issued.media_type,
+        headers={"Content-Disposition": f'inline; filename="{issued.filename}"', "Digest": f"sha-256={issued.sha256}"},
     )

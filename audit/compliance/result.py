@@ -70,6 +70,16 @@ class CheckResult:
     # `audit.duties` reads the ones that carry a task: still awaited, by their deadline.
     findings: tuple[Finding, ...] = field(default=(), compare=False, repr=False)
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the status as its value, the deadline in ISO 8601, the evidence as a list of versions."""
+        return {
+            "rule": self.rule,
+            "status": self.status.value,
+            "detail": self.detail,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "evidence": list(self.evidence),
+        }
+
 
 def versions(*events: Any) -> tuple[int, ...]:
     """The versions of the events given (None and nested iterables allowed), sorted, once each."""

@@ -1,10 +1,10 @@
 """The compliance report for Statsforvalteren (JSON, HTML, PDF) and the plan
 PDF export.
 
-`build_report` (model) is pure; `case_report` gathers its inputs from a
-ledger for one case that the caller has already read under the read policy
-(`api.reading.read_case`, which writes the access log); `render` turns the
-report into the bytes of one format.
+`build_report` (model) is pure; the read service gathers its inputs for one
+case under the read policy and writes the access log
+(`reads.cases.CaseReads.report`); `render` turns the report into the bytes
+of one format.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from typing import Any
 
 import orjson
 
-from audit.compliance import evaluate
 from audit.report.html import render_html
 from audit.report.model import build_report
 from audit.report.pdf import render_pdf
 from audit.report.plan import render_plan_pdf
-from audit.report.proof import case_proof
 
 
 @dataclass(frozen=True)
@@ -41,20 +39,6 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def case_report(ledger: Any, events: list[Any], case: Any) -> dict[str, Any]:
-    """The report of a case, judged under its municipality's profile at the ledger's clock."""
-    profile = ledger.app.profile(case.municipality)
-    now = ledger.clock()
-    return build_report(
-        events,
-        evaluate(events, profile, now),
-        ledger.access_log.entries(case.id),
-        case_proof(ledger.app.recorder, ledger.integrity, case.id),
-        profile=profile,
-        now=now,
-    )
-
-
 def render(report: dict[str, Any], fmt: str) -> bytes:
     return FORMATS[fmt].render(report)
 
@@ -66,7 +50,6 @@ def filename(case_id: Any, fmt: str) -> str:
 __all__ = [
     "FORMATS",
     "build_report",
-    "case_report",
     "filename",
     "render",
     "render_html",

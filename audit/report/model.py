@@ -136,11 +136,8 @@ def check_results(checks: Sequence[CheckResult]) -> dict[str, Any]:
         {
             "rule": r.rule,
             "title": RULE_TITLES.get(r.rule, r.rule),
-            "status": r.status.value,
+            **r.to_dict(),
             "status_text": L.word(L.CHECK_STATUS, r.status.value),
-            "detail": r.detail,
-            "deadline": r.deadline.isoformat() if r.deadline else None,
-            "evidence": list(r.evidence),
         }
         for r in checks
     ]

@@ -1,10 +1,16 @@
-"""Who may read which part of a case (DOMAIN §2, INV-01, INV-05, INV-06).
+"""Who may read what (DOMAIN §2, INV-01, INV-05, INV-06, INV-07): the one
+read policy of every entrance (the HTTP API, the CLI, the demo, the web app).
 
-One policy for every read route. KE reads every case of its municipality;
-the case's coordinator and the subject (or a guardian, matched by `pid`)
-read the whole case; Statsforvalteren reads cases with a complaint; a
-service provider reads only what a consent in force names them for, from
-the moment it is recorded until it is withdrawn; an admin reads no content.
+A case: KE reads every case of its municipality; the case's coordinator and
+the subject (or a guardian, matched by `pid`) read the whole case;
+Statsforvalteren reads cases with a complaint; a service provider reads only
+what a consent in force names them for, from the moment it is recorded until
+it is withdrawn; a unit leader asked to appoint a coordinator reads who
+coordinates; an admin reads no content.
+
+Beyond one case: the municipality's overviews (register, breaches) are KE's;
+the ledger's integrity (verification, checkpoints, proofs) is for KE,
+Statsforvalteren and the system administrator.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ class ReadScope:
 
 
 def read_scope(actor: Actor, case: Any, part: str, now: datetime) -> ReadScope:
+    """How much of `part` of `case` the actor may read (NotFound or Forbidden when nothing)."""
     if case.municipality != actor.municipality:
         raise NotFound("INV-01", "Ingen slik sak i din kommune.")
     role = actor.role
@@ -71,6 +78,21 @@ def read_scope(actor: Actor, case: Any, part: str, now: datetime) -> ReadScope:
     if not categories:
         raise Forbidden("INV-05", "Ingen samtykke i kraft gir deg tilgang til denne saken.")
     return ReadScope(full=False, categories=frozenset(c.value for c in categories))
+
+
+def require_coordinating_unit(actor: Actor) -> None:
+    """The municipality's overviews are for its coordinating unit (KE) only."""
+    if actor.role is not Role.KE_CASEWORKER:
+        raise Forbidden("INV-07", "Oversikten er for koordinerende enhet.")
+
+
+_AUDITORS = frozenset({Role.KE_CASEWORKER, Role.SUPERVISOR, Role.ADMIN})
+
+
+def require_auditor(actor: Actor) -> None:
+    """The ledger's integrity (no case content) is for KE, Statsforvalteren and the system administrator."""
+    if actor.role not in _AUDITORS:
+        raise Forbidden("INV-07", "Bare koordinerende enhet, Statsforvalteren og systemansvarlig har tilgang.")
 
 
 def filter_view(view: dict[str, Any], scope: ReadScope) -> dict[str, Any]:

@@ -1,0 +1,189 @@
+"""Reads of one case: the case now or as it stood, its history, its access
+log, its compliance, its report and its exported documents.
+
+Every read goes through `_read`: the read policy first (reads/policy.py),
+then the access log, before anything is returned, so no read of case
+content escapes either. A report is logged after it is rendered, with the
+sha256 of the document handed out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from audit.compliance import evaluate
+from audit.integrity.access_log import AccessLog
+from audit.integrity.log import Integrity
+from audit.report import FORMATS, build_report, filename, render
+from audit.report.exports import MEDIA_TYPES, reproduce
+from audit.report.proof import case_proof
+from commands.application import LedgerApplication
+from ledger.case import Case
+from ledger.errors import NotFound
+from ledger.event_data import event_to_dict
+from ledger.values import Actor
+from projections.case_view import fold
+from projections.case_views import open_view
+from projections.runner import ProjectionRunner
+from reads.policy import ReadScope, filter_view, read_scope
+from store import queries
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """JSON-ready data of one case and the case's version it reflects (HTTP sends it as the ETag)."""
+
+    data: dict[str, Any]
+    version: int
+
+
+@dataclass(frozen=True)
+class IssuedReport:
+    document: bytes
+    sha256: str  # hex, as the Digest header and a complaint's forwarding carry it
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class ExportedDocument:
+    document: bytes
+    format: str
+    media_type: str
+    sha256: str
+
+
+class CaseReads:
+    def __init__(
+        self,
+        app: LedgerApplication,
+        integrity: Integrity,
+        access_log: AccessLog,
+        projections: ProjectionRunner,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._app = app
+        self._integrity = integrity
+        self._access_log = access_log
+        self._projections = projections
+        self._clock = clock
+
+    def case(
+        self, actor: Actor, case_id: UUID, *, as_of: datetime | None = None, known_at: datetime | None = None
+    ) -> CaseData:
+        """The case now, as it stood at `as_of` (events that occurred by then), or as known at
+        `known_at` (events recorded by then), filtered by what the reader's consent covers."""
+        events, case, scope = self._read(actor, case_id, "case")
+        projected = self._current_view(case_id) if as_of is None and known_at is None else None
+        # The projection serves the present; a past view (or a row whose key was
+        # destroyed a moment ago) is the same fold over the events.
+        view = projected if projected is not None else fold(events, as_of=as_of, known_at=known_at)
+        version = view.get("version", case.version)
+        if not view:
+            return CaseData({"case_id": str(case_id), "version": 0, "status": "not_yet_recorded"}, version)
+        return CaseData(filter_view(view, scope), version)
+
+    def history(self, actor: Actor, case_id: UUID) -> CaseData:
+        """Every event: version, log index, type, when it happened and was recorded, by whom, data and hash."""
+        events, case, _ = self._read(actor, case_id, "history")
+        hashes = self._app.recorder.fetch_event_hashes(case_id)  # type: ignore[attr-defined]
+        self._integrity.sync()  # leaves are built off the write path; catch up before naming indexes
+        log_index = self._integrity.log_index_of([nid for nid, _ in hashes.values()])
+        items = []
+        for event in events:
+            nid, digest = hashes.get(event.originator_version, (None, b""))
+            index = log_index.get(nid) if nid is not None else None
+            items.append({**event_to_dict(event), "log_index": index, "hash": digest.hex()})
+        return CaseData({"case_id": str(case_id), "events": items}, case.version)
+
+    def access_log(self, actor: Actor, case_id: UUID) -> list[dict[str, Any]]:
+        """Who read the case, when and which parts (this read is logged too, before the entries are read)."""
+        self._read(actor, case_id, "access_log")
+        return self._access_log.entries(case_id)
+
+    def compliance(self, actor: Actor, case_id: UUID) -> dict[str, Any]:
+        """Each check of DOMAIN §5 judged now under the case's municipal profile."""
+        events, case, _ = self._read(actor, case_id, "compliance")
+        profile = self._app.profile(case.municipality)
+        now = self._clock()
+        return {
+            "case_id": case_id,
+            "municipality": case.municipality,
+            "profile": profile.key,
+            "evaluated_at": now.isoformat(),
+            "version": case.version,
+            "checks": [result.to_dict() for result in evaluate(events, profile, now)],
+        }
+
+    def report(self, actor: Actor, case_id: UUID, why: str = "") -> dict[str, Any]:
+        """The compliance report as data (logged as a read of the report; no document is handed out)."""
+        events, case, _ = self._read(actor, case_id, "report", why)
+        return self._report(events, case)
+
+    def issue_report(self, actor: Actor, case_id: UUID, fmt: str, why: str = "") -> IssuedReport:
+        """The compliance report rendered as `fmt` (json, html, pdf), logged with its sha256 before it
+        is handed out: forwarding a complaint names the report sent to Statsforvalteren by that
+        digest, and is refused for any digest the ledger did not issue for the case."""
+        events, case, _ = self._authorized(actor, case_id, "report")
+        document = render(self._report(events, case), fmt)
+        digest = hashlib.sha256(document).hexdigest()
+        self._log(actor, case, "report", why, issued={"format": fmt, "sha256": digest})
+        return IssuedReport(document, digest, FORMATS[fmt].media_type, filename(case_id, fmt))
+
+    def export(self, actor: Actor, case_id: UUID, export_id: UUID) -> ExportedDocument:
+        """An exported document, rendered again from the events before its export (Gone if it cannot be)."""
+        events, case, _ = self._read(actor, case_id, "exports")
+        document, fmt = reproduce(self._app.exporters, case.municipality, events, export_id)
+        media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
+        return ExportedDocument(document, fmt, media_type, hashlib.sha256(document).hexdigest())
+
+    def municipality_of(self, case_id: UUID) -> str:
+        """The municipality a case belongs to, for an operator's tool that reads on that municipality's
+        behalf (`ledger report`); no content, so not logged. NotFound if there is no such case."""
+        return self._app.load_case(case_id, version=1).municipality
+
+    # ------------------------------------------------------------- the gate
+    def _read(self, actor: Actor, case_id: UUID, part: str, why: str = "") -> tuple[list[Any], Case, ReadScope]:
+        events, case, scope = self._authorized(actor, case_id, part)
+        self._log(actor, case, part, why)
+        return events, case, scope
+
+    def _authorized(self, actor: Actor, case_id: UUID, part: str) -> tuple[list[Any], Case, ReadScope]:
+        """The case's events and state, if the read policy lets `actor` read `part` (else NotFound/Forbidden)."""
+        events = self._app.case_events(case_id)
+        if not events:
+            raise NotFound(None, "Ingen slik sak i din kommune.")
+        case: Any = None
+        for event in events:
+            case = event.mutate(case)
+        return events, case, read_scope(actor, case, part, self._clock())
+
+    def _log(self, actor: Actor, case: Case, part: str, why: str, issued: Mapping[str, str] | None = None) -> None:
+        self._access_log.record(actor, case.id, case.municipality, [part], why, issued=issued)
+
+    # --------------------------------------------------------------- sources
+    def _current_view(self, case_id: UUID) -> dict[str, Any] | None:
+        """The projected view, after catching up, so a read after a command's
+        response sees that command; None if absent or sealed with a key
+        destroyed since (the caller folds the events instead)."""
+        self._projections.catch_up(["case_view"])
+        row = queries.case_view_row(self._app.recorder, case_id)  # type: ignore[arg-type]
+        return None if row is None else open_view(self._app.keyring, case_id, row)
+
+    def _report(self, events: list[Any], case: Case) -> dict[str, Any]:
+        """The report's inputs gathered for one case, judged under its municipality's profile at the clock."""
+        profile = self._app.profile(case.municipality)
+        now = self._clock()
+        return build_report(
+            events,
+            evaluate(events, profile, now),
+            self._access_log.entries(case.id),
+            case_proof(self._app.recorder, self._integrity, case.id),
+            profile=profile,
+            now=now,
+        )

@@ -1,0 +1,85 @@
+"""The coordinating unit's overviews of its municipality: the register
+(coordinators, teams) and the breached or soon-due checks (DOMAIN §7).
+
+They name cases, units and coordinators, nothing of the person, so they are
+not case reads and are not access-logged; a case's own reads explain each row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from audit.compliance import RULE_TITLES
+from ledger.values import Actor
+from projections.compliance import due_instant
+from projections.runner import ProjectionRunner
+from reads.policy import require_coordinating_unit
+from store import queries
+
+# Without `due_before`, pending checks due within this are listed with the breaches.
+SOON = timedelta(days=14)
+
+
+class MunicipalityOverviews:
+    def __init__(
+        self, database: queries.Database, projections: ProjectionRunner, clock: Callable[[], datetime]
+    ) -> None:
+        self._db = database
+        self._projections = projections
+        self._clock = clock
+
+    def coordinators(self, actor: Actor) -> dict[str, Any]:
+        """Coordinators with their cases and units, load per unit, and open cases without a coordinator."""
+        return self._register(actor, queries.coordinators)
+
+    def teams(self, actor: Actor) -> dict[str, Any]:
+        """Every active team (ansvarsgruppe/oppfølgingsteam) with its coordinator and size."""
+        return self._register(actor, queries.teams)
+
+    def breaches(
+        self,
+        actor: Actor,
+        *,
+        rule: str | None = None,
+        unit: str | None = None,
+        due_before: date | datetime | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """Every breached check in the actor's municipality, and every pending check due before
+        `due_before` (a date means the end of that day in Norway; default SOON from now), soonest
+        deadline first, a page at a time; the counts cover every item matched."""
+        require_coordinating_unit(actor)
+        now = self._clock()
+        until = now + SOON if due_before is None else _instant(due_before)
+        # Catch up first, so the overview includes what was just recorded and
+        # judgements that lapsed with time are made again.
+        self._projections.catch_up(["compliance"])
+        found = queries.breaches(
+            self._db, actor.municipality, now, due_before=until, rule=rule, unit=unit, limit=limit, offset=offset
+        )
+        for item in found.items:
+            item["title"] = RULE_TITLES[item["rule"]]
+        return {
+            "municipality": actor.municipality,
+            "evaluated_at": now.isoformat(),
+            "due_before": until.isoformat(),
+            "total": found.total,
+            "breaches_per_rule": found.breaches_per_rule,
+            "items": found.items,
+        }
+
+    def _register(self, actor: Actor, query: Callable[[queries.Database, str], dict[str, Any]]) -> dict[str, Any]:
+        require_coordinating_unit(actor)
+        # Catch up first, so a read after a command's response sees that command
+        # even when the background runner (or another process) is behind.
+        self._projections.catch_up(["register"])
+        return {"municipality": actor.municipality, **query(self._db, actor.municipality)}
+
+
+def _instant(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return due_instant(value)
