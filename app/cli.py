@@ -157,14 +157,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Run the HTTP API."""
+    """Run the HTTP API and the web app."""
     if not _api_available():
         _fail("the HTTP API is not built yet (no module api.main)", 1)
     Settings.from_env()  # a configuration error is one line here, not a failed worker
     import uvicorn
 
     # log_config=None: uvicorn's records go through the ledger's handler and redaction.
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, log_config=None)
+    uvicorn.run("app.server:create_app", factory=True, host=host, port=port, log_config=None)
 
 
 @app.command()
