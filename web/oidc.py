@@ -28,6 +28,8 @@ from web.sessions import PendingSignIn
 # client secret, and an explicit list refuses `alg: none`.
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]
 TIMEOUT = 10.0
+# How long a person may take at the provider before its answer is refused.
+SIGN_IN_WINDOW_SECONDS = 600
 
 
 class SignInFailed(Exception):
@@ -85,10 +87,17 @@ class OidcClient:
         endpoint = self.metadata()["authorization_endpoint"]
         return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}", pending
 
-    def finish(self, pending: PendingSignIn, *, code: str, state: str, redirect_url: str) -> dict[str, Any]:
+    def finish(
+        self, pending: PendingSignIn, *, code: str, state: str, redirect_url: str, iss: str | None = None
+    ) -> dict[str, Any]:
         """Exchanges the code and returns the verified claims of the person signed in."""
         if not hmac.compare_digest(pending.state.encode(), state.encode()):
             raise SignInFailed("state does not match the sign-in under way")
+        if time.time() - pending.started_at > SIGN_IN_WINDOW_SECONDS:
+            raise SignInFailed("the sign-in took too long")
+        # RFC 9207: a provider that names itself in the answer must be the one we sent the person to.
+        if iss is not None and iss != self.config.issuer:
+            raise SignInFailed(f"the answer comes from issuer {iss!r}")
         metadata = self.metadata()
         form = {
             "grant_type": "authorization_code",

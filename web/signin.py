@@ -8,7 +8,6 @@ the person gets a new session (rotation) and the one they came with ends.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from typing import Annotated
 
@@ -38,8 +37,6 @@ log = structlog.get_logger("ledger.web")
 
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-# How long a sign-in at the provider may take before its answer is refused.
-SIGN_IN_WINDOW_SECONDS = 600
 # The order roles are offered in on the development page.
 ROLE_ORDER = (Role.KE_CASEWORKER, Role.UNIT_LEADER, Role.COORDINATOR, Role.SERVICE_PROVIDER)
 
@@ -87,6 +84,7 @@ def oidc_callback(
     code: Annotated[str | None, Query(max_length=2000)] = None,
     state: Annotated[str | None, Query(max_length=200)] = None,
     error: Annotated[str | None, Query(max_length=200)] = None,
+    iss: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     """The provider's answer: a code to exchange for the person's verified claims."""
     web = web_of(request)
@@ -96,10 +94,12 @@ def oidc_callback(
     if error is not None:
         log.info("web.oidc_error", error=error)
         raise PageError(400, "Innloggingen ble avbrutt", "Innloggingen ble avbrutt hos innloggingstjenesten.")
-    if pending is None or not code or not state or time.time() - pending.started_at > SIGN_IN_WINDOW_SECONDS:
+    if pending is None or not code or not state:
         raise _FAILED
     try:
-        claims = web.oidc.finish(pending, code=code, state=state, redirect_url=_redirect_url(request, web.oidc))
+        claims = web.oidc.finish(
+            pending, code=code, state=state, redirect_url=_redirect_url(request, web.oidc), iss=iss
+        )
         actor = actor_from_claims(claims)
     except SignInFailed as e:
         log.warning("web.oidc_refused", reason=str(e))
