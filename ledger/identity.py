@@ -29,8 +29,8 @@ class InvalidClaim(ValueError):
 
 def actor_from_claims(claims: Mapping[str, Any]) -> Actor:
     try:
-        role = Role(claims.get("role"))
-    except (ValueError, TypeError):
+        role = Role(str(claims.get("role")))
+    except ValueError:
         raise InvalidClaim("role", missing=claims.get("role") in (None, "")) from None
     municipality = str(claims.get("municipality", ""))
     if not is_municipality_number(municipality):

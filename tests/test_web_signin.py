@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.settings import Settings
+from store.config import ConfigError
 from tests.support import FakeClock
 from tests.support.web import (
     COORDINATOR_SELBU,
@@ -248,3 +250,36 @@ def test_only_front_end_files_are_served_from_node_modules(client: TestClient) -
         "/static/vendor/htmx/%2e%2e/%2e%2e/axe-core/axe.min.js",
     ):
         assert client.get(path).status_code == 404, path
+
+
+# ------------------------------------------------------------ configuration
+BASE_ENV = {
+    "LEDGER_DATABASE_URL": "sqlite:///ledger.db",
+    "LEDGER_MASTER_KEY": "11" * 32,
+    "LEDGER_SIGNING_KEY": "22" * 32,
+    "LEDGER_JWT_SECRET": "s" * 40,
+}
+
+
+def test_a_client_id_needs_an_issuer_and_in_production_a_secret() -> None:
+    with pytest.raises(ConfigError, match="LEDGER_OIDC_ISSUER"):
+        Settings.from_env({**BASE_ENV, "LEDGER_OIDC_CLIENT_ID": "ledger-web"})
+    production = {**BASE_ENV, "LEDGER_ENV": "production", "LEDGER_OIDC_ISSUER": "https://idp.example"}
+    with pytest.raises(ConfigError, match="LEDGER_OIDC_CLIENT_SECRET"):
+        Settings.from_env({**production, "LEDGER_OIDC_CLIENT_ID": "ledger-web"})
+
+
+def test_production_sends_secure_cookies_unless_told_otherwise() -> None:
+    production = {**BASE_ENV, "LEDGER_ENV": "production"}
+    assert Settings.from_env(production).web.secure_cookies
+    assert not Settings.from_env({**production, "LEDGER_WEB_SECURE_COOKIES": "false"}).web.secure_cookies
+    assert not Settings.from_env(BASE_ENV).web.secure_cookies
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("LEDGER_SESSION_IDLE_MINUTES", "0"), ("LEDGER_SESSION_MAX_HOURS", "åtte"), ("LEDGER_WEB_SECURE_COOKIES", "ja")],
+)
+def test_a_malformed_web_setting_is_a_configuration_error(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({**BASE_ENV, name: value})

@@ -105,14 +105,17 @@ class OidcClient:
             "redirect_uri": redirect_url,
             "code_verifier": pending.code_verifier,
         }
-        auth = None
+        auth: tuple[str, str] | None = None
         if self.config.client_secret:
             # RFC 6749 2.3.1: id and secret are form-encoded before Basic encoding.
             auth = (quote(self.config.client_id, safe=""), quote(self.config.client_secret, safe=""))
         else:
             form["client_id"] = self.config.client_id
         try:
-            response = self.http.post(metadata["token_endpoint"], data=form, auth=auth)
+            if auth is None:
+                response = self.http.post(metadata["token_endpoint"], data=form)
+            else:
+                response = self.http.post(metadata["token_endpoint"], data=form, auth=auth)
             tokens = response.json()
         except (httpx.HTTPError, ValueError) as e:
             raise SignInFailed(f"token endpoint unavailable: {e}") from None

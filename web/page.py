@@ -10,7 +10,7 @@ Norwegian rather than the API's problem+json.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -95,7 +95,8 @@ class SignInRequired(Exception):
 
 
 def web_of(request: Request) -> Web:
-    return request.app.state.web
+    web: Web = request.app.state.web
+    return web
 
 
 # --------------------------------------------------------------- sessions
@@ -104,7 +105,8 @@ def current_session(request: Request) -> Session | None:
     if not hasattr(request.state, "web_session"):
         web = web_of(request)
         request.state.web_session = web.sessions.find(request.cookies.get(web.config.cookie_name))
-    return request.state.web_session
+    session: Session | None = request.state.web_session
+    return session
 
 
 def signed_in(request: Request) -> Session:
@@ -188,7 +190,7 @@ def redirect(url: str) -> RedirectResponse:
 class PageRoute(APIRoute):
     """A web page: its refusals become pages, and every answer gets the page headers."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page(request: Request) -> Response:

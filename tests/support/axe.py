@@ -32,7 +32,8 @@ def violations(page: Page) -> list[dict[str, Any]]:
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_21_AA,
     )
-    return result["violations"]
+    found: list[dict[str, Any]] = result["violations"]
+    return found
 
 
 def assert_accessible(page: Page) -> None:

@@ -20,6 +20,7 @@ from tests.support import FakeClock
 
 # People of the demo data set (demo.dataset.demo_staff) the tests sign in as.
 KE_SONDRE_LAND = "3447-ke-1"
+KE_SELBU = "5032-ke-1"  # the first person on the development sign-in page (Selbu comes first)
 COORDINATOR_SELBU = "5032-koord-11"
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
