@@ -40,15 +40,17 @@ router = APIRouter(route_class=PageRoute, dependencies=[Depends(csrf_protect)], 
 # The order roles are offered in on the development page.
 ROLE_ORDER = (Role.KE_CASEWORKER, Role.UNIT_LEADER, Role.COORDINATOR, Role.SERVICE_PROVIDER)
 
-_FAILED = PageError(
-    400,
-    "Innloggingen ble ikke fullført",
-    "Vi fikk ikke bekreftet hvem du er. Start innloggingen på nytt; hjelper ikke det, kontakt brukerstøtte.",
-)
+
+def _failed() -> PageError:
+    return PageError(
+        400,
+        "Innloggingen ble ikke fullført",
+        "Vi fikk ikke bekreftet hvem du er. Start innloggingen på nytt; hjelper ikke det, kontakt brukerstøtte.",
+    )
 
 
 @router.get("/logg-inn")
-def sign_in_page(request: Request, session: CurrentSession, utlopt: Annotated[bool, Query()] = False) -> Response:
+def sign_in_page(request: Request, utlopt: Annotated[bool, Query()] = False) -> Response:
     """Where a person who is not signed in lands."""
     web = web_of(request)
     return render(
@@ -95,7 +97,7 @@ def oidc_callback(
         log.info("web.oidc_error", error=error)
         raise PageError(400, "Innloggingen ble avbrutt", "Innloggingen ble avbrutt hos innloggingstjenesten.")
     if pending is None or not code or not state:
-        raise _FAILED
+        raise _failed()
     try:
         claims = web.oidc.finish(
             pending, code=code, state=state, redirect_url=_redirect_url(request, web.oidc), iss=iss
@@ -103,7 +105,7 @@ def oidc_callback(
         actor = actor_from_claims(claims)
     except SignInFailed as e:
         log.warning("web.oidc_refused", reason=str(e))
-        raise _FAILED from None
+        raise _failed() from None
     except InvalidClaim as e:
         log.warning("web.oidc_claims_refused", claim=e.claim)
         raise PageError(
@@ -169,7 +171,8 @@ def sign_out(request: Request, session: CurrentSession) -> Response:
 def _signed_in(request: Request, previous: Session | None, actor: Actor) -> Response:
     web = web_of(request)
     session = web.sessions.sign_in(previous, actor)
-    log.info("web.signed_in", who=actor.id, role=actor.role.value, municipality=actor.municipality)
+    # A citizen's or guardian's subject may itself identify the person: logged by role only, as reads are.
+    log.info("web.signed_in", who=actor.reference().id, role=actor.role.value, municipality=actor.municipality)
     response = redirect("/")
     set_session_cookie(request, response, session)
     return response
