@@ -4,18 +4,17 @@ issuer and audience checked) when LEDGER_OIDC_JWKS_URL is set."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 
 from api.errors import Problem
-from ledger.values import Actor, Role, is_municipality_number
+from ledger.identity import InvalidClaim, actor_from_claims
+from ledger.values import Actor, Role
 
 ISSUER = "coordination-ledger"
 AUDIENCE = "coordination-ledger"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ledger"'}
 
 
@@ -63,34 +62,23 @@ class TokenVerifier:
 
 def _actor_from(claims: dict[str, Any]) -> Actor:
     try:
-        role = Role(claims.get("role"))
-    except (ValueError, TypeError):
-        raise Problem(401, "Tokenet har ingen gyldig rolle.", headers=_CHALLENGE) from None
-    municipality = str(claims.get("municipality", ""))
-    if not is_municipality_number(municipality):
-        raise Problem(401, "Tokenet har ikke et firesifret kommunenummer.", headers=_CHALLENGE)
-    sub = _text(claims, "sub")
-    if not sub:
-        raise Problem(401, "Tokenet har ugyldig sub.", headers=_CHALLENGE)
-    return Actor(
-        id=sub,
-        role=role,
-        municipality=municipality,
-        name=_text(claims, "name") or "",
-        service=_text(claims, "service"),
-        pid=_text(claims, "pid"),
-    )
+        return actor_from_claims(claims)
+    except InvalidClaim as e:
+        if e.claim in _CLAIM_MESSAGES:
+            message = _CLAIM_MESSAGES[e.claim]
+        else:
+            message = (
+                "Tokenet har ugyldig sub."
+                if e.claim == "sub" and e.missing
+                else f"Tokenet har et ugyldig {e.claim}-krav."
+            )
+        raise Problem(401, message, headers=_CHALLENGE) from None
 
 
-def _text(claims: dict[str, Any], name: str) -> str | None:
-    """A string claim of at most 200 printable characters (they reach the
-    store and the logs), or None when absent or empty."""
-    value = claims.get(name)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or len(value) > 200 or _CONTROL.search(value):
-        raise Problem(401, f"Tokenet har et ugyldig {name}-krav.", headers=_CHALLENGE)
-    return value
+_CLAIM_MESSAGES = {
+    "role": "Tokenet har ingen gyldig rolle.",
+    "municipality": "Tokenet har ikke et firesifret kommunenummer.",
+}
 
 
 def issue_token(

@@ -157,7 +157,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Run the HTTP API."""
+    """Run the HTTP API and the web app."""
     if not _api_available():
         _fail("the HTTP API is not built yet (no module api.main)", 1)
     Settings.from_env()  # a configuration error is one line here, not a failed worker

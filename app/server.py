@@ -1,12 +1,17 @@
-"""The HTTP server's composition: `create_app` builds the ledger (or takes
-one a test built) and puts the API in front of its services.
+"""The HTTP server's application: the API with the web app beside it.
 
-Run with `ledger serve`, or `uvicorn app.server:create_app --factory`.
+`create_app` builds the ledger (or takes one a test built), puts the API in
+front of its command and read services and installs the web app beside it.
+The API and the web app are independent entrances; only this composition
+root knows both. Run with `ledger serve`, or
+`uvicorn app.server:create_app --factory`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from datetime import timedelta
 
 from fastapi import FastAPI
 
@@ -15,6 +20,12 @@ from api.main import build_api
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
 from app.settings import Settings
+from demo.dataset import demo_staff
+from store.sessions import SqlSessionStore
+from web.app import install
+from web.config import OidcClientConfig, WebConfig
+from web.oidc import OidcClient
+from web.sessions import Sessions
 
 
 def create_app(ledger: Ledger | None = None, *, run_projections: bool | None = None) -> FastAPI:
@@ -27,11 +38,12 @@ def create_app(ledger: Ledger | None = None, *, run_projections: bool | None = N
     led = ledger or build()
     if run_projections is None:
         run_projections = os.environ.get("LEDGER_PROJECTIONS", "inline") != "external"
-    api = build_api(led.app, led.reads, token_verifier(led.settings))
+    app = build_api(led.app, led.reads, token_verifier(led.settings))
+    install_web(app, led)
     if run_projections:
         stop = led.projections.start_background()
-        api.router.on_shutdown.append(stop.set)
-    return api
+        app.router.on_shutdown.append(stop.set)
+    return app
 
 
 def token_verifier(settings: Settings) -> TokenVerifier:
@@ -41,3 +53,36 @@ def token_verifier(settings: Settings) -> TokenVerifier:
         **({"issuer": settings.oidc_issuer} if settings.oidc_issuer else {}),
         **({"audience": settings.oidc_audience} if settings.oidc_audience else {}),
     )
+
+
+def install_web(app: FastAPI, ledger: Ledger) -> None:
+    settings = ledger.settings
+    config = web_config(settings)
+    sessions = Sessions(
+        SqlSessionStore.for_recorder(ledger.app.recorder),
+        ledger.clock,
+        idle=timedelta(minutes=settings.web.session_idle_minutes),
+        absolute=timedelta(hours=settings.web.session_max_hours),
+    )
+    install(
+        app,
+        config=config,
+        sessions=sessions,
+        # Development signs in as the demo data set's staff; production offers nobody.
+        people=tuple if config.production else functools.cache(demo_staff),
+        oidc=OidcClient(config.oidc) if config.oidc else None,
+    )
+
+
+def web_config(settings: Settings) -> WebConfig:
+    web = settings.web
+    oidc = None
+    if web.oidc_client_id and settings.oidc_issuer:
+        oidc = OidcClientConfig(
+            issuer=settings.oidc_issuer,
+            client_id=web.oidc_client_id,
+            client_secret=web.oidc_client_secret,
+            redirect_url=web.oidc_redirect_url,
+            scopes=web.oidc_scopes,
+        )
+    return WebConfig(production=web.production, secure_cookies=web.secure_cookies, oidc=oidc)

@@ -23,6 +23,20 @@ DEFAULT_CASE_CACHE = 256
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The web app: sign-in through OpenID Connect, session time-outs, cookies."""
+
+    production: bool = False
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_redirect_url: str | None = None
+    oidc_scopes: tuple[str, ...] = ("openid", "profile")
+    secure_cookies: bool = False
+    session_idle_minutes: int = 30
+    session_max_hours: int = 8
+
+
+@dataclass(frozen=True)
 class Settings:
     store: StoreConfig
     jwt_secret: str
@@ -35,6 +49,7 @@ class Settings:
     secrets_dir: Path
     trusted_bundle_keys: tuple[bytes, ...] = ()
     case_cache: int = DEFAULT_CASE_CACHE
+    web: WebSettings = WebSettings()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -60,7 +75,40 @@ class Settings:
             secrets_dir=secrets_dir,
             trusted_bundle_keys=_public_keys(env.get("LEDGER_TRUSTED_BUNDLE_KEYS", "")),
             case_cache=_case_cache(env.get("LEDGER_CASE_CACHE", "")),
+            web=_web_settings(env, production),
         )
+
+
+def _web_settings(env: Mapping[str, str], production: bool) -> WebSettings:
+    client_id = env.get("LEDGER_OIDC_CLIENT_ID") or None
+    secret = env.get("LEDGER_OIDC_CLIENT_SECRET") or None
+    if client_id and not env.get("LEDGER_OIDC_ISSUER"):
+        raise ConfigError("LEDGER_OIDC_CLIENT_ID needs LEDGER_OIDC_ISSUER (the provider to sign in with)")
+    if client_id and production and not secret:
+        raise ConfigError("LEDGER_OIDC_CLIENT_SECRET is required with LEDGER_OIDC_CLIENT_ID when LEDGER_ENV=production")
+    secure = env.get("LEDGER_WEB_SECURE_COOKIES", "").strip().lower()
+    if secure not in ("", "true", "false", "1", "0"):
+        raise ConfigError("LEDGER_WEB_SECURE_COOKIES must be true or false")
+    return WebSettings(
+        production=production,
+        oidc_client_id=client_id,
+        oidc_client_secret=secret,
+        oidc_redirect_url=env.get("LEDGER_OIDC_REDIRECT_URL") or None,
+        oidc_scopes=tuple(env.get("LEDGER_OIDC_SCOPES", "").split()) or ("openid", "profile"),
+        # Production is served over HTTPS (behind a proxy, the request itself may say http).
+        secure_cookies=secure in ("true", "1") or (production and secure == ""),
+        session_idle_minutes=_whole(env, "LEDGER_SESSION_IDLE_MINUTES", 30),
+        session_max_hours=_whole(env, "LEDGER_SESSION_MAX_HOURS", 8),
+    )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number, 1 or more (got {value[:20]!r})")
+    return int(value)
 
 
 def _case_cache(value: str) -> int:

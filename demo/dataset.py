@@ -31,6 +31,7 @@ from demo.drive import drive
 from demo.people import DemoPerson, People, Staff, make_staff
 from demo.scenarios import SCENARIO_STAGES, write_scenarios
 from ledger.profiles import MUNICIPALITY_NAMES
+from ledger.values import Actor
 
 DEFAULT_SEED = 2026
 DEFAULT_CASES = 200
@@ -145,10 +146,8 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
     """Write `cases` cases (the three scenarios included) into `ledger`'s store."""
     if cases < len(SCENARIO_STAGES):
         raise ValueError(f"the demo needs at least {len(SCENARIO_STAGES)} cases (the worked scenarios)")
-    rng = random.Random(seed)
+    rng, people, staff = _start(seed)
     now = ledger.clock()
-    people = People(rng)
-    staff = {m: make_staff(m, rng, people) for m in MUNICIPALITY_NAMES}
     writer = Writer(
         ledger.app,
         rng,
@@ -179,6 +178,28 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
             seconds[c.municipality] += seconds["scenarios"] / len(SCENARIO_STAGES)
     del seconds["scenarios"]
     return DemoReport(written, time.perf_counter() - started, dict(seconds), writer.breaches)
+
+
+def _start(seed: int) -> tuple[random.Random, People, dict[str, Staff]]:
+    """The generator, its people and each municipality's staff: drawn first, so that
+    `demo_staff` names the same people as the data set written with the same seed."""
+    rng = random.Random(seed)
+    people = People(rng)
+    return rng, people, {m: make_staff(m, rng, people) for m in MUNICIPALITY_NAMES}
+
+
+def demo_staff(seed: int = DEFAULT_SEED) -> list[Actor]:
+    """Everyone who works on the data set's cases (KE, unit leaders, coordinators,
+    service providers), as they act: for signing in as one of them in development."""
+    _, _, staff = _start(seed)
+    actors: list[Actor] = []
+    for team in staff.values():
+        actors.extend(team.ke)
+        for unit in team.units:
+            actors.extend((unit.leader, *unit.coordinators))
+        for providers in team.providers.values():
+            actors.extend(providers)
+    return actors
 
 
 def plan_cases(rng: random.Random, n: int) -> list[CaseSpec]:

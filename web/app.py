@@ -1,0 +1,77 @@
+"""Puts the web app into a FastAPI application: its pages, its own static
+files and the front-end packages' files, served from `node_modules`.
+
+Only the files pages load are reachable (by folder and suffix): not the
+packages' manifests, and nothing of the test tools installed beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import jinja2
+from fastapi import FastAPI, HTTPException
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+from starlette.types import Scope
+
+from ledger.values import Actor
+from web import signin, start
+from web.config import WebConfig
+from web.oidc import OidcClient
+from web.page import Web
+from web.sessions import Sessions
+
+HERE = Path(__file__).resolve().parent
+
+# URL folder -> (folder inside node_modules, suffixes served).
+VENDOR = {
+    "designsystemet": ("@digdir/designsystemet-css/dist", (".css",)),
+    "inter": ("@fontsource-variable/inter", (".css", ".woff2")),
+    "htmx": ("htmx.org/dist", (".js",)),
+}
+
+
+class _Files(StaticFiles):
+    """Static files limited to some suffixes, sent with `nosniff`."""
+
+    def __init__(self, directory: Path, suffixes: tuple[str, ...]) -> None:
+        # check_dir=False: without `npm ci` the app still starts; pages then lack their styles.
+        super().__init__(directory=directory, check_dir=False)
+        self.suffixes = suffixes
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if not path.endswith(self.suffixes):
+            raise HTTPException(404)
+        response = await super().get_response(path, scope)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def install(
+    app: FastAPI,
+    *,
+    config: WebConfig,
+    sessions: Sessions,
+    people: Callable[[], Sequence[Actor]] = tuple,
+    oidc: OidcClient | None = None,
+) -> Web:
+    """Adds the pages and their static files to `app`. `people` lists whom the
+    development sign-in offers; `oidc` signs people in through a provider."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,  # a misspelt name in a template fails the test that renders it
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    web = Web(config=config, sessions=sessions, templates=Jinja2Templates(env=env), people=people, oidc=oidc)
+    app.state.web = web
+    app.include_router(signin.router)
+    app.include_router(start.router)
+    app.mount("/static/web", _Files(HERE / "static", (".css", ".js")), name="web-static")
+    for name, (folder, suffixes) in VENDOR.items():
+        app.mount(f"/static/vendor/{name}", _Files(config.node_modules / folder, suffixes), name=f"vendor-{name}")
+    return web
