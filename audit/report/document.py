@@ -1,14 +1,17 @@
-"""A4 PDF documents in Norwegian with an embedded TrueType font (fpdf2).
+"""A4 PDF/A-2u documents in Norwegian with an embedded TrueType font (fpdf2).
 
-Shared by the compliance report and the plan export. The same input gives
-the same bytes: the creation date comes from the data (`made_at`), never
-the clock, and nothing else in the file depends on when or where it was
-made. The plan export depends on that (its sha256 is recorded and checked
-when it is fetched again).
+Shared by the compliance report, the plan export, the minutes of a meeting
+and the closing letter: documents fit for the municipality's archive
+(`pdfa.py` says what that takes). The same input gives the same bytes: the
+creation date comes from the data (`made_at`), never the clock, and nothing
+else in the file depends on when or where it was made. The plan export and
+the archive depend on that (a document's sha256 is recorded and checked when
+it is rendered again).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -16,8 +19,12 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fontTools.ttLib import TTFont
+from fpdf import FPDF, FPDF_VERSION
+from fpdf.enums import OutputIntentSubType, XPos, YPos
+from fpdf.output import PDFICCProfile
+
+from audit.report import pdfa
 
 # fontTools (which fpdf2 subsets the embedded font with) logs every step at
 # INFO: dozens of lines per document in the ledger's log.
@@ -34,22 +41,51 @@ _HEADING_FILL = (235, 235, 235)
 
 
 def clean(value: Any) -> str:
-    """Text as the document prints it: None as empty, control characters as spaces."""
+    """Text as the document prints it: None as empty, control characters as spaces, and a
+    character the font has no glyph for as U+FFFD (PDF/A forbids showing the .notdef glyph)."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    return _UNPRINTABLE.sub(" ", text)
+    text = _UNPRINTABLE.sub(" ", value if isinstance(value, str) else str(value))
+    if text.isascii():
+        return text  # DejaVu Sans covers printable ASCII
+    covered = _covered()
+    return "".join(c if ord(c) in covered else _MISSING for c in text)
+
+
+_MISSING = "\ufffd"
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    """Code points both embedded faces (regular and bold) have a glyph for."""
+    maps = []
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        with resources.as_file(_FONTS / name) as path:
+            maps.append(set(TTFont(path, lazy=True).getBestCmap()))
+    return frozenset(maps[0] & maps[1])
 
 
 class Document(FPDF):
     """A4 portrait, DejaVu Sans, a running footer with the document's name and page numbers."""
 
-    def __init__(self, *, title: str, footer: str, made_at: datetime) -> None:
-        super().__init__(format="A4")
+    def __init__(self, *, title: str, footer: str, made_at: datetime, author: str = "") -> None:
+        super().__init__(format="A4", enforce_compliance=pdfa.COMPLIANCE)
         self.footer_text = clean(footer)
-        self.set_creation_date(made_at)
+        self.set_creation_date(made_at)  # also seeds the file /ID, which is a digest of the content
         self.set_title(clean(title))
-        self.set_lang("nb")
+        self.set_lang(pdfa.LANGUAGE)
+        self.set_producer(f"fpdf2 {FPDF_VERSION}")
+        self.set_xmp_metadata(
+            pdfa.xmp(title=clean(title), made_at=made_at, producer=f"fpdf2 {FPDF_VERSION}", author=clean(author))
+        )
+        self.add_output_intent(
+            OutputIntentSubType.PDFA,
+            output_condition_identifier=pdfa.SRGB_IDENTIFIER,
+            output_condition=pdfa.SRGB_IDENTIFIER,
+            registry_name="http://www.color.org",
+            dest_output_profile=PDFICCProfile(contents=pdfa.srgb_profile(), n=3, alternate="DeviceRGB"),
+            info=pdfa.SRGB_IDENTIFIER,
+        )
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=16)
         with resources.as_file(_FONTS / "DejaVuSans.ttf") as regular:
