@@ -475,6 +475,11 @@ def write_extract(
 ) -> Manifest:
     """Write the package to `out_dir/avleveringspakke` (which must not exist yet) and return what it holds.
     The same cases, period, settings and checkpoint give the same bytes."""
+    for case in cases:
+        if case.view.get("status") != "closed" or not case.view.get("closure"):
+            raise ValueError(
+                f"case {case.view.get('case_id')} is not closed: an extract holds closed case folders only"
+            )
     cases = sorted(cases, key=lambda c: (c.view["opened_at"], c.view["case_id"]))  # folder order = number order
     schemas = schema_folder(schema_dir)
     package = out_dir / PACKAGE
