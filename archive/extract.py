@@ -149,7 +149,7 @@ def _screening(parent: etree._Element, settings: ArchiveSettings) -> None:
     _A.add(screening, "skjermingDokument", "Hele dokumentet")
 
 
-def _recorder(events: Sequence[Any], kind: type, fallback: str) -> str:
+def _recorder(events: Sequence[Any], kind: type[Any], fallback: str) -> str:
     found = [e for e in events if isinstance(e, kind)]
     return found[-1].recorded_by.id if found else fallback
 
@@ -302,7 +302,11 @@ def arkivstruktur(
 
 # ----------------------------------------------------------- endringslogg
 _E = X.Writer(ENDRINGSLOGG)
-_STATUS = {CaseOpened: "Under behandling", CaseReopened: "Under behandling", CaseClosed: "Avsluttet"}
+_STATUS: dict[type[Any], str] = {
+    CaseOpened: "Under behandling",
+    CaseReopened: "Under behandling",
+    CaseClosed: "Avsluttet",
+}
 
 
 def _person(event: Any) -> str:

@@ -129,7 +129,7 @@ def half_year_ends(start: datetime, end: datetime) -> list[datetime]:
     return sorted(out)
 
 
-def _recorder(events: Sequence[Any], kind: type, **match: str) -> str:
+def _recorder(events: Sequence[Any], kind: type[Any], **match: str) -> str:
     for e in events:
         if isinstance(e, kind) and all(str(getattr(e, k)) == v for k, v in match.items()):
             return e.recorded_by.id
@@ -185,7 +185,7 @@ def archivable_steps(
                     f"{title} per {date_text(last_day.isoformat())}",
                 )
             )
-        if closed_at is not None:
+        if closure is not None and closed_at is not None:
             steps.append(
                 Step(
                     StepKind.PLAN_SNAPSHOT,
@@ -195,7 +195,7 @@ def archivable_steps(
                     f"{title} ved avslutning {date_text(closure['at'])}",
                 )
             )
-    if closure is not None:
+    if closure is not None and closed_at is not None:
         steps.append(
             Step(
                 StepKind.CLOSING_LETTER, "avslutning", closed_at, _recorder(events, CaseClosed), closing_title(closure)

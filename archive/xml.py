@@ -24,7 +24,7 @@ class Writer:
     def root(
         self, name: str, *, schema_location: str = "", prefixes: dict[str, str] | None = None, **attributes: str
     ) -> etree._Element:
-        nsmap = {None: self.namespace, **(prefixes or {}), "xsi": XSI}
+        nsmap: dict[str | None, str] = {None: self.namespace, **(prefixes or {}), "xsi": XSI}
         element = etree.Element(self.q(name), nsmap=nsmap, **attributes)
         if schema_location:
             element.set(f"{{{XSI}}}schemaLocation", f"{self.namespace} {schema_location}")

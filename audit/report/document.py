@@ -251,7 +251,8 @@ class Document(FPDF):
 
     def _fitting(self, text: str, width: float) -> int:
         """How many leading characters of `text` fit in `width` mm (at least one)."""
-        widths = self.current_font.cw
+        font: Any = self.current_font
+        widths = font.cw
         scale = self.font_size_pt * 0.001 / self.k
         used = 0.0
         for count, char in enumerate(text):
@@ -263,7 +264,8 @@ class Document(FPDF):
     def width(self, text: str) -> float:
         """The width of plain text in mm, as get_string_width gives it without its per-call
         preparation of styled, bidirectional text (which dominated long tables in a profile)."""
-        return sum(map(self.current_font.cw.__getitem__, map(ord, text))) * self.font_size_pt * 0.001 / self.k
+        font: Any = self.current_font  # a TTFFont: the embedded DejaVu faces
+        return sum(map(font.cw.__getitem__, map(ord, text))) * self.font_size_pt * 0.001 / self.k
 
 
 def bytes_of(document: FPDF) -> bytes:
