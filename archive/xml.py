@@ -22,7 +22,7 @@ class Writer:
         self.namespace = namespace
 
     def root(
-        self, name: str, *, schema_location: str = "", prefixes: dict[str, str] | None = None, **attributes: str
+        self, name: str, *, schema_location: str = "", prefixes: dict[str | None, str] | None = None, **attributes: str
     ) -> etree._Element:
         nsmap: dict[str | None, str] = {None: self.namespace, **(prefixes or {}), "xsi": XSI}
         element = etree.Element(self.q(name), nsmap=nsmap, **attributes)
