@@ -22,7 +22,6 @@ from PIL import ImageCms
 from pypdf import PdfReader
 
 from commands.plan_commands import CloseCase, DistributeMinutes, HoldMeeting, ScheduleMeeting, SendAgenda
-from ledger.values import DecisionOutcome
 from projections.case_view import fold
 from tests.test_compliance_support import SELBU, Story, on
 
@@ -93,10 +92,6 @@ def closed_case(ledger: Any, *, agreed: bool = True) -> tuple[Story, UUID]:
         termination_letter_sent=not agreed,
     )
     return s, meeting
-
-
-def refused_decision(story: Story, day: str) -> None:
-    story.decide(day, outcome=DecisionOutcome.REFUSED, weeks=4, informed=True)
 
 
 def view_of(story: Story) -> dict[str, Any]:
