@@ -302,7 +302,7 @@ def test_the_same_report_gives_the_same_pdf(ledger):
     report = report_of(ledger, running_case(ledger).case_id)
     first = render(report, "pdf")
     assert render(report, "pdf") == first
-    assert b"/CreationDate (D:20261122120000Z" in first
+    assert b"<xmp:CreateDate>2026-11-22T12:00:00+00:00</xmp:CreateDate>" in first  # PDF/A: the date is in the XMP
 
 
 # --------------------------------------------------------------------- CLI

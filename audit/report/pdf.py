@@ -25,9 +25,15 @@ def draw(document: Document, blocks: Iterable[Block]) -> None:
 
 
 def render_document(
-    title: str, intro: Sequence[str], sections: Iterable[tuple[str, list[Block]]], made_at: datetime, footer: str
+    title: str,
+    intro: Sequence[str],
+    sections: Iterable[tuple[str, list[Block]]],
+    made_at: datetime,
+    footer: str,
+    *,
+    author: str = "",
 ) -> bytes:
-    document = Document(title=title, footer=footer, made_at=made_at)
+    document = Document(title=title, footer=footer, made_at=made_at, author=author)
     document.title_block(title, intro)
     for heading, blocks in sections:
         document.heading(heading)
