@@ -9,8 +9,7 @@ import hashlib
 
 import pytest
 
-from api.reading import read_case
-from audit.report import case_report, render, render_plan_pdf
+from audit.report import render_plan_pdf
 from audit.report.labels import REPORT_TITLE
 from audit.report.pdfa import SRGB_PROFILE_SHA256, srgb_profile
 from audit.report.records import (
@@ -117,8 +116,7 @@ def test_the_plan_export_is_pdfa(ledger):
 
 def test_the_compliance_report_is_pdfa(ledger):
     story, _ = closed_case(ledger)
-    events, case, _ = read_case(ledger, ke(SELBU), story.case_id, "report")
-    document = render(case_report(ledger, events, case), "pdf")
+    document = ledger.reads.cases.issue_report(ke(SELBU), story.case_id, "pdf").document
     assert_pdfa(document, REPORT_TITLE)
     assert {"æ", "ø", "å"} <= set(text_of(document))
 
