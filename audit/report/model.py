@@ -17,6 +17,7 @@ from typing import Any
 from audit.compliance.result import RULE_TITLES, CheckResult
 from audit.report import labels as L
 from audit.report import sections as S
+from ledger import vocabulary as V
 from ledger.event_data import event_to_dict
 from ledger.profiles import MUNICIPALITY_NAMES, MunicipalProfile
 from projections.case_view import fold
@@ -93,10 +94,10 @@ def case_summary(view: dict[str, Any], profile: MunicipalProfile, erased: bool) 
         "profile": profile.key,
         "profile_name": profile.name,
         "status": status,
-        "status_text": L.word(L.CASE_STATUS, status),
+        "status_text": L.word(V.CASE_STATUSES, status),
         "opened_at": view.get("opened_at"),
-        "requested_text": L.words(L.PROVISIONS, view.get("requested")),
-        "referred_by_text": L.word(L.REFERRERS, (view.get("referred_by") or {}).get("kind")),
+        "requested_text": L.words(V.PROVISIONS, view.get("requested")),
+        "referred_by_text": L.word(V.REFERRER_KINDS, (view.get("referred_by") or {}).get("kind")),
         "subject": S.subject(view, erased),
         "erased": erased,
         **S.closing(view, erased),
@@ -114,12 +115,12 @@ def timeline(events: Sequence[Any]) -> dict[str, Any]:
             {
                 "version": item["version"],
                 "type": item["type"],
-                "type_text": L.word(L.EVENT_TYPES, item["type"]),
+                "type_text": V.EVENT_TYPES.get(type(event), item["type"]),
                 "occurred_at": item["occurred_at"],
                 "recorded_at": item["recorded_at"],
                 "recorded_by": {
                     **by,
-                    "role_text": L.word(L.ROLES, by["role"]),
+                    "role_text": L.word(V.ROLE_NAMES, by["role"]),
                     "name": S.personal(by["name"], "recorded_by_name" in item.get("erased", ())),
                 },
                 "late": delay > LATE_RECORDING,
@@ -153,7 +154,7 @@ def access_summary(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     by_role: dict[str, dict[str, Any]] = {}
     for e in entries:
         role = by_role.setdefault(
-            e["role"], {"role": e["role"], "role_text": L.word(L.ROLES, e["role"]), "reads": 0, "readers": set()}
+            e["role"], {"role": e["role"], "role_text": L.word(V.ROLE_NAMES, e["role"]), "reads": 0, "readers": set()}
         )
         role["reads"] += 1
         role["readers"].add(e["who"])

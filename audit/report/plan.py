@@ -29,6 +29,7 @@ from audit.report.blocks import (
     team_blocks,
 )
 from audit.report.pdf import render_document
+from ledger import vocabulary as V
 from ledger.profiles import MUNICIPALITY_NAMES
 from projections.case_view import fold
 
@@ -62,9 +63,9 @@ def render_plan_pdf(municipality: str, case_id: UUID, events: Sequence[Any]) -> 
                 Pairs(
                     [
                         *subject_rows({"subject": S.subject(view, erased)}),
-                        ("Verktøy", L.word(L.TOOLS, plan.get("tool")) or "ingen plan opprettet ennå"),
+                        ("Verktøy", L.word(V.PLAN_TOOLS, plan.get("tool")) or "ingen plan opprettet ennå"),
                         ("Plan opprettet", D(plan.get("established_at"))),
-                        ("Status", L.word(L.CASE_STATUS, view.get("status"))),
+                        ("Status", L.word(V.CASE_STATUSES, view.get("status"))),
                     ]
                 )
             ],
