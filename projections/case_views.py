@@ -16,6 +16,8 @@ from uuid import UUID
 
 import orjson
 
+from ledger.events import CaseOpened
+from ledger.events_plan import KeyDestroyed
 from projections.case_view import apply_event, fold
 from store.keyring import Keyring
 from store.tables import Dialect
@@ -41,7 +43,7 @@ class CaseViewProjection:
 
     def apply(self, c: Any, d: Dialect, e: Any) -> None:
         case_id = str(e.originator_id)
-        if type(e).__name__ == "CaseOpened":
+        if isinstance(e, CaseOpened):
             view: dict[str, Any] = {}
             apply_event(view, e)
             c.execute(
@@ -49,7 +51,7 @@ class CaseViewProjection:
                 (case_id, e.municipality, e.originator_version, self._seal(e.originator_id, view)),
             )
             return
-        if type(e).__name__ == "KeyDestroyed":
+        if isinstance(e, KeyDestroyed):
             # Everything before now reads as erased: fold it all again.
             view = fold(ev for ev in self._events_of(e.originator_id) if ev.originator_version <= e.originator_version)
         else:

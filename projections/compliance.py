@@ -28,6 +28,7 @@ from eventsourcing.persistence import IntegrityError
 
 from audit.compliance import CheckResult, CheckStatus, evaluate
 from audit.compliance.timeline import NORWAY
+from ledger.events import CoordinatorAppointed, CoordinatorReleased, CoordinatorReplaced, CoordinatorRequested
 from ledger.profiles import MunicipalProfile
 from projections.register import column
 from store.tables import Dialect
@@ -222,12 +223,11 @@ def responsible(events: Sequence[Any]) -> tuple[str | None, str | None]:
     appoint one) and its coordinator's id, as the events leave them."""
     requested = unit = coordinator = None
     for e in events:
-        kind = type(e).__name__
-        if kind == "CoordinatorRequested":
+        if isinstance(e, CoordinatorRequested):
             requested = column(e.unit)
-        elif kind in ("CoordinatorAppointed", "CoordinatorReplaced"):
+        elif isinstance(e, CoordinatorAppointed | CoordinatorReplaced):
             unit, coordinator = column(e.unit), column(e.person_id)
-        elif kind == "CoordinatorReleased":
+        elif isinstance(e, CoordinatorReleased):
             unit = coordinator = None
     return unit or requested, coordinator
 

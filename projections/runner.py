@@ -21,6 +21,7 @@ from uuid import UUID
 import structlog
 from eventsourcing.persistence import IntegrityError
 
+from ledger.events_plan import KeyDestroyed
 from store.tables import Dialect, schema_changes_serialized
 
 log = structlog.get_logger("ledger.projections")
@@ -110,7 +111,7 @@ class ProjectionRunner:
             finish = getattr(projection, "finish", None)
             if finish is not None:  # writes what `prepare` read, in the same transaction as the position
                 finish(c, self.d, prepared)
-        if any(type(e).__name__ == "KeyDestroyed" for e in events):
+        if any(isinstance(e, KeyDestroyed) for e in events):
             # Erasure: the plaintext this projection just dropped must not
             # survive in SQLite's write-ahead log either.
             purge = getattr(self.recorder, "purge_write_ahead_log", None)

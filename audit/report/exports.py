@@ -24,6 +24,7 @@ import orjson
 
 from ledger.errors import Gone, NotFound
 from ledger.event_data import event_to_dict
+from ledger.events_plan import KeyDestroyed, PlanExported
 
 
 def json_bundle(municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
@@ -55,7 +56,7 @@ def reproduce(
     exporters: dict[str, Any], municipality: str, events: Sequence[Any], export_id: UUID
 ) -> tuple[bytes, str]:
     """The document of an earlier export, byte for byte, and its format."""
-    recorded = next((e for e in events if type(e).__name__ == "PlanExported" and e.export_id == export_id), None)
+    recorded = next((e for e in events if isinstance(e, PlanExported) and e.export_id == export_id), None)
     if recorded is None:
         raise NotFound(None, "Ingen slik eksport i saken.")
     before = [e for e in events if e.originator_version < recorded.originator_version]
@@ -64,7 +65,7 @@ def reproduce(
         exporters[recorded.format], municipality, recorded.originator_id, before, recorded.checkpoint_size
     )
     if hashlib.sha256(document).hexdigest() != recorded.sha256:
-        if any(type(e).__name__ == "KeyDestroyed" for e in events):
+        if any(isinstance(e, KeyDestroyed) for e in events):
             # Erasure changes what the events read as; the record keeps the digest.
             raise Gone(
                 "INV-12",
