@@ -159,6 +159,6 @@ def _forward(app: LedgerApplication, case: Case, c: ForwardComplaint, ctx: Conte
 
 @handles(EraseCase)
 def _erase(app: LedgerApplication, case: Case, c: EraseCase, ctx: Context) -> HandlerOutcome:
-    key_ids = tuple(kid for kid, _ in app.recorder.fetch_case_keys([case.id]).get(case.id, []))  # type: ignore[attr-defined]
+    key_ids = tuple(kid for kid, _ in app.ledger_recorder.fetch_case_keys([case.id]).get(case.id, []))
     case.destroy_keys(ctx, key_ids=key_ids)
     return HandlerOutcome(case, {}, SideWrites(destroy_keys_of=case.id, release_subject_of=case.id))
