@@ -21,6 +21,7 @@ from projections.case_views import CaseViewProjection
 from projections.compliance import ComplianceProjection
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
+from store.projection_rows import ProjectionStore
 
 
 @dataclass
@@ -52,6 +53,7 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})
     projections = ProjectionRunner(
         app,
+        ProjectionStore(app.recorder),
         [
             RegisterProjection(),
             CaseViewProjection(app.case_events, app.keyring),

@@ -96,7 +96,7 @@ class Crashing(RegisterProjection):
 def test_a_crash_mid_batch_neither_skips_nor_repeats_an_event(ledger):
     """The failed batch rolls back rows and position together; the next run applies it once."""
     open_cases(ledger, 5)
-    crashing = ProjectionRunner(ledger.app, [Crashing(fail_at=4)])
+    crashing = ProjectionRunner(ledger.app, ledger.projections.store, [Crashing(fail_at=4)])
     with pytest.raises(RuntimeError):
         crashing.catch_up()
     assert crashing.position("register") == 0
