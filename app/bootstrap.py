@@ -21,6 +21,8 @@ from projections.case_views import CaseViewProjection
 from projections.compliance import ComplianceProjection
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
+from store.access_log_rows import AccessLogRows
+from store.integrity_rows import IntegrityRows
 from store.projection_rows import ProjectionStore
 
 
@@ -48,7 +50,7 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     )
     app.exporters = {"json": BundleExporter(lambda: integrity)}  # integrity: built below, looked up per export
     app.exporters["pdf"] = render_plan_pdf
-    integrity = Integrity(app.recorder, CheckpointSigner(settings.signing_key), clock=clock)
+    integrity = Integrity(IntegrityRows(app.recorder), CheckpointSigner(settings.signing_key), clock=clock)
     # Bundles this ledger signed itself (a move between two of its municipalities) and other ledgers' configured keys.
     app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})
     projections = ProjectionRunner(
@@ -60,7 +62,7 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
             ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope),
         ],
     )
-    access_log = AccessLog(app.recorder, clock)
+    access_log = AccessLog(AccessLogRows(app.recorder), clock)
     # Forwarding a complaint must name a report this ledger issued for the case.
     app.report_issued = access_log.issued
     return Ledger(

@@ -107,7 +107,8 @@ def _transfer(app: LedgerApplication, case: Case, c: TransferOut, ctx: Context) 
 
 @handles(TransferIn)
 def _transfer_in(app: LedgerApplication, _: None, c: TransferIn, ctx: Context) -> HandlerOutcome:
-    incoming = accept_bundle(c, app.trusted_bundle_keys)  # first: a bundle that does not hold opens nothing (422)
+    # First: a bundle that does not hold opens nothing (422).
+    incoming = accept_bundle(c, app.trusted_bundle_keys, app.mapper.transcoder.decode)
     case = Case.open(ctx, municipality=ctx.actor.municipality, **incoming.opening())
     side = SideWrites()
     if Provision.INDIVIDUAL_PLAN in case.requested:

@@ -20,7 +20,7 @@ from uuid import UUID
 
 import orjson
 
-from audit.integrity.bundle_verify import Bundle, BundleMalformed, verify_bundle
+from audit.integrity.bundle_verify import Bundle, BundleMalformed, Decode, verify_bundle
 from commands.base import Command
 from ledger.errors import InvalidInput
 from ledger.events import CaseOpened, ProvisionRequested
@@ -90,11 +90,12 @@ class Incoming:
         }
 
 
-def accept_bundle(command: TransferIn, trusted_keys: frozenset[bytes]) -> Incoming:
+def accept_bundle(command: TransferIn, trusted_keys: frozenset[bytes], decode: Decode) -> Incoming:
     """Verify the bundle and read the opening of the case from it; InvalidInput (422) if it does not hold
-    or if it is signed with a key this ledger does not trust (its own, or LEDGER_TRUSTED_BUNDLE_KEYS)."""
+    or if it is signed with a key this ledger does not trust (its own, or LEDGER_TRUSTED_BUNDLE_KEYS).
+    `decode` reads stored event state (the store's transcoder: the source ledger writes the same format)."""
     try:
-        report = verify_bundle(command.bundle, command.public_key)
+        report = verify_bundle(command.bundle, command.public_key, decode=decode)
     except BundleMalformed as e:
         raise InvalidInput(
             None,

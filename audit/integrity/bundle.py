@@ -72,7 +72,7 @@ class BundleExporter:
         """Tree size of the latest checkpoint covering every event of the case; sealed anew if none does."""
         integrity = self._integrity()
         tree = integrity.sync()
-        hashes = integrity.recorder.fetch_event_hashes(case_id)
+        hashes = integrity.store.event_hashes(case_id)
         needed = max(_log_indexes(integrity, case_id, events, hashes).values()) + 1
         latest = next(_usable(integrity, tree), None)
         if latest is not None and latest[0].tree_size >= needed:
@@ -88,8 +88,8 @@ class BundleExporter:
         tree = integrity.sync()
         checkpoint, public_key = _checkpoint_of_size(integrity, tree, checkpoint_size)
         last = events[-1].originator_version
-        stored = {s.originator_version: s for s in integrity.recorder.select_events(case_id, lte=last)}
-        hashes = integrity.recorder.fetch_event_hashes(case_id)
+        stored = {s.originator_version: s for s in integrity.store.stored_events(case_id, lte=last)}
+        hashes = integrity.store.event_hashes(case_id)
         indexes = _log_indexes(integrity, case_id, events, hashes)
         items = []
         for event in events:
@@ -133,7 +133,7 @@ def _log_indexes(
     for start in range(0, len(nids), _LOOKUP_CHUNK):
         by_nid.update(integrity.log_index_of(nids[start : start + _LOOKUP_CHUNK]))
     out = {}
-    for version, nid in zip(wanted, nids):
+    for version, nid in zip(wanted, nids, strict=True):
         if nid not in by_nid:
             raise _broken(version)
         out[version] = by_nid[nid]

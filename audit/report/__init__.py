@@ -49,7 +49,7 @@ def case_report(ledger: Any, events: list[Any], case: Any) -> dict[str, Any]:
         events,
         evaluate(events, profile, now),
         ledger.access_log.entries(case.id),
-        case_proof(ledger.app.recorder, ledger.integrity, case.id),
+        case_proof(ledger.integrity, case.id),
         profile=profile,
         now=now,
     )
