@@ -15,6 +15,7 @@ from ledger.case import Case
 from ledger.errors import NotFound
 from ledger.values import Actor
 from projections.access import ReadScope, read_scope
+from projections.case_view import fold
 
 
 def read_case(
@@ -37,7 +38,7 @@ def issue_report(ledger: Ledger, actor: Actor, case_id: UUID, fmt: str, why: str
     sent to Statsforvalteren by that digest, and is refused for any digest
     the ledger did not issue for the case."""
     events, case, _ = _authorized(ledger, actor, case_id, "report")
-    document = render(case_report(ledger, events, case), fmt)
+    document = render(case_report(ledger, events, case, fold(events)), fmt)
     digest = hashlib.sha256(document).hexdigest()
     ledger.access_log.record(
         actor, case_id, case.municipality, ["report"], why, issued={"format": fmt, "sha256": digest}

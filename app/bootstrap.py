@@ -15,8 +15,9 @@ from audit.integrity.access_log import AccessLog
 from audit.integrity.bundle import BundleExporter
 from audit.integrity.checkpoint import CheckpointSigner
 from audit.integrity.log import Integrity
-from audit.report.plan import render_plan_pdf
+from audit.report.plan import PlanPdf
 from commands.application import LedgerApplication, utc_now
+from projections.case_view import fold
 from projections.case_views import CaseViewProjection
 from projections.compliance import ComplianceProjection
 from projections.register import RegisterProjection
@@ -49,7 +50,7 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
         case_cache=settings.case_cache,
     )
     app.exporters = {"json": BundleExporter(lambda: integrity)}  # integrity: built below, looked up per export
-    app.exporters["pdf"] = render_plan_pdf
+    app.exporters["pdf"] = PlanPdf(fold)
     integrity = Integrity(IntegrityRows(app.recorder), CheckpointSigner(settings.signing_key), clock=clock)
     # Bundles this ledger signed itself (a move between two of its municipalities) and other ledgers' configured keys.
     app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})

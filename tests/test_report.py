@@ -32,6 +32,7 @@ from commands.case_commands import GrantConsent, SignConsent
 from commands.plan_commands import ReceiveComplaint, SetGoal
 from ledger.profiles import PROFILES
 from ledger.values import ConsentGiverRole, InfoCategory, LifeArea, Provision, Signer
+from projections.case_view import fold
 from tests.privacy_support import GOAL, NAME, close_export_and_erase, documented_case
 from tests.support import ke, running_case
 from tests.test_compliance_support import BREACH, FATHER, MOTHER, NOT_APPLICABLE, PENDING, Story, on
@@ -42,7 +43,7 @@ HOSTILE = "<script>alert('æøå')</script> Jeg vil lære å sykle på Ørland"
 def report_of(ledger: Any, case_id: UUID) -> dict[str, Any]:
     """The report as KE reads it (the read is logged, as over HTTP)."""
     events, case, _ = read_case(ledger, ke(), case_id, "report")
-    return case_report(ledger, events, case)
+    return case_report(ledger, events, case, fold(events))
 
 
 def pdf_text(document: bytes) -> str:

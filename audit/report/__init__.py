@@ -3,8 +3,9 @@ PDF export.
 
 `build_report` (model) is pure; `case_report` gathers its inputs from a
 ledger for one case that the caller has already read under the read policy
-(`api.reading.read_case`, which writes the access log); `render` turns the
-report into the bytes of one format.
+(`api.reading.read_case`, which writes the access log) and folded into its
+view (`projections.case_view.fold`); `render` turns the report into the
+bytes of one format.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from audit.compliance import evaluate
 from audit.report.html import render_html
 from audit.report.model import build_report
 from audit.report.pdf import render_pdf
-from audit.report.plan import render_plan_pdf
+from audit.report.plan import PlanPdf, render_plan_pdf
 from audit.report.proof import case_proof
 
 
@@ -41,11 +42,12 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def case_report(ledger: Any, events: list[Any], case: Any) -> dict[str, Any]:
+def case_report(ledger: Any, events: list[Any], case: Any, view: dict[str, Any]) -> dict[str, Any]:
     """The report of a case, judged under its municipality's profile at the ledger's clock."""
     profile = ledger.app.profile(case.municipality)
     now = ledger.clock()
     return build_report(
+        view,
         events,
         evaluate(events, profile, now),
         ledger.access_log.entries(case.id),
@@ -65,6 +67,7 @@ def filename(case_id: Any, fmt: str) -> str:
 
 __all__ = [
     "FORMATS",
+    "PlanPdf",
     "build_report",
     "case_report",
     "filename",

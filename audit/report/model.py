@@ -1,6 +1,7 @@
 """The compliance report for Statsforvalteren (DOMAIN §7) as JSON-ready data.
 
-`build_report` is pure: it is given the case's events, the compliance
+`build_report` is pure: it is given the case's view (the case-view fold of
+its events, `projections.case_view.fold`), the events, the compliance
 results, the case's access-log entries and the integrity proof, and returns
 one dict. Codes stay as they are for systems; beside each stands the
 Norwegian text a person reads (`…_text`). The renderers (HTML, PDF) only lay
@@ -20,7 +21,6 @@ from audit.report import sections as S
 from ledger import vocabulary as V
 from ledger.event_data import event_to_dict
 from ledger.profiles import MUNICIPALITY_NAMES, MunicipalProfile
-from projections.case_view import fold
 
 REPORT_FORMAT = "ledger-report-v1"
 # An event recorded more than this long after it happened is flagged: INV-10
@@ -47,6 +47,7 @@ HEADINGS = {
 
 
 def build_report(
+    view: dict[str, Any],
     events: Sequence[Any],
     checks: Sequence[CheckResult],
     access: Sequence[dict[str, Any]],
@@ -55,7 +56,6 @@ def build_report(
     profile: MunicipalProfile,
     now: datetime,
 ) -> dict[str, Any]:
-    view = fold(events)
     erased = bool(view.get("erased"))
     versions = S.created_versions(events)
     return {
