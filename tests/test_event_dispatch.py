@@ -9,7 +9,7 @@ import pytest
 
 import ledger.events
 import ledger.events_plan
-from audit.report import sections
+from audit.report import origins
 from ledger import vocabulary
 from ledger.event_base import CaseEvent
 from projections import case_view, register
@@ -29,10 +29,7 @@ def event_classes() -> set[type[CaseEvent]]:
 DISPATCHERS = {
     "case view fold (projections.case_view.HANDLERS)": (set(case_view.HANDLERS), case_view.IGNORED),
     "register projection (projections.register)": (set(register.HANDLED), register.VERSION_ONLY),
-    "report items by creating event (audit.report.sections.CREATES)": (
-        set(sections.CREATES),
-        sections.CREATES_NOTHING,
-    ),
+    "report items by creating event (audit.report.origins.CREATES)": (set(origins.CREATES), origins.CREATES_NOTHING),
     "event type labels (ledger.vocabulary.EVENT_TYPES)": (set(vocabulary.EVENT_TYPES), frozenset()),
 }
 

@@ -18,6 +18,7 @@ from typing import Any
 from audit.compliance.result import RULE_TITLES, CheckResult
 from audit.report import labels as L
 from audit.report import sections as S
+from audit.report.origins import created_versions
 from ledger import vocabulary as V
 from ledger.event_data import event_to_dict
 from ledger.profiles import MUNICIPALITY_NAMES, MunicipalProfile
@@ -57,7 +58,7 @@ def build_report(
     now: datetime,
 ) -> dict[str, Any]:
     erased = bool(view.get("erased"))
-    versions = S.created_versions(events)
+    versions = created_versions(events)
     return {
         "format": REPORT_FORMAT,
         "title": L.REPORT_TITLE,

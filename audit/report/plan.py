@@ -28,6 +28,7 @@ from audit.report.blocks import (
     subject_rows,
     team_blocks,
 )
+from audit.report.origins import created_versions
 from audit.report.pdf import render_document
 from ledger import vocabulary as V
 from ledger.profiles import MUNICIPALITY_NAMES
@@ -50,7 +51,7 @@ class PlanPdf:
 def render_plan_pdf(view: dict[str, Any], municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
     """The plan as `view` (the fold of `events`) shows it."""
     erased = bool(view.get("erased"))
-    versions = S.created_versions(events)
+    versions = created_versions(events)
     plan = view.get("plan") or {}
     title = "Individuell plan" if plan.get("tool") != "minutes" else "Koordineringsplan (referat som verktøy)"
     made_at = events[-1].timestamp if events else _NO_EVENTS
