@@ -12,23 +12,13 @@ from commands.case_commands import GrantConsent, SignConsent, WithdrawConsent
 from commands.plan_commands import EvaluateGoal
 from ledger.errors import Forbidden, NotFound
 from ledger.values import ConsentGiverRole, Role
-
-_ROLE_NAMES = {
-    Role.KE_CASEWORKER: "saksbehandler i koordinerende enhet",
-    Role.UNIT_LEADER: "enhetsleder",
-    Role.COORDINATOR: "koordinator",
-    Role.SERVICE_PROVIDER: "tjenesteyter",
-    Role.CITIZEN: "innbygger",
-    Role.GUARDIAN: "foresatt",
-    Role.SUPERVISOR: "Statsforvalteren",
-    Role.ADMIN: "systemansvarlig",
-}
+from ledger.vocabulary import ROLE_NAMES
 
 
 def authorize(command: Command, case: Any | None) -> None:
     actor = command.actor
     if actor.role not in command.roles:
-        raise Forbidden("INV-07", f"Rollen {_ROLE_NAMES[actor.role]} kan ikke utføre {type(command).__name__}.")
+        raise Forbidden("INV-07", f"Rollen {ROLE_NAMES[actor.role]} kan ikke utføre {type(command).__name__}.")
     if case is None:
         return
     if actor.role in (Role.CITIZEN, Role.GUARDIAN):

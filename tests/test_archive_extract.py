@@ -14,6 +14,7 @@ from lxml import etree
 
 from archive import ArchiveSettings, Receipt, archivable_steps, render_step
 from archive.extract import ExtractCase, Manifest, check_extract, write_extract
+from projections.case_view import fold
 from tests.archive_support import closed_case, schema_dir, validate, view_of
 from tests.test_compliance_support import SELBU, Story
 
@@ -28,7 +29,7 @@ ADDML = {"a": "http://www.arkivverket.no/standarder/addml"}
 
 def extract_case(story: Story, receipts: dict[str, Receipt] | None = None) -> ExtractCase:
     view, events = view_of(story), story.events()
-    documents = [render_step(step, view, events) for step in archivable_steps(view, events, NOW)]
+    documents = [render_step(step, view, events, fold=fold) for step in archivable_steps(view, events, NOW)]
     return ExtractCase(view, events, documents, receipts or {})
 
 

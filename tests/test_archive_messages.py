@@ -25,6 +25,7 @@ from archive.receipt import NAMESPACE as RECEIPT_NS
 from archive.receipt import SCHEMA as RECEIPT_SCHEMA
 from archive.receipt import InvalidReceipt
 from archive.steps import half_year_ends
+from projections.case_view import fold
 from tests.archive_support import closed_case, schema_dir, validate, view_of
 from tests.test_compliance_support import SELBU, Story
 
@@ -39,7 +40,7 @@ NS = {"a": "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivme
 
 def messages_of(story: Story) -> list[tuple[object, bytes]]:
     view, events = view_of(story), story.events()
-    documents = [render_step(step, view, events) for step in archivable_steps(view, events, NOW)]
+    documents = [render_step(step, view, events, fold=fold) for step in archivable_steps(view, events, NOW)]
     return [(d, build_arkivmelding(view, d, SETTINGS, checkpoint=CHECKPOINT)) for d in documents]
 
 

@@ -28,6 +28,8 @@ from commands.plan_commands import (
     SendAgenda,
     SetGoal,
 )
+from ledger.events import StartupConversationHeld
+from ledger.events_plan import MeetingHeld, PlanEstablished
 from ledger.national_id import synthesize
 from ledger.values import (
     ConsentGiverRole,
@@ -301,7 +303,7 @@ def test_declining_the_individual_plan_makes_minutes_the_tool_and_keeps_the_coor
     case = case_of(ledger, s)
     assert case.plan_tool is PlanTool.MINUTES
     assert case.coordinator is not None and case.coordinator.person_id == "koord-1"
-    established = next(e for e in ledger.app.case_events(s.case_id) if type(e).__name__ == "PlanEstablished")
+    established = next(e for e in ledger.app.case_events(s.case_id) if isinstance(e, PlanEstablished))
     assert (established.informed_of_right_to_ip, established.ip_declined) == (True, True)
 
 
@@ -329,7 +331,7 @@ def test_the_first_meeting_had_an_agreed_agenda_was_held_and_its_minutes_distrib
         on("2026-03-20"),
     )
     assert meeting.cancelled_at is None
-    held = next(e for e in ledger.app.case_events(s.case_id) if type(e).__name__ == "MeetingHeld")
+    held = next(e for e in ledger.app.case_events(s.case_id) if isinstance(e, MeetingHeld))
     assert held.subject_voice.startswith("Han snakket først")
     assert held.attendees == tuple(s.participants.values())
 
@@ -345,7 +347,7 @@ def test_the_team_has_the_name_sondre_land_uses(ledger):
 def test_the_start_up_conversation_is_recorded_before_the_consent(ledger):
     """What matters to him is recorded on 2026-02-18, with no interpreter needed."""
     s = sondre_land_adult_declining_ip(ledger)
-    startup = next(e for e in ledger.app.case_events(s.case_id) if type(e).__name__ == "StartupConversationHeld")
+    startup = next(e for e in ledger.app.case_events(s.case_id) if isinstance(e, StartupConversationHeld))
     assert (startup.what_matters, startup.interpreter_needed, startup.occurred_at) == (
         WHAT_MATTERS,
         False,

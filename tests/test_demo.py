@@ -152,14 +152,14 @@ def test_the_overview_shows_breaches_of_several_kinds(demo):
     """KE's overview of the demo lists breaches of at least four different checks."""
     from datetime import timedelta
 
-    from store.queries import breaches
+    from store.compliance_rows import overview
 
     ledger, _ = demo
     ledger.projections.catch_up()
     breached: set[str] = set()
     for municipality in ("3447", "5032", "0301", "1804"):
-        items = breaches(
-            ledger.app.recorder, municipality, ledger.clock(), due_before=ledger.clock() + timedelta(days=14)
+        items = ledger.projections.store.read(
+            overview, municipality, ledger.clock(), due_before=ledger.clock() + timedelta(days=14)
         )
         breached |= set(items.breaches_per_rule)
     assert len(breached) >= 4, breached

@@ -229,7 +229,7 @@ def race(builders: list[Integrity]) -> list[BaseException]:
 def test_two_builders_syncing_concurrently_store_each_event_exactly_once(ledger):
     """Two Integrity instances racing in threads: log indexes dense 0..n-1, each notification once."""
     bulk_events(ledger, 5000, cases=50)  # several pages, so the builders interleave
-    builders = [ledger.integrity, Integrity(ledger.app.recorder, ledger.integrity.signer, ledger.clock)]
+    builders = [ledger.integrity, Integrity(ledger.integrity.store, ledger.integrity.signer, ledger.clock)]
     assert race(builders) == []
     stored = leaves(ledger)
     assert [i for i, _, _ in stored] == list(range(5000))

@@ -214,7 +214,7 @@ def test_an_altered_event_is_named_in_the_proof(ledger):
         state[len(state) // 2] ^= 1
         c.execute(f"UPDATE {table} SET state = {mark} WHERE originator_version = 2", (bytes(state),))
     # Straight to the proof: the altered event no longer decrypts, so the case cannot be read.
-    proof = case_proof(recorder, ledger.integrity, fx.case_id)
+    proof = case_proof(ledger.integrity, fx.case_id)
     assert proof["ok"] is False
     assert proof["problems"][0].startswith("Hendelse 2:")
     assert "IKKE bekreftet" in proof["summary"]
