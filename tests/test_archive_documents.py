@@ -20,6 +20,7 @@ from audit.report.records import (
     render_decision_pdf,
     render_minutes_pdf,
 )
+from projections.case_view import fold
 from tests.archive_support import (
     CLOSING_ASSESSMENT,
     CLOSING_REASON,
@@ -109,7 +110,8 @@ def test_a_closing_without_agreement_is_kes_termination_letter(ledger):
 
 def test_the_plan_export_is_pdfa(ledger):
     story, _ = closed_case(ledger)
-    document = render_plan_pdf("5032", story.case_id, story.events())
+    events = story.events()
+    document = render_plan_pdf(fold(events), "5032", story.case_id, events)
     assert_pdfa(document, "Individuell plan")
     assert "Åse Ødegård" in text_of(document)
 
