@@ -11,7 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from ledger.values import Role
-from tests.api_support import Api, api, populated_case  # noqa: F401
+from tests.support.http import Api, populated_case
 
 # Sample values for the query parameters a case read may require.
 QUERY_SAMPLES = {"format": "json"}

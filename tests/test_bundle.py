@@ -19,8 +19,8 @@ from audit.report.exports import json_bundle
 from commands.plan_commands import CloseCase, EraseCase
 from ledger.events_plan import PlanExported
 from ledger.values import Role
-from tests.api_support import Api, HttpCase, api, created, running_case  # noqa: F401
-from tests.support import ke
+from tests.support.cases import ke
+from tests.support.http import Api, HttpCase, created, running_case
 
 Tamper = Callable[[dict[str, Any]], None]
 

@@ -44,7 +44,8 @@ from ledger.values import (
     Signer,
     Subject,
 )
-from tests.support import TODAY, actor, coordinator, ke
+from tests.support.cases import actor, coordinator, ke
+from tests.support.clock import TODAY
 
 SONDRE_LAND = "3447"
 BIRTH = date(1979, 4, 2)

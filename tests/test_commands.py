@@ -50,8 +50,9 @@ from ledger.values import (
     Subject,
     TransitionKind,
 )
-from tests.support import MUNICIPALITY, TODAY, coordinator, ke, open_case, running_case
-from tests.test_invariants import store_state
+from tests.support.cases import MUNICIPALITY, coordinator, ke, open_case, running_case
+from tests.support.clock import TODAY
+from tests.support.refusals import store_state
 
 # ------------------------------------------------------------------ helpers
 

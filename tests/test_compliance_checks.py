@@ -34,17 +34,7 @@ from ledger.values import (
     Provision,
     Signer,
 )
-from tests.test_compliance_support import (
-    BREACH,
-    FATHER,
-    MOTHER,
-    NOT_APPLICABLE,
-    OK,
-    PENDING,
-    SELBU,
-    Story,
-    on,
-)
+from tests.support.story import BREACH, FATHER, MOTHER, NOT_APPLICABLE, OK, PENDING, SELBU, Story, on
 
 
 # ------------------------------------------------------------- evaluate
@@ -57,7 +47,7 @@ def test_evaluate_gives_one_result_per_rule_in_order_even_without_events():
 
 def test_evaluate_reads_only_what_had_happened_by_today(ledger):
     """Judged as of a day before the appointment, the request is still unanswered (pending), not late."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.request("2026-01-15")
     s.appoint("2026-02-12")
     assert s.check("CHK-01", "sondre-land", "2026-01-20").status is PENDING
@@ -68,7 +58,7 @@ def test_evaluate_reads_only_what_had_happened_by_today(ledger):
 @pytest.mark.parametrize(("appointed", "status"), [("2026-01-29", OK), ("2026-01-30", BREACH)])
 def test_a_coordinator_named_on_the_14th_day_is_in_time_and_on_the_15th_late(ledger, appointed, status):
     """KE asks on 15 January; Søndre Land's 14 days end with 29 January."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.request("2026-01-15")
     s.appoint(appointed)
     result = s.check("CHK-01", "sondre-land", "2026-11-22")
@@ -78,7 +68,7 @@ def test_a_coordinator_named_on_the_14th_day_is_in_time_and_on_the_15th_late(led
 
 def test_days_are_counted_on_the_norwegian_calendar(ledger):
     """Named at 23:30 UTC on 29 January, which is 00:30 on 30 January in Norway: one day too late."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.request("2026-01-15")
     s.do(
         AppointCoordinator,
@@ -102,7 +92,7 @@ def test_months_end_on_the_same_day_or_the_last_day_of_a_shorter_month():
 
 def test_an_unanswered_request_is_pending_until_its_last_day_and_a_breach_after(ledger):
     """Asked on 15 November: pending on the 29th (the last day), breach on the 30th."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.request("2026-11-15")
     for today, status in (("2026-11-20", PENDING), ("2026-11-29", PENDING), ("2026-11-30", BREACH)):
         result = s.check("CHK-01", "sondre-land", today)
@@ -112,7 +102,7 @@ def test_an_unanswered_request_is_pending_until_its_last_day_and_a_breach_after(
 
 def test_the_naming_deadline_is_judged_in_sondre_land_and_not_applicable_in_selbu(ledger):
     """Selbu's routine sets no days for the unit leader: the same late appointment is not judged there."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.request("2026-01-15")
     s.appoint("2026-02-12")
     assert s.check("CHK-01", "sondre-land", "2026-11-22").status is BREACH
@@ -121,7 +111,7 @@ def test_the_naming_deadline_is_judged_in_sondre_land_and_not_applicable_in_selb
 
 def test_a_case_without_a_request_to_a_unit_has_no_naming_deadline(ledger):
     """KE appointed the coordinator itself: nothing to judge for CHK-01."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.appoint("2026-03-01")
     assert s.check("CHK-01", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
 
@@ -129,14 +119,14 @@ def test_a_case_without_a_request_to_a_unit_has_no_naming_deadline(ledger):
 # --------------------------------------------------------------- CHK-02
 def test_a_start_up_conversation_between_appointment_and_first_meeting_is_ok(ledger):
     """Appointed and talked on 20 January, first meeting 10 February."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10")
     assert s.check("CHK-02", "sondre-land", "2026-11-22").status is OK
 
 
 def test_a_start_up_conversation_only_after_the_first_meeting_is_a_breach(ledger):
     """The first meeting on 10 February came before the conversation of 12 February."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.appoint("2026-01-20")
     s.join("2026-01-21", "NAV")
     s.consent("2026-01-21")
@@ -148,7 +138,7 @@ def test_a_start_up_conversation_only_after_the_first_meeting_is_a_breach(ledger
 
 def test_a_start_up_conversation_not_yet_held_is_pending_until_the_scheduled_meeting(ledger):
     """No conversation yet and a meeting planned for 1 December: pending with that meeting as deadline."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.appoint("2026-11-01")
     s.join("2026-11-02", "NAV")
     s.schedule("2026-11-10", "2026-12-01")
@@ -158,20 +148,20 @@ def test_a_start_up_conversation_not_yet_held_is_pending_until_the_scheduled_mee
 
 def test_without_a_coordinator_there_is_no_start_up_conversation_to_judge(ledger):
     """A case only referred: CHK-02 not applicable."""
-    assert Story(ledger).check("CHK-02", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
+    assert Story(ledger.app).check("CHK-02", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
 
 
 # --------------------------------------------------------------- CHK-03
 def test_consent_in_force_before_the_first_meeting_covering_the_team_is_ok(ledger):
     """NAV and the GP are named in the subject's consent given before the meeting."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10")
     assert s.check("CHK-03", "sondre-land", "2026-11-22").status is OK
 
 
 def test_a_first_meeting_without_consent_is_a_breach(ledger):
     """The team met on 10 February; the consent came on 15 February."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.appoint("2026-01-20")
     s.join("2026-01-21", "NAV")
     s.meeting("2026-02-10")
@@ -183,7 +173,7 @@ def test_a_first_meeting_without_consent_is_a_breach(ledger):
 @pytest.mark.parametrize(("renewed", "status"), [(True, OK), (False, BREACH)])
 def test_a_new_member_needs_a_renewed_consent_by_the_next_meeting(ledger, renewed, status):
     """The school joins after the first meeting; the second meeting needs a consent that names it."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10")
     s.join("2026-03-01", "skole")
     if renewed:
@@ -196,7 +186,7 @@ def test_a_new_member_needs_a_renewed_consent_by_the_next_meeting(ledger, renewe
 
 def test_a_member_joined_since_the_last_meeting_without_consent_is_pending(ledger):
     """Physiotherapy joined after the last meeting: renew before the next one, which is on 1 December."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10")
     s.join("2026-11-01", "fysioterapi")
     s.schedule("2026-11-02", "2026-12-01")
@@ -206,7 +196,7 @@ def test_a_member_joined_since_the_last_meeting_without_consent_is_pending(ledge
 
 def test_a_consent_awaiting_the_second_parent_does_not_count_at_a_meeting(ledger):
     """The mother signed on 5 February, the meeting was on 6 February, the father signed on 7 February (INV-04)."""
-    s = Story(ledger, birth=date(2021, 5, 10), guardians=(MOTHER, FATHER), requested=(Provision.COORDINATOR,))
+    s = Story(ledger.app, birth=date(2021, 5, 10), guardians=(MOTHER, FATHER), requested=(Provision.COORDINATOR,))
     s.appoint("2026-01-20")
     s.join("2026-01-21", "barnehage")
     signers = [Signer(ConsentGiverRole.GUARDIAN, g.name, g.national_id) for g in (MOTHER, FATHER)]
@@ -227,7 +217,7 @@ def test_a_consent_awaiting_the_second_parent_does_not_count_at_a_meeting(ledger
 @pytest.mark.parametrize(("trained", "status"), [("2026-02-01", OK), ("2026-02-20", BREACH)])
 def test_selbu_wants_the_introductory_course_before_the_first_meeting(ledger, trained, status):
     """The meeting is on 10 February: a course on 1 February is in time, one on 20 February is not."""
-    s = Story(ledger, municipality=SELBU).running("2026-01-20")
+    s = Story(ledger.app, municipality=SELBU).running("2026-01-20")
     s.do(RecordCoordinatorTraining, trained, person_id="koord-1", course="Innføringskurs om IP og koordinator")
     s.meeting("2026-02-10")
     assert s.check("CHK-11", "selbu", "2026-11-22").status is status
@@ -235,13 +225,13 @@ def test_selbu_wants_the_introductory_course_before_the_first_meeting(ledger, tr
 
 def test_a_coordinator_not_yet_trained_before_any_meeting_is_pending(ledger):
     """Appointed, no course and no meeting yet: pending under Selbu."""
-    s = Story(ledger, municipality=SELBU).running("2026-11-01")
+    s = Story(ledger.app, municipality=SELBU).running("2026-11-01")
     assert s.check("CHK-11", "selbu", "2026-11-22").status is PENDING
 
 
 def test_the_course_is_not_required_in_sondre_land_and_only_offered_in_vestre_toten(ledger):
     """The same untrained coordinator: breach under Selbu, not applicable elsewhere, Vestre Toten saying it offers the course."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10")
     assert s.check("CHK-11", "selbu", "2026-11-22").status is BREACH
     assert s.check("CHK-11", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
@@ -253,7 +243,7 @@ def test_the_course_is_not_required_in_sondre_land_and_only_offered_in_vestre_to
 @pytest.mark.parametrize(("needed", "booked", "status"), [(False, False, OK), (True, True, OK), (True, False, BREACH)])
 def test_an_interpreter_need_assessed_at_start_up_must_be_met_at_meetings(ledger, needed, booked, status):
     """No need: ok. A need with an interpreter booked: ok. A need without one: breach."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.appoint("2026-01-20")
     s.startup("2026-01-20", interpreter=needed)
     s.join("2026-01-21", "NAV")
@@ -264,7 +254,7 @@ def test_an_interpreter_need_assessed_at_start_up_must_be_met_at_meetings(ledger
 
 def test_a_first_meeting_without_any_assessment_of_interpreter_need_is_a_breach(ledger):
     """No start-up conversation and no interpreter booked before the meeting of 10 February."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.appoint("2026-01-20")
     s.join("2026-01-21", "NAV")
     s.meeting("2026-02-10")
@@ -273,7 +263,7 @@ def test_a_first_meeting_without_any_assessment_of_interpreter_need_is_a_breach(
 
 def test_an_interpreter_need_not_yet_assessed_is_pending_before_the_first_meeting(ledger):
     """A meeting is planned for 1 December and nobody has asked about an interpreter."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.appoint("2026-11-01")
     s.join("2026-11-02", "NAV")
     s.schedule("2026-11-10", "2026-12-01")
@@ -285,7 +275,7 @@ def test_an_interpreter_need_not_yet_assessed_is_pending_before_the_first_meetin
 @pytest.mark.parametrize(("informed", "status"), [(True, OK), (False, BREACH)])
 def test_the_subject_must_be_told_of_the_right_to_a_plan_at_the_first_meeting(ledger, informed, status):
     """The first meeting records whether the subject was told of the right to an individual plan."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10", informed=informed)
     assert s.check("CHK-13", "sondre-land", "2026-11-22").status is status
 
@@ -293,7 +283,7 @@ def test_the_subject_must_be_told_of_the_right_to_a_plan_at_the_first_meeting(le
 @pytest.mark.parametrize(("released", "status"), [(False, OK), (True, BREACH)])
 def test_declining_the_plan_must_not_end_the_coordinator(ledger, released, status):
     """He declines the IP on 10 February; releasing his coordinator afterwards with no new one is a breach."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10", informed=True)
     s.plan("2026-02-10", tool=PlanTool.MINUTES, declined=True)
     if released:
@@ -305,21 +295,21 @@ def test_declining_the_plan_must_not_end_the_coordinator(ledger, released, statu
 
 def test_the_right_to_a_plan_not_yet_told_before_any_meeting_is_pending(ledger):
     """A coordinator and team, no meeting held: pending."""
-    s = Story(ledger).running("2026-11-01")
+    s = Story(ledger.app).running("2026-11-01")
     assert s.check("CHK-13", "sondre-land", "2026-11-22").status is PENDING
 
 
 # --------------------------------------------------------------- CHK-14
 def test_no_absence_or_change_of_coordinator_is_not_applicable(ledger):
     """Nothing happened to the coordinator: CHK-14 has nothing to judge."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     assert s.check("CHK-14", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
 
 
 @pytest.mark.parametrize(("informed", "status"), [(True, OK), (False, BREACH)])
 def test_a_new_coordinator_must_be_told_to_the_subject(ledger, informed, status):
     """The coordinator is replaced on 1 March; the subject must be informed."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.do(
         ReplaceCoordinator,
         "2026-03-01",
@@ -333,7 +323,7 @@ def test_a_new_coordinator_must_be_told_to_the_subject(ledger, informed, status)
 
 def test_a_substitute_the_subject_was_not_told_of_is_a_breach(ledger):
     """A substitute from 1 March, the subject not informed."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.do(
         AssignSubstitute,
         "2026-03-01",
@@ -349,7 +339,7 @@ def test_a_substitute_the_subject_was_not_told_of_is_a_breach(ledger):
 def test_a_released_coordinator_must_be_followed_by_a_new_one_within_the_unit_leaders_days(ledger):
     """Released on 10 November: pending until 24 November in Søndre Land (14 days), then a breach;
     Selbu sets no such days, so it stays pending without a deadline."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.do(ReleaseCoordinator, "2026-11-10", reason="Langtidssykmeldt")
     assert (
         s.check("CHK-14", "sondre-land", "2026-11-22").status,
@@ -362,7 +352,7 @@ def test_a_released_coordinator_must_be_followed_by_a_new_one_within_the_unit_le
 
 # --------------------------------------------------------------- CHK-17
 def relay_case(ledger) -> Story:
-    s = Story(ledger, opened="2025-09-01", birth=date(2019, 3, 1), requested=(Provision.RELAY_LOG,))
+    s = Story(ledger.app, opened="2025-09-01", birth=date(2019, 3, 1), requested=(Provision.RELAY_LOG,))
     s.appoint("2025-09-05", person="bhg-1", kind=CoordinatorKind.RELAY_HOLDER)
     return s
 
@@ -380,12 +370,12 @@ def test_the_relay_log_must_close_the_day_a_coordinator_takes_over(ledger, close
 def test_a_relay_log_still_running_or_no_relay_log_at_all_is_not_applicable(ledger):
     """No coordinator has taken over the relay log yet; and an ordinary case has no relay log."""
     assert relay_case(ledger).check("CHK-17", "vestre-toten", "2026-11-22").status is NOT_APPLICABLE
-    assert Story(ledger).running().check("CHK-17", "vestre-toten", "2026-11-22").status is NOT_APPLICABLE
+    assert Story(ledger.app).running().check("CHK-17", "vestre-toten", "2026-11-22").status is NOT_APPLICABLE
 
 
 def test_a_case_only_referred_has_nothing_to_judge_before_a_first_meeting(ledger):
     """No coordinator, no team, no meeting: consent, interpreter and the right to a plan are not applicable yet."""
-    results = Story(ledger).judge("sondre-land", "2026-11-22")
+    results = Story(ledger.app).judge("sondre-land", "2026-11-22")
     assert {rule: results[rule].status for rule in ("CHK-03", "CHK-12", "CHK-13")} == {
         "CHK-03": NOT_APPLICABLE,
         "CHK-12": NOT_APPLICABLE,

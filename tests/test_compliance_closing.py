@@ -32,21 +32,13 @@ from ledger.values import (
     Provision,
     TransitionKind,
 )
-from tests.test_compliance_support import (
-    BREACH,
-    NOT_APPLICABLE,
-    OK,
-    PENDING,
-    SELBU,
-    Story,
-    on,
-)
+from tests.support.story import BREACH, NOT_APPLICABLE, OK, PENDING, SELBU, Story, on
 
 
 # --------------------------------------------------------------- CHK-15
 def closed_case(ledger, *, agreed: bool = True, export: bool = True, notify: str = "all") -> Story:
     """Closed on 1 June; exported and notified on 2 June unless told otherwise."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10")
     s.do(
         CloseCase,
@@ -87,12 +79,12 @@ def test_a_closing_missing_a_part_is_a_breach_that_names_it(ledger, missing, say
 
 def test_an_open_case_has_no_closing_to_judge(ledger):
     """CHK-15 is not applicable while the case is open."""
-    assert Story(ledger).running().check("CHK-15", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
+    assert Story(ledger.app).running().check("CHK-15", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
 
 
 # --------------------------------------------------------------- CHK-16
 def child(ledger, born: date, opened: str = "2026-01-06") -> Story:
-    s = Story(ledger, municipality=SELBU, opened=opened, birth=born, requested=(Provision.COORDINATOR,))
+    s = Story(ledger.app, municipality=SELBU, opened=opened, birth=born, requested=(Provision.COORDINATOR,))
     s.appoint(opened)
     return s
 
@@ -141,7 +133,7 @@ def test_nav_must_be_involved_in_the_year_before_eighteen(ledger, planned, statu
 
 def test_transitions_do_not_apply_to_adults_nor_to_a_toddler_before_any_step_is_due(ledger):
     """An adult is not judged; a child born 2025 has nothing due yet; Vestre Toten sets no deadlines."""
-    adult = Story(ledger)
+    adult = Story(ledger.app)
     assert adult.check("CHK-16", "selbu", "2026-11-22").status is NOT_APPLICABLE
     toddler = child(ledger, date(2025, 2, 1))
     early = toddler.check("CHK-16", "selbu", "2026-11-22")
@@ -163,14 +155,14 @@ def test_transitions_do_not_apply_to_adults_nor_to_a_toddler_before_any_step_is_
 )
 def test_a_refusal_gives_the_complaint_deadline_its_legal_basis_decides(ledger, basis, weeks, status):
     """Four weeks under the health laws (pbrl. § 7-5), three under the social services and NAV acts (fvl. § 29)."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.decide("2026-01-14", outcome=DecisionOutcome.REFUSED, legal_basis=basis, weeks=weeks)
     assert s.check("CHK-18", "sondre-land", "2026-11-22").status is status
 
 
 def test_a_refusal_without_information_about_complaints_is_a_breach(ledger):
     """The refusal did not say that the subject may complain to Statsforvalteren."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.decide("2026-01-14", outcome=DecisionOutcome.REFUSED, legal_basis="hol. § 7-2", weeks=None, informed=False)
     result = s.check("CHK-18", "sondre-land", "2026-11-22")
     assert result.status is BREACH and "Statsforvalteren" in result.detail
@@ -178,7 +170,7 @@ def test_a_refusal_without_information_about_complaints_is_a_breach(ledger):
 
 def test_a_case_without_refusals_has_no_complaint_information_to_judge(ledger):
     """Only a grant: CHK-18 not applicable."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.decide("2026-01-14")
     assert s.check("CHK-18", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
 
@@ -196,7 +188,7 @@ def test_the_legal_basis_decides_the_complaint_weeks():
 
 # --------------------------------------------------------------- CHK-19
 def individual_plan(ledger, *, complete: bool, meeting: bool = True) -> Story:
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.plan("2026-02-01")
     goal = s.goal("2026-02-01", "2026-09-01")
     if complete:
@@ -229,7 +221,7 @@ def test_a_plan_not_yet_used_at_a_meeting_is_pending_and_minutes_are_no_plan(led
         individual_plan(ledger, complete=False, meeting=False).check("CHK-19", "sondre-land", "2026-11-22").status
         is PENDING
     )
-    s = Story(ledger, birth=date(1985, 6, 1)).running()
+    s = Story(ledger.app, birth=date(1985, 6, 1)).running()
     s.plan("2026-02-01", tool=PlanTool.MINUTES, declined=True)
     assert s.check("CHK-19", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
 
@@ -248,7 +240,7 @@ def complaint(s: Story, received: str) -> object:
 @pytest.mark.parametrize(("forwarded", "status"), [("2026-03-22", OK), ("2026-03-23", BREACH)])
 def test_a_complaint_must_reach_statsforvalteren_within_21_days(ledger, forwarded, status):
     """Received 1 March: forwarded by 22 March is in time under the default 21 days, 23 March is late."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.decide("2026-01-14", outcome=DecisionOutcome.REFUSED, legal_basis="hol. § 7-2", weeks=4)
     complaint_id = complaint(s, "2026-03-01")
     sent = issue_report(ledger, s.actor, s.case_id, "json")  # what KE sends Statsforvalteren
@@ -259,7 +251,7 @@ def test_a_complaint_must_reach_statsforvalteren_within_21_days(ledger, forwarde
 
 def test_a_complaint_not_yet_forwarded_is_pending_until_its_last_day(ledger):
     """Received 10 November: pending on 1 December, a breach on 2 December."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     complaint(s, "2026-11-10")
     assert s.check("CHK-20", "sondre-land", "2026-12-01").status is PENDING
     assert s.check("CHK-20", "sondre-land", "2026-12-02").status is BREACH
@@ -267,7 +259,7 @@ def test_a_complaint_not_yet_forwarded_is_pending_until_its_last_day(ledger):
 
 def test_a_complaint_the_municipality_upheld_is_not_forwarded(ledger):
     """The municipality reversed its own decision: nothing to forward, CHK-20 ok; no complaint at all: not applicable."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     assert s.check("CHK-20", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
     complaint_id = complaint(s, "2026-03-01")
     s.do(

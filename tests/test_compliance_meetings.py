@@ -17,14 +17,7 @@ from commands.plan_commands import (
     ReviseGoal,
     SendAgenda,
 )
-from tests.test_compliance_support import (
-    BREACH,
-    NOT_APPLICABLE,
-    OK,
-    PENDING,
-    SELBU,
-    Story,
-)
+from tests.support.story import BREACH, NOT_APPLICABLE, OK, PENDING, SELBU, Story
 
 
 def team_review(s: Story, day: str) -> None:
@@ -42,7 +35,7 @@ def team_review(s: Story, day: str) -> None:
 )
 def test_the_agenda_must_be_agreed_and_sent_a_week_before_the_meeting_in_selbu(ledger, sent, agreed, status):
     """The meeting is on 10 February; Selbu asks for the agenda at least 7 days before, agreed with the subject."""
-    s = Story(ledger, municipality=SELBU).running("2026-01-20")
+    s = Story(ledger.app, municipality=SELBU).running("2026-01-20")
     s.meeting("2026-02-10", agenda=sent, agreed=agreed)
     result = s.check("CHK-04", "selbu", "2026-11-22")
     assert (result.status, result.deadline) == (status, date(2026, 2, 3))
@@ -51,7 +44,7 @@ def test_the_agenda_must_be_agreed_and_sent_a_week_before_the_meeting_in_selbu(l
 
 def test_an_agreed_agenda_sent_late_is_a_breach_even_after_an_early_draft(ledger):
     """A draft not agreed went out on 30 January, the agreed agenda only on 8 February: the breach names the latter."""
-    s = Story(ledger, municipality=SELBU).running("2026-01-20")
+    s = Story(ledger.app, municipality=SELBU).running("2026-01-20")
     meeting = s.schedule("2026-01-25", "2026-02-10")
     s.do(SendAgenda, "2026-01-30", meeting_id=meeting, items=("Utkast",), agreed_with_subject=False)
     s.do(SendAgenda, "2026-02-08", meeting_id=meeting, items=("Avtalt saksliste",), agreed_with_subject=True)
@@ -62,7 +55,7 @@ def test_an_agreed_agenda_sent_late_is_a_breach_even_after_an_early_draft(ledger
 
 def test_the_agenda_of_a_coming_meeting_is_pending_until_its_last_day_then_a_breach(ledger):
     """Meeting planned for 10 December and no agenda: pending until 3 December, a breach on 4 December."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.schedule("2026-11-10", "2026-12-10")
     for today, status in (("2026-11-25", PENDING), ("2026-12-03", PENDING), ("2026-12-04", BREACH)):
         result = s.check("CHK-04", "national-default", today)
@@ -71,7 +64,7 @@ def test_the_agenda_of_a_coming_meeting_is_pending_until_its_last_day_then_a_bre
 
 def test_a_late_agenda_is_judged_in_selbu_and_not_applicable_in_sondre_land(ledger):
     """Søndre Land sets no agenda deadline: the same late agenda is not judged there."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10", agenda="2026-02-08")
     assert s.check("CHK-04", "selbu", "2026-11-22").status is BREACH
     assert s.check("CHK-04", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
@@ -88,7 +81,7 @@ def test_a_late_agenda_is_judged_in_selbu_and_not_applicable_in_sondre_land(ledg
 )
 def test_minutes_must_be_complete_and_sent_within_two_weeks_in_selbu(ledger, sent, complete, status):
     """The meeting is on 10 February; the minutes within 14 days, stating the five things the routine names."""
-    s = Story(ledger, municipality=SELBU).running("2026-01-20")
+    s = Story(ledger.app, municipality=SELBU).running("2026-01-20")
     s.meeting("2026-02-10", minutes=sent, complete=complete)
     result = s.check("CHK-05", "selbu", "2026-11-22")
     assert (result.status, result.deadline) == (status, date(2026, 2, 24))
@@ -97,7 +90,7 @@ def test_minutes_must_be_complete_and_sent_within_two_weeks_in_selbu(ledger, sen
 
 def test_minutes_not_yet_sent_are_pending_until_the_14th_day_then_a_breach(ledger):
     """Meeting 10 November, no minutes: pending on the 24th, a breach on the 25th."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-11-10")
     assert s.check("CHK-05", "national-default", "2026-11-24").status is PENDING
     assert s.check("CHK-05", "national-default", "2026-11-25").status is BREACH
@@ -105,7 +98,7 @@ def test_minutes_not_yet_sent_are_pending_until_the_14th_day_then_a_breach(ledge
 
 def test_minutes_within_reasonable_time_give_no_deadline_to_check(ledger):
     """Sunnfjord's "innan rimeleg tid" and Søndre Land's silence: not applicable, the routine quoted."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10", minutes="2026-04-01")
     sunnfjord = s.check("CHK-05", "sunnfjord", "2026-11-22")
     assert sunnfjord.status is NOT_APPLICABLE and "«innan rimeleg tid»" in sunnfjord.detail
@@ -117,20 +110,20 @@ def test_minutes_within_reasonable_time_give_no_deadline_to_check(ledger):
 @pytest.mark.parametrize(("voice", "status"), [("Han snakket først om jobben.", OK), ("  ", BREACH)])
 def test_every_meeting_must_record_the_subjects_own_voice(ledger, voice, status):
     """A meeting whose record of the subject's voice is blank is a breach."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10", voice=voice)
     assert s.check("CHK-06", "sondre-land", "2026-11-22").status is status
 
 
 def test_without_meetings_there_is_no_voice_to_record(ledger):
     """No meeting held: CHK-06 not applicable."""
-    assert Story(ledger).running().check("CHK-06", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
+    assert Story(ledger.app).running().check("CHK-06", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
 
 
 # --------------------------------------------------------------- CHK-07
 def test_two_meetings_in_a_young_teams_first_months_are_ok(ledger):
     """Team from 20 January 2026, meetings in February and September: ok, next one needed by 10.02.2027."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10")
     s.meeting("2026-09-15")
     result = s.check("CHK-07", "vestre-toten", "2026-11-22")
@@ -139,7 +132,7 @@ def test_two_meetings_in_a_young_teams_first_months_are_ok(ledger):
 
 def test_a_twelve_month_window_after_a_meeting_with_too_few_meetings_is_a_breach(ledger):
     """Meetings 1 Feb and 1 Mar 2025, then not until June 2026: the 12 months after 1 Feb 2025 held one."""
-    s = Story(ledger, opened="2025-01-06").running("2025-01-10")
+    s = Story(ledger.app, opened="2025-01-06").running("2025-01-10")
     for held in ("2025-02-01", "2025-03-01", "2026-06-01"):
         s.meeting(held)
     result = s.check("CHK-07", "national-default", "2026-11-22")
@@ -149,7 +142,7 @@ def test_a_twelve_month_window_after_a_meeting_with_too_few_meetings_is_a_breach
 
 def test_a_young_team_with_one_meeting_is_pending_until_its_first_year_is_out(ledger):
     """Team from 1 June 2026 with one meeting: pending until 1 June 2027, a breach the day after."""
-    s = Story(ledger).running("2026-06-01")
+    s = Story(ledger.app).running("2026-06-01")
     s.meeting("2026-07-01")
     pending = s.check("CHK-07", "national-default", "2026-11-22")
     assert (pending.status, pending.deadline) == (PENDING, date(2027, 6, 1))
@@ -158,7 +151,7 @@ def test_a_young_team_with_one_meeting_is_pending_until_its_first_year_is_out(le
 
 def test_meeting_frequency_is_not_judged_where_no_minimum_is_set_nor_for_a_team_closed_young(ledger):
     """Søndre Land sets no minimum; a team closed after five months with one meeting was never due."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.meeting("2026-02-10")
     s.do(CloseCase, "2026-06-20", reason="Behovet er dekket", assessment="Vurdert i møte", agreed_by_subject=True)
     assert s.check("CHK-07", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
@@ -169,7 +162,7 @@ def test_meeting_frequency_is_not_judged_where_no_minimum_is_set_nor_for_a_team_
 # --------------------------------------------------------------- CHK-08
 def test_a_review_eight_months_after_the_first_meeting_is_late_in_sondre_land_and_in_time_in_selbu(ledger):
     """Søndre Land evaluates every 6 months, Selbu every 12: the same history, two verdicts."""
-    s = Story(ledger).running("2026-01-10")
+    s = Story(ledger.app).running("2026-01-10")
     s.meeting("2026-01-20")
     team_review(s, "2026-09-20")
     sondre_land, selbu = s.check("CHK-08", "sondre-land", "2026-11-22"), s.check("CHK-08", "selbu", "2026-11-22")
@@ -179,7 +172,7 @@ def test_a_review_eight_months_after_the_first_meeting_is_late_in_sondre_land_an
 
 def test_the_first_review_is_pending_until_six_months_after_the_first_meeting(ledger):
     """First meeting 1 October: pending until 1 April 2027, a breach on 2 April."""
-    s = Story(ledger).running("2026-09-20")
+    s = Story(ledger.app).running("2026-09-20")
     s.meeting("2026-10-01")
     assert (
         s.check("CHK-08", "sondre-land", "2026-11-22").status,
@@ -191,7 +184,7 @@ def test_the_first_review_is_pending_until_six_months_after_the_first_meeting(le
 
 def test_reviews_in_time_are_ok_with_the_next_one_as_deadline(ledger):
     """Reviewed in August after a March meeting: ok, next review due 1 February 2027."""
-    s = Story(ledger).running("2026-02-20")
+    s = Story(ledger.app).running("2026-02-20")
     s.meeting("2026-03-01")
     team_review(s, "2026-08-01")
     result = s.check("CHK-08", "sondre-land", "2026-11-22")
@@ -200,7 +193,7 @@ def test_reviews_in_time_are_ok_with_the_next_one_as_deadline(ledger):
 
 def test_team_reviews_are_not_judged_without_a_frequency_or_before_any_meeting(ledger):
     """Sunnfjord sets no frequency; and before the first meeting the clock has not started."""
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     assert s.check("CHK-08", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
     s.meeting("2026-02-10")
     assert s.check("CHK-08", "sunnfjord", "2026-11-22").status is NOT_APPLICABLE
@@ -208,7 +201,7 @@ def test_team_reviews_are_not_judged_without_a_frequency_or_before_any_meeting(l
 
 # --------------------------------------------------------------- CHK-09
 def goal_case(ledger, evaluate_by: str) -> tuple[Story, object]:
-    s = Story(ledger).running("2026-01-20")
+    s = Story(ledger.app).running("2026-01-20")
     s.plan("2026-02-01")
     return s, s.goal("2026-02-01", evaluate_by)
 
@@ -241,14 +234,14 @@ def test_moving_the_date_before_it_passes_is_allowed_but_not_after(ledger, revis
 
 def test_a_plan_without_goals_has_nothing_to_evaluate(ledger):
     """No goal set: CHK-09 not applicable."""
-    assert Story(ledger).running().check("CHK-09", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
+    assert Story(ledger.app).running().check("CHK-09", "sondre-land", "2026-11-22").status is NOT_APPLICABLE
 
 
 # --------------------------------------------------------------- CHK-10
 @pytest.mark.parametrize(("reported", "status"), [("2026-02-01", OK), (None, BREACH)])
 def test_selbu_wants_a_yearly_status_report_to_ke(ledger, reported, status):
     """First meeting 1 March 2025: a status report by 1 March 2026, or a breach."""
-    s = Story(ledger, opened="2025-01-06", municipality=SELBU).running("2025-02-01")
+    s = Story(ledger.app, opened="2025-01-06", municipality=SELBU).running("2025-02-01")
     s.meeting("2025-03-01")
     if reported:
         s.do(ReportStatus, reported, still_active=True)
@@ -257,7 +250,7 @@ def test_selbu_wants_a_yearly_status_report_to_ke(ledger, reported, status):
 
 def test_the_first_status_report_is_pending_within_the_first_year(ledger):
     """First meeting 1 March 2026: the report is due by 1 March 2027."""
-    s = Story(ledger, municipality=SELBU).running("2026-02-01")
+    s = Story(ledger.app, municipality=SELBU).running("2026-02-01")
     s.meeting("2026-03-01")
     result = s.check("CHK-10", "selbu", "2026-11-22")
     assert (result.status, result.deadline) == (PENDING, date(2027, 3, 1))

@@ -57,8 +57,8 @@ from ledger.values import (
     Subject,
     WithdrawalScope,
 )
-from tests.support import actor, ke
-from tests.test_compliance_support import (
+from tests.support.cases import actor, ke
+from tests.support.story import (
     BREACH,
     FATHER,
     MOTHER,

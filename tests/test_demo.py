@@ -18,8 +18,8 @@ from app.bootstrap import build
 from demo.cases import Stage
 from demo.dataset import DemoReport, plan_cases, run_demo
 from ledger.values import CaseStatus, CoordinatorKind, EvaluationStatus, PlanTool, is_erased
-from tests.conftest import BACKENDS, database_url, settings_for
-from tests.support import TODAY, FakeClock
+from tests.support.clock import TODAY, FakeClock
+from tests.support.stores import BACKENDS, database_url, settings_for
 
 CASES = 40
 
@@ -110,7 +110,8 @@ def test_the_three_worked_scenarios_are_there_as_written(demo, cases):
     (goal,) = one.goals.values()
     assert goal.text == "Jeg vil ha en fast jobb innen ett år"
     assert [s for _, s in goal.evaluations] == [EvaluationStatus.PARTLY_ACHIEVED]
-    # 2. Vestre Toten: relay log closed when the child coordinator took over; consent in force from the father's signature.
+    # 2. Vestre Toten: relay log closed when the child coordinator took over; consent in force
+    # from the father's signature.
     assert two.municipality == "3443" and two.subject.birth_date == date(2021, 5, 10)
     assert two.coordinator.kind is CoordinatorKind.CHILD_COORDINATOR
     assert two.relay_log_closed_at.date() == date(2026, 2, 1)

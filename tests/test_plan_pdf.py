@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from audit.report import render_plan_pdf
 from commands.plan_commands import ReviseGoal
 from ledger.values import Role
-from tests.api_support import Api, api, created, populated_case  # noqa: F401
-from tests.test_compliance_support import Story
+from tests.support.http import Api, created, populated_case
+from tests.support.story import Story
 
 GOAL = "Jeg vil lære å lage middag selv og bo på Søndre Land"
 
@@ -24,7 +24,7 @@ def text_of(document: bytes) -> str:
 
 
 def planned(ledger: Any) -> Story:
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.running("2026-01-20")
     s.plan("2026-01-21")
     goal = s.goal("2026-01-21", "2026-06-01")

@@ -14,7 +14,8 @@ from ledger.national_id import synthesize
 from ledger.values import CoordinatorKind, Person, Provision, ReferrerKind, Subject
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
-from tests.support import TODAY, ke, running_case
+from tests.support.cases import ke, running_case
+from tests.support.clock import TODAY
 
 
 def rows(ledger: Any) -> list[dict[str, Any]]:

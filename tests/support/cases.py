@@ -1,9 +1,10 @@
-"""Test helpers: a controllable clock, actors, and ready-made cases."""
+"""Actors and ready-made cases, written through `ledger.app.handle` (so on whichever store the
+`ledger` fixture stands on)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,25 +24,7 @@ from ledger.values import (
     Subject,
 )
 
-TODAY = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 MUNICIPALITY = "3447"  # Søndre Land
-
-
-class FakeClock:
-    """The ledger's clock under the test's control."""
-
-    def __init__(self, now: datetime = TODAY) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-    def set(self, when: datetime) -> None:
-        self.now = when
 
 
 def actor(role: Role, municipality: str = MUNICIPALITY, id: str | None = None, **kw: Any) -> Actor:
