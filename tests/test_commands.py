@@ -35,6 +35,7 @@ from commands.plan_commands import (
     SetGoal,
 )
 from ledger.errors import IdempotencyConflict, InvariantViolation, VersionMismatch
+from ledger.events_plan import CommentAdded
 from ledger.national_id import synthesize
 from ledger.values import (
     ConsentGiverRole,
@@ -396,7 +397,7 @@ def test_concurrent_comments_from_eight_threads_are_all_recorded(ledger):
     assert errors == []
     assert version_of(ledger, fx.case_id) == setup + 80
     assert sorted(results) == list(range(setup + 1, setup + 81))
-    comments = [e for e in ledger.app.case_events(fx.case_id) if type(e).__name__ == "CommentAdded"]
+    comments = [e for e in ledger.app.case_events(fx.case_id) if isinstance(e, CommentAdded)]
     assert len(comments) == 80
 
 

@@ -40,6 +40,7 @@ from commands.plan_commands import (
     SetGoal,
 )
 from ledger.errors import DomainError, Forbidden, InvalidInput, InvariantViolation, NotFound
+from ledger.events import ParticipantAdded
 from ledger.national_id import synthesize
 from ledger.values import (
     CaseStatus,
@@ -565,7 +566,7 @@ def test_a_late_recording_keeps_when_it_happened_and_when_it_was_recorded(ledger
         )
     )
     last = ledger.app.case_events(fx.case_id)[-1]
-    assert type(last).__name__ == "ParticipantAdded"
+    assert isinstance(last, ParticipantAdded)
     assert last.occurred_at == happened
     assert last.timestamp == TODAY
     assert last.recorded_at == TODAY
