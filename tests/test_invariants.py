@@ -703,7 +703,6 @@ def test_a_referral_received_in_the_future_is_refused(ledger, clock):
     from ledger.errors import InvariantViolation
     from ledger.national_id import synthesize
     from ledger.values import Provision, ReferrerKind, Subject
-    from tests.support import ke
 
     before = ledger.app.recorder.max_notification_id()
     with pytest.raises(InvariantViolation) as refused:

@@ -68,7 +68,7 @@ class MemoryApp:
         now = self.clock()
         ctx = Context(command.actor, command.occurred_at or now, now)
         case = self._cases.get(command.case_id) if isinstance(command, CaseCommand) else None
-        if isinstance(command, CaseCommand) and case is None:
+        if isinstance(command, CaseCommand) and (case is None or case.municipality != command.actor.municipality):
             raise NotFound("INV-01", "Ingen slik sak i din kommune.")
         authorize(command, case)
         try:
