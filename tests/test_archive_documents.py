@@ -21,7 +21,7 @@ from audit.report.records import (
     render_minutes_pdf,
 )
 from projections.case_view import fold
-from tests.archive_support import (
+from tests.support.archive import (
     CLOSING_ASSESSMENT,
     CLOSING_REASON,
     DECISION_OF_MEETING,
@@ -30,8 +30,8 @@ from tests.archive_support import (
     text_of,
     view_of,
 )
-from tests.support import ke
-from tests.test_compliance_support import SELBU
+from tests.support.cases import ke
+from tests.support.story import SELBU
 
 
 def test_the_srgb_profile_is_the_same_bytes_on_every_run():

@@ -21,8 +21,8 @@ from commands.plan_commands import CloseCase, EraseCase
 from ledger.events_plan import PlanExported
 from ledger.values import Role
 from store.transcoder import OrjsonTranscoder
-from tests.api_support import Api, HttpCase, api, created, running_case  # noqa: F401
-from tests.support import ke
+from tests.support.cases import ke
+from tests.support.http import Api, HttpCase, created, running_case
 
 
 def verify_bundle(document: bytes, pinned_key: bytes | None = None) -> BundleReport:

@@ -20,7 +20,7 @@ from audit.integrity.log import Integrity
 from audit.integrity.merkle import EMPTY_ROOT, leaf_hash, verify_consistency, verify_inclusion
 from commands.case_commands import AddParticipant
 from ledger.values import Person
-from tests.support import coordinator, running_case
+from tests.support.cases import coordinator, running_case
 
 
 def write_cases(ledger: Any) -> list[UUID]:

@@ -14,8 +14,8 @@ from audit.report import PlanPdf
 from commands.plan_commands import ReviseGoal
 from ledger.values import Role
 from projections.case_view import fold
-from tests.api_support import Api, api, created, populated_case  # noqa: F401
-from tests.test_compliance_support import Story
+from tests.support.http import Api, created, populated_case
+from tests.support.story import Story
 
 GOAL = "Jeg vil lære å lage middag selv og bo på Søndre Land"
 
@@ -25,7 +25,7 @@ def text_of(document: bytes) -> str:
 
 
 def planned(ledger: Any) -> Story:
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.running("2026-01-20")
     s.plan("2026-01-21")
     goal = s.goal("2026-01-21", "2026-06-01")

@@ -15,7 +15,8 @@ from ledger.values import CoordinatorKind, Person, Provision, ReferrerKind, Subj
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
 from store import register_rows
-from tests.support import TODAY, ke, running_case
+from tests.support.cases import coordinator, ke, running_case, subject_consent
+from tests.support.clock import TODAY
 
 
 def rows(ledger: Any) -> list[dict[str, Any]]:
@@ -204,7 +205,6 @@ def test_the_case_view_projection_equals_the_fold_of_each_cases_events(ledger):
     from commands.plan_commands import EstablishPlan, SetGoal
     from ledger.values import LifeArea, PlanTool
     from projections.case_view import fold
-    from tests.support import coordinator, subject_consent
 
     fx = running_case(ledger, individual=11)
     ledger.app.handle(subject_consent(fx))

@@ -9,7 +9,7 @@ from commands.plan_commands import EstablishPlan, SetGoal
 from ledger.events_plan import GoalSet
 from ledger.values import LifeArea, PlanTool
 from projections.case_view import fold
-from tests.support import coordinator, running_case
+from tests.support.cases import coordinator, running_case
 
 MARCH = datetime(2026, 3, 16, 10, tzinfo=UTC)
 
