@@ -204,7 +204,7 @@ class LedgerApplication(Application[UUID]):
     def _load(self, case_id: UUID, actor: Actor | None, version: int | None = None) -> Case:
         try:
             with self.keyring.scope([case_id]):
-                case = self.repository.get(case_id, version=version)
+                case: Case = self.repository.get(case_id, version=version)
                 if case.erased and version is None and self._forget(case_id):
                     # The cached copy was decrypted before the key was destroyed
                     # (perhaps by another process): read the case again from the

@@ -91,7 +91,7 @@ class CaseReads:
     def history(self, actor: Actor, case_id: UUID) -> CaseData:
         """Every event: version, log index, type, when it happened and was recorded, by whom, data and hash."""
         events, case, _ = self._read(actor, case_id, "history")
-        hashes = self._app.recorder.fetch_event_hashes(case_id)  # type: ignore[attr-defined]
+        hashes = self._app.ledger_recorder.fetch_event_hashes(case_id)
         self._integrity.sync()  # leaves are built off the write path; catch up before naming indexes
         log_index = self._integrity.log_index_of([nid for nid, _ in hashes.values()])
         items = []

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bench import api_latency, breaches, bundle, case_cache, demo_rate, report_time
+from bench import api_latency, breaches, bundle, case_cache, demo_rate, report_time, verify
 
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
@@ -69,3 +69,10 @@ def test_api_latency_bench_serves_real_requests(store: str, capsys: pytest.Captu
     api_latency.main(["--requests", "5", "--store", store])
     kinds = {" ".join(row[1:-3]) for row in rows(capsys.readouterr().out, store)}
     assert kinds == {"health (baseline)", "case read", "command"}
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_verify_bench_verifies_the_ledger_and_prints_a_ratio(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    verify.main(["--events", "120", "--cases", "12", "--runs", "1", "--store", store])
+    (row,) = rows(capsys.readouterr().out, store)
+    assert int(row[1].replace(",", "")) == 120 and float(row[2]) > 0 and float(row[3]) > 0 and float(row[4]) > 0

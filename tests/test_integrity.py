@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -295,13 +294,11 @@ def test_verify_running_while_events_are_written_and_sealed_reports_no_problems(
     assert reports[-1].events > reports[0].events  # the log really grew meanwhile
 
 
-def test_verifying_a_realistic_ledger_of_2000_events_takes_well_under_a_few_seconds(ledger):
-    """2,000 events over 200 cases, synced and sealed: verify runs in under two seconds."""
+def test_a_realistic_ledger_of_2000_events_verifies_with_its_seal(ledger):
+    """2,000 events over 200 cases, synced and sealed: intact, every event counted, the seal checked.
+    (How long it takes is measured by `python -m bench.verify`, not here.)"""
     write_cases(ledger)
     bulk_events(ledger, 2000, cases=200)
     ledger.integrity.seal()
-    started = time.perf_counter()
     report = ledger.integrity.verify()
-    elapsed = time.perf_counter() - started
     assert report.ok and report.events == 2013 and report.checkpoints == 1
-    assert elapsed < 2.0, f"verify took {elapsed:.2f}s"
