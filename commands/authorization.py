@@ -12,17 +12,10 @@ from commands.case_commands import GrantConsent, SignConsent, WithdrawConsent
 from commands.plan_commands import EvaluateGoal
 from ledger.errors import Forbidden, NotFound
 from ledger.values import ConsentGiverRole, Role
+from ledger.vocabulary import ROLE_NAMES
 
-_ROLE_NAMES = {
-    Role.KE_CASEWORKER: "saksbehandler i koordinerende enhet",
-    Role.UNIT_LEADER: "enhetsleder",
-    Role.COORDINATOR: "koordinator",
-    Role.SERVICE_PROVIDER: "tjenesteyter",
-    Role.CITIZEN: "innbygger",
-    Role.GUARDIAN: "foresatt",
-    Role.SUPERVISOR: "Statsforvalteren",
-    Role.ADMIN: "systemansvarlig",
-}
+# The words refusals name roles with; kept with the rest of the vocabulary.
+_ROLE_NAMES = ROLE_NAMES
 
 
 def authorize(command: Command, case: Any | None) -> None:
