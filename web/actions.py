@@ -146,21 +146,26 @@ def open_case_action(actor: Actor) -> Action | None:
     return Action(form, None, None)
 
 
-def action_for(actor: Actor, view: View, form: Form, *, reports: Sequence[Mapping[str, Any]] = ()) -> Action | None:
-    """The action of one form on this case, or None when the person would surely be refused it."""
+def action_for(
+    actor: Actor, view: View, form: Form, *, reports: Sequence[Mapping[str, Any]] = (), offered: bool = True
+) -> Action | None:
+    """The action of one form on this case, or None when the person would surely be refused it.
+
+    `offered=False` keeps a form the role may give even when the case no longer allows it: a
+    refused post is shown again with what the person typed and the refusal at its top."""
     command = form.command
     if actor.role not in command.roles:
         return None
-    if actor.role is Role.COORDINATOR and not _coordinates(actor, view):
+    if offered and actor.role is Role.COORDINATOR and not _coordinates(actor, view):
         return None  # the service refuses every command of a coordinator on another's case (INV-07)
-    if not _state_allows(command, view):
+    if offered and not _state_allows(command, view):
         return None
     choices: dict[str, tuple[Option, ...]] = {}
     for f in form.walk():
         if f.source is None:
             continue
         options = _choices(f.source, command, actor, view, reports)
-        if not options and f.required and f.source != "reports":
+        if offered and not options and f.required and f.source != "reports":
             # Nothing to choose: nothing to evaluate, no meeting to hold … (A report to forward is
             # downloaded when it is needed: its own page says so.)
             return None

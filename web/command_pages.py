@@ -89,7 +89,7 @@ async def give(request: Request, case_id: UUID, slug: str, session: SignedIn) ->
 
     def again() -> Bound:
         view = _view(request, actor, case_id)
-        action = _action(request, actor, view, form)
+        action = _action(request, actor, view, form, offered=False)
         if action is None:
             raise _not_offered()
         return Bound(action, session.csrf_token, about=_about(view))
@@ -259,11 +259,13 @@ def _view(request: Request, actor: Actor, case_id: UUID) -> Mapping[str, Any]:
     return data
 
 
-def _action(request: Request, actor: Actor, view: Mapping[str, Any], form: Form) -> Action | None:
+def _action(
+    request: Request, actor: Actor, view: Mapping[str, Any], form: Form, *, offered: bool = True
+) -> Action | None:
     reports: Sequence[Mapping[str, Any]] = ()
     if form.command is ForwardComplaint and actor.role in ForwardComplaint.roles:
         reports = issued_reports(request, actor, UUID(str(view["case_id"])))
-    return action_for(actor, view, form, reports=reports)
+    return action_for(actor, view, form, reports=reports, offered=offered)
 
 
 def issued_reports(request: Request, actor: Actor, case_id: UUID) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import types
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -216,8 +217,9 @@ def _field(name: str, tp: Any, default: Any, text: FieldText, command: type[Comm
     limits = _limits(constraints)
     required = default is _MISSING
     if required and (base is str or get_origin(base) is tuple):
-        # A text or a list the command needs may still be empty unless its limits say otherwise.
-        required = limits.get("min_length", 0) >= 1
+        # A text or a list the command needs may still be empty, unless its limits refuse that.
+        pattern = limits.get("pattern")
+        required = limits.get("min_length", 0) >= 1 or (pattern is not None and re.search(pattern, "") is None)
         default = "" if base is str else ()
     common: dict[str, Any] = {
         "name": name,
