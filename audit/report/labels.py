@@ -11,7 +11,7 @@ from typing import Any
 
 from audit.compliance.checks_followup import _AREA as LIFE_AREAS  # noqa: F401  (one list of the life areas' names)
 from audit.compliance.timeline import NORWAY, fmt
-from commands.authorization import _ROLE_NAMES  # the same role names the refusals use
+from ledger.vocabulary import ROLE_NAMES as _ROLE_NAMES  # the same role names the refusals use
 
 ERASED_TEXT = "[slettet]"
 REPORT_TITLE = "Samsvarsrapport til Statsforvalteren"
