@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -179,7 +180,13 @@ def _done(request: Request, session: Any, command: Command, result: CommandResul
     web.sessions.set_flash(session, form.text.done)
     url = _back(origin, result.case_id) + "#" + _anchor(command, result)
     if request.headers.get("HX-Request"):
-        return Response(status_code=200, headers={"HX-Redirect": url})
+        headers = {"HX-Redirect": url}
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.path == urlsplit(url).path and current.query == "":
+            # Only the #anchor differs from the page the person is on: the browser would not load
+            # it again, and the confirmation (and the new state) would not be shown.
+            headers["HX-Refresh"] = "true"
+        return Response(status_code=200, headers=headers)
     return redirect(url)
 
 
