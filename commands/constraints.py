@@ -64,13 +64,13 @@ NationalId = Annotated[
 # What the fields of the value objects commands carry accept. The domain's value
 # objects (ledger/values.py) have plain types: limits are the edge's, as above.
 # The HTTP API's models of them (api/schemas.py) state the same limits; a test
-# checks that they agree.
+# checks that they agree. Listed in the order a person fills them in.
 VALUE_FIELDS: dict[tuple[type, str], Any] = {
     (Person, "id"): Short,
     (Person, "name"): Short,
-    (Subject, "birth_date"): date | None,
-    (Subject, "name"): Line | None,
     (Subject, "national_id"): NationalId | None,
+    (Subject, "name"): Line | None,
+    (Subject, "birth_date"): date | None,
     (Subject, "expected"): bool,
     (Guardian, "name"): Short,
     (Guardian, "national_id"): NationalId | None,

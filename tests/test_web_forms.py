@@ -24,7 +24,7 @@ import pytest
 
 from api.command_routes import ROUTES
 from api.schemas import VALUE_MODELS
-from commands.base import CaseCommand, Command
+from commands.base import Command
 from commands.case_commands import (
     AddParticipant,
     AppointCoordinator,
@@ -67,7 +67,7 @@ from tests.conftest import database_url
 from tests.support import FakeClock, Fixture, actor, coordinator, ke, open_case, running_case, subject_consent
 from tests.support.forms import Site, field_error, flash_of, form_on, form_site, forms_on, summary_of
 from web.actions import actions_for, open_case_action
-from web.forms.fields import Widget, _unwrap, form_for, forms
+from web.forms.fields import Widget, _unwrap, forms
 
 TODAY = date(2026, 11, 22)
 UNIT_LEADER = actor(Role.UNIT_LEADER, id="leder-1", name="Lise Leder")
@@ -737,4 +737,3 @@ def test_every_form_renders_for_a_role_offered_it(site: Site) -> None:
             assert page.status_code == 200, (action.slug, page.text[:500])
             assert page.text.count("<h1") == 1
     assert all(f.widget in vars(Widget).values() for form in forms() for f in form.walk())
-    assert issubclass(form_for(AddParticipant).command, CaseCommand)

@@ -15,7 +15,7 @@ answer is the form alone, swapped in place, or an `HX-Redirect`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -69,7 +69,7 @@ def action_page(request: Request, case_id: UUID, slug: str, session: SignedIn) -
 @router.post("/saker/ny")
 async def open_case(request: Request, session: SignedIn) -> Response:
     actor = _actor(session)
-    posted = await request.form()
+    posted = cast(Posted, await request.form())
     form = form_for(OpenCase)
 
     def again() -> Bound:
@@ -86,7 +86,7 @@ async def open_case(request: Request, session: SignedIn) -> Response:
 async def give(request: Request, case_id: UUID, slug: str, session: SignedIn) -> Response:
     actor = _actor(session)
     form = _case_form(slug)
-    posted = await request.form()
+    posted = cast(Posted, await request.form())
 
     def again() -> Bound:
         view = _view(request, actor, case_id)

@@ -136,9 +136,17 @@ class Form:
 
 
 # ------------------------------------------------------------- derivation
-@functools.cache
+_FORMS: dict[type[Command], Form] = {}
+
+
 def form_for(command: type[Command]) -> Form:
     """The form of a command (KeyError if the command has no Norwegian texts yet: a test walks them)."""
+    if command not in _FORMS:
+        _FORMS[command] = _derive(command)
+    return _FORMS[command]
+
+
+def _derive(command: type[Command]) -> Form:
     text = COMMANDS[command]
     hints = get_type_hints(command, include_extras=True)
     skipped = {"case_id"} if issubclass(command, CaseCommand) else set()
@@ -243,7 +251,7 @@ def _field(name: str, tp: Any, default: Any, text: FieldText, command: type[Comm
             return Field(widget=Widget.CHOICES, kind=inner, options=_options(inner), **common)
         if inner is UUID:
             return Field(widget=Widget.CHOICES, kind=UUID, source="participants", **common)
-        if dataclasses.is_dataclass(inner):
+        if isinstance(inner, type) and dataclasses.is_dataclass(inner):
             repeat = tuple(
                 _group(
                     f"{name}.{i}",
@@ -284,8 +292,11 @@ def _field(name: str, tp: Any, default: Any, text: FieldText, command: type[Comm
 def _group(name: str, value_class: type, text: FieldText, *, optional: bool) -> Field:
     """A value object's fields as a fieldset; in a group that may be left blank, nothing is required of the browser."""
     hints = get_type_hints(value_class, include_extras=True)
+    # In the order the value's limits are listed (the order a person fills them in), then the rest.
+    order = [name for (cls, name) in VALUE_FIELDS if cls is value_class]
+    fields = sorted(dataclasses.fields(value_class), key=lambda f: order.index(f.name) if f.name in order else 99)
     children = []
-    for f in dataclasses.fields(value_class):
+    for f in fields:
         child_text = VALUE_TEXTS.get((value_class, f.name)) or FieldText(f.name)
         tp = VALUE_FIELDS.get((value_class, f.name), hints[f.name])
         child = _field(f"{name}.{f.name}", tp, _default(f), child_text, None)
