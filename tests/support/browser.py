@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -43,9 +44,30 @@ def chromium_path() -> Path | None:
     return path if path.is_file() and os.access(path, os.X_OK) else None
 
 
+# One Playwright and one Chromium per test run, however many test modules import the fixtures below
+# (each module that imports a fixture registers it anew, and a second Playwright in the same thread
+# refuses to start): started by the first user, stopped when the last one is done.
+_SHARED: dict[str, Any] = {}
+
+
+@contextmanager
+def _shared(name: str, start: Callable[[], Any], stop: Callable[[Any], None]) -> Iterator[Any]:
+    if name not in _SHARED:
+        _SHARED[name] = [start(), 0]
+    entry = _SHARED[name]
+    entry[1] += 1
+    try:
+        yield entry[0]
+    finally:
+        entry[1] -= 1
+        if entry[1] == 0:
+            del _SHARED[name]
+            stop(entry[0])
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
+    with _shared("playwright", lambda: sync_playwright().start(), lambda p: p.stop()) as p:
         yield p
 
 
@@ -57,9 +79,12 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    browser = playwright.chromium.launch(executable_path=str(path), headless=True, args=list(CHROMIUM_FLAGS))
-    yield browser
-    browser.close()
+
+    def launch() -> Browser:
+        return playwright.chromium.launch(executable_path=str(path), headless=True, args=list(CHROMIUM_FLAGS))
+
+    with _shared("browser", launch, lambda b: b.close()) as browser:
+        yield browser
 
 
 @pytest.fixture
