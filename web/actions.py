@@ -162,6 +162,9 @@ def action_for(
         return None
     choices: dict[str, tuple[Option, ...]] = {}
     for f in form.walk():
+        narrow = _NARROWER.get((command, f.name))
+        if narrow is not None:
+            choices[f.name] = tuple(o for o in f.options if narrow(view, o))
         if f.source is None:
             continue
         options = _choices(f.source, command, actor, view, reports)
@@ -230,6 +233,12 @@ def _state_allows(command: type[Command], view: View) -> bool:
     need = _NEEDS.get(command)
     return need is None or need(view)
 
+
+# Members of an enumeration a command would surely refuse on this case, left out of its choices.
+_NARROWER: dict[tuple[type[Command], str], Callable[[View, Option], bool]] = {
+    # Choosing the tool the case already has is refused: only the other one is offered.
+    (p.EstablishPlan, "tool"): lambda v, o: o.value != (v.get("plan") or {}).get("tool"),
+}
 
 # Forms shown as a link to a page of their own.
 _OWN_PAGE = frozenset({p.EraseCase, p.ForwardComplaint})

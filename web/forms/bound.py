@@ -81,7 +81,9 @@ class Bound:
     def options(self, f: Field) -> tuple[Option, ...]:
         if f.widget == Widget.YES_NO:
             return YES_NO
-        return f.options or self.action.choices.get(f.name, ())
+        if f.name in self.action.choices:
+            return self.action.choices[f.name]
+        return f.options
 
     def as_list_box(self, f: Field) -> bool:
         return f.widget == Widget.CHOICE and len(self.options(f)) > RADIO_LIMIT
