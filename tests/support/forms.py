@@ -27,7 +27,7 @@ from tests.support.web import sign_in_actor
 Response = Any  # the test client's response
 
 _FORM = re.compile(
-    r'<form method="post" action="(?P<action>[^"]+)"[^>]*id="skjema-(?P<slug>[^"]+)"(?P<body>.*?)</form>', re.S
+    r'<form method="post" action="(?P<action>[^"]+)"[^>]*data-handling="(?P<slug>[^"]+)"(?P<body>.*?)</form>', re.S
 )
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
@@ -83,7 +83,7 @@ def form_on(page: str, slug: str) -> tuple[str, dict[str, str]]:
 def as_browser_sends(page: str, slug: str) -> tuple[str, list[tuple[str, str]]]:
     """The action of the form `slug` and what a browser would send from it untouched: every input's
     value, the ticked boxes and chosen radio buttons, the text areas and the chosen list entries."""
-    reader = _FormReader(f"skjema-{slug}")
+    reader = _FormReader(slug)
     reader.feed(page)
     if reader.action is None:
         raise AssertionError(f"no form {slug} on the page")
@@ -91,9 +91,9 @@ def as_browser_sends(page: str, slug: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 class _FormReader(HTMLParser):
-    def __init__(self, form_id: str) -> None:
+    def __init__(self, slug: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
+        self.slug = slug
         self.action: str | None = None
         self.pairs: list[tuple[str, str]] = []
         self._inside = False
@@ -104,7 +104,7 @@ class _FormReader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("id") == self.form_id:
+        if tag == "form" and a.get("data-handling") == self.slug:
             self._inside, self.action = True, a.get("action")
         if not self._inside:
             return

@@ -46,6 +46,9 @@ class Bound:
     version: int | None = None
     reload_url: str = ""
     about: str | None = None  # whom the case is about, on the form's own page
+    # Put before every element id: a page with the same form for several cases (a guardian's
+    # children on "Min plan") keeps its ids unique.
+    scope: str = ""
 
     def __post_init__(self) -> None:
         self.idempotency_key = self.idempotency_key or self.action.idempotency_key
@@ -59,7 +62,7 @@ class Bound:
 
     @property
     def form_id(self) -> str:
-        return f"skjema-{self.slug}"
+        return f"skjema-{self.scope}{self.slug}"
 
     @property
     def text(self) -> Any:
@@ -75,7 +78,7 @@ class Bound:
 
     # -------------------------------------------------------- the fields
     def id(self, f: Field, option: int | None = None) -> str:
-        base = f"{self.slug}--{f.id}"
+        base = f"{self.scope}{self.slug}--{f.id}"
         return base if option is None else f"{base}-{option}"
 
     def options(self, f: Field) -> tuple[Option, ...]:

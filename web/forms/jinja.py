@@ -12,9 +12,9 @@ from web.forms.bound import Bound
 
 
 @jinja2.pass_context
-def blank(context: Any, action: Action, origin: str) -> Bound:
-    """A form as it is first shown, with the page's CSRF token."""
-    return Bound(action, context["csrf_token"], origin=origin)
+def blank(context: Any, action: Action, origin: str, scope: str = "") -> Bound:
+    """A form as it is first shown, with the page's CSRF token (`scope`: see `Bound.scope`)."""
+    return Bound(action, context["csrf_token"], origin=origin, scope=scope)
 
 
 def sentence(text: str) -> str:
