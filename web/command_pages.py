@@ -14,7 +14,7 @@ answer is the form alone, swapped in place, or an `HX-Redirect`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -39,6 +39,8 @@ router = APIRouter(route_class=PageRoute, dependencies=[Depends(csrf_protect)], 
 MAX_KEY = 200
 ORIGINS = frozenset({"sak", "min-plan", "oversikt"})
 # The answer's status for each kind of refusal (a page shows the form again with it).
+# Builds the form shown again after a refusal (it reads the case as it is now).
+Again = Callable[[], Bound]
 STATUS = {"invalid": 422, "conflict": 409, "forbidden": 403, "not_found": 404, "gone": 410, "version_mismatch": 409}
 
 
@@ -79,7 +81,7 @@ async def open_case(request: Request, session: SignedIn) -> Response:
         return Bound(action, session.csrf_token, origin="oversikt")
 
     # A case is opened in the person's own municipality (INV-01), never one typed in.
-    return await _give(request, session, form, None, posted, again, {"municipality": actor.municipality})
+    return await _give(request, session, form, posted, again, {"municipality": actor.municipality})
 
 
 @router.post("/saker/{case_id}/handlinger/{slug}")
@@ -95,16 +97,15 @@ async def give(request: Request, case_id: UUID, slug: str, session: SignedIn) ->
             raise _not_offered()
         return Bound(action, session.csrf_token, about=_about(view))
 
-    return await _give(request, session, form, case_id, posted, again, {"case_id": case_id})
+    return await _give(request, session, form, posted, again, {"case_id": case_id})
 
 
 async def _give(
     request: Request,
     session: Any,
     form: Form,
-    case_id: UUID | None,
     posted: Posted,
-    again: Any,
+    again: Again,
     given: Mapping[str, Any],
 ) -> Response:
     """Reads, gives and answers one command; `again()` builds the form to show when it is refused."""
@@ -139,7 +140,7 @@ async def _refused(
     request: Request,
     form: Form,
     posted: Posted,
-    again: Any,
+    again: Again,
     refusal: DomainError,
     version: int | None,
     key: str | None,
@@ -161,7 +162,7 @@ async def _refused(
     return _answer(request, bound, STATUS.get(refusal.kind, 409))
 
 
-async def _bound_again(again: Any, posted: Posted, version: int | None, key: str | None, origin: str) -> Bound:
+async def _bound_again(again: Again, posted: Posted, version: int | None, key: str | None, origin: str) -> Bound:
     try:
         bound: Bound = await run_in_threadpool(again)
     except DomainError as e:
