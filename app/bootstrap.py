@@ -15,13 +15,17 @@ from audit.integrity.access_log import AccessLog
 from audit.integrity.bundle import BundleExporter
 from audit.integrity.checkpoint import CheckpointSigner
 from audit.integrity.log import Integrity
-from audit.report.plan import render_plan_pdf
+from audit.report.plan import PlanPdf
 from commands.application import LedgerApplication, utc_now
+from projections.case_view import fold
 from projections.case_views import CaseViewProjection
 from projections.compliance import ComplianceProjection
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
 from reads.service import ReadService
+from store.access_log_rows import AccessLogRows
+from store.integrity_rows import IntegrityRows
+from store.projection_rows import ProjectionStore
 
 
 @dataclass
@@ -48,19 +52,20 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
         case_cache=settings.case_cache,
     )
     app.exporters = {"json": BundleExporter(lambda: integrity)}  # integrity: built below, looked up per export
-    app.exporters["pdf"] = render_plan_pdf
-    integrity = Integrity(app.recorder, CheckpointSigner(settings.signing_key), clock=clock)
+    app.exporters["pdf"] = PlanPdf(fold)
+    integrity = Integrity(IntegrityRows(app.recorder), CheckpointSigner(settings.signing_key), clock=clock)
     # Bundles this ledger signed itself (a move between two of its municipalities) and other ledgers' configured keys.
     app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})
     projections = ProjectionRunner(
         app,
+        ProjectionStore(app.recorder),
         [
             RegisterProjection(),
             CaseViewProjection(app.case_events, app.keyring),
             ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope),
         ],
     )
-    access_log = AccessLog(app.recorder, clock)
+    access_log = AccessLog(AccessLogRows(app.recorder), clock)
     # Forwarding a complaint must name a report this ledger issued for the case.
     app.report_issued = access_log.issued
     reads = ReadService(

@@ -280,11 +280,12 @@ def verify_bundle(
     """Check an exported case bundle offline: chain, inclusion proofs, checkpoint signature (no database)."""
     from audit.integrity.bundle_verify import BundleMalformed
     from audit.integrity.bundle_verify import verify_bundle as check
+    from store.transcoder import OrjsonTranscoder
 
     pinned = _hex_key(public_key) if public_key is not None else None
     data = file.read_bytes()
     try:
-        report = check(data, pinned)
+        report = check(data, pinned, decode=OrjsonTranscoder().decode)
     except BundleMalformed as e:
         raise UsageFailure(f"{file} is not a readable case bundle: {e}") from None
     typer.echo(report.summary())

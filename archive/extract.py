@@ -310,7 +310,7 @@ _STATUS: dict[type[Any], str] = {
 
 
 def _person(event: Any) -> str:
-    return jsonable(event.person_name) or event.person_id
+    return str(jsonable(event.person_name) or event.person_id)
 
 
 def changes(case: ExtractCase) -> list[tuple[str, str, str, datetime, str]]:
@@ -335,7 +335,7 @@ def changes(case: ExtractCase) -> list[tuple[str, str, str, datetime, str]]:
         else:
             metadata = "hendelse"
             before = f"versjon {e.originator_version - 1}"
-            after = f"versjon {e.originator_version}: {L.word(L.EVENT_TYPES, kind.__name__)}"
+            after = f"versjon {e.originator_version}: {L.event_type_text(kind.__name__)}"
         out.append((metadata, before, after, e.timestamp, e.recorded_by.id))
     return out
 
@@ -512,7 +512,7 @@ def write_extract(
 
 # ------------------------------------------------------------- the check
 def _local(tree: etree._ElementTree, name: str) -> list[etree._Element]:
-    return tree.xpath(f"//*[local-name()='{name}']")
+    return list(tree.xpath(f"//*[local-name()='{name}']"))
 
 
 def check_extract(package: Path) -> list[str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
@@ -132,7 +132,7 @@ def half_year_ends(start: datetime, end: datetime) -> list[datetime]:
 def _recorder(events: Sequence[Any], kind: type[Any], **match: str) -> str:
     for e in events:
         if isinstance(e, kind) and all(str(getattr(e, k)) == v for k, v in match.items()):
-            return e.recorded_by.id
+            return str(e.recorded_by.id)
     return SYSTEM_ACTOR
 
 
@@ -205,9 +205,16 @@ def archivable_steps(
 
 
 def render_step(
-    step: Step, view: dict[str, Any], events: Sequence[Any], *, team_name: str = "ansvarsgruppe"
+    step: Step,
+    view: dict[str, Any],
+    events: Sequence[Any],
+    *,
+    fold: Callable[[Sequence[Any]], dict[str, Any]],
+    team_name: str = "ansvarsgruppe",
 ) -> ArchiveDocument:
-    """The step's PDF/A document, rendered from the view and the events."""
+    """The step's PDF/A document, rendered from the view and the events; a plan snapshot is the
+    view of the events that had happened by then (`fold`, the case view's, is given by the caller:
+    archive/ is a pure room and knows no projection)."""
     if step.kind is StepKind.DECISION:
         content = render_decision_pdf(view, step.key)
     elif step.kind is StepKind.MINUTES:
@@ -215,9 +222,8 @@ def render_step(
     elif step.kind is StepKind.CLOSING_LETTER:
         content = render_closing_letter_pdf(view)
     else:
-        content = render_plan_pdf(
-            view["municipality"], UUID(view["case_id"]), [e for e in events if e.occurred_at <= step.made_at]
-        )
+        snapshot = [e for e in events if e.occurred_at <= step.made_at]
+        content = render_plan_pdf(fold(snapshot), view["municipality"], UUID(view["case_id"]), snapshot)
     return ArchiveDocument(step, content)
 
 

@@ -50,7 +50,7 @@ class Writer:
 
 def serialize(root: etree._Element) -> bytes:
     """UTF-8 with an XML declaration (requirements 6.4.3, 6.4.4)."""
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 def moment(value: datetime | str) -> str:
@@ -84,7 +84,7 @@ def case_responsible(view: Mapping[str, Any], fallback: str) -> str:
     person = current or (named[-1] if named else None)
     if person is None:
         return fallback
-    return person.get("name") or person["person_id"]
+    return str(person.get("name") or person["person_id"])
 
 
 def coordinator_unit(view: Mapping[str, Any]) -> str:

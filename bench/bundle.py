@@ -100,7 +100,9 @@ def measure(store: str, url: str, events: int) -> Timing:
             ledger.app.exporters, "3447", ledger.app.case_events(case_id), result.created["export_id"]
         )
         rendered = time.perf_counter()
-        report = verify_bundle(document, ledger.integrity.signer.public_key_raw)
+        report = verify_bundle(
+            document, ledger.integrity.signer.public_key_raw, decode=ledger.app.mapper.transcoder.decode
+        )
         verified = time.perf_counter()
         if not report.ok:
             raise SystemExit(f"{store}: {report.summary()}")

@@ -32,6 +32,7 @@ from ledger.profiles import MunicipalProfile, profile_for
 from ledger.values import Actor
 from store.keyring import Keyring
 from store.mapper import CaseMapper
+from store.protocols import LedgerRecorder
 from store.tables import IdempotencyRecord
 from store.transcoder import OrjsonTranscoder
 
@@ -88,6 +89,11 @@ class LedgerApplication(Application[UUID]):
                 "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
             }
         super().__init__(env)
+        recorder = self.recorder
+        if not isinstance(recorder, LedgerRecorder):
+            # The side tables (keys, idempotency, subject index, hash chain) are not optional.
+            raise TypeError(f"{type(recorder).__name__} is not a ledger recorder: see store.config")
+        self.ledger_recorder: LedgerRecorder = recorder
 
     # --------------------------------------------------------- composition
     def construct_transcoder(self) -> Transcoder:
@@ -230,10 +236,10 @@ class LedgerApplication(Application[UUID]):
 
     # ----------------------------------------------------- side-table I/O
     def _fetch_keys(self, case_ids: Sequence[UUID]) -> dict[UUID, list[tuple[str, bytes]]]:
-        return self.recorder.fetch_case_keys(case_ids)  # type: ignore[attr-defined]
+        return self.ledger_recorder.fetch_case_keys(case_ids)
 
     def _prior_response(self, scope: str, key: str, fingerprint: str) -> CommandResult | None:
-        prior = self.recorder.fetch_idempotency(scope, key)  # type: ignore[attr-defined]
+        prior = self.ledger_recorder.fetch_idempotency(scope, key)
         if prior is None:
             return None
         if prior.fingerprint != fingerprint:
@@ -241,4 +247,4 @@ class LedgerApplication(Application[UUID]):
         return CommandResult.from_json(orjson.loads(prior.response), replayed=True)
 
     def subject_claim(self, municipality: str, subject_ref: str) -> UUID | None:
-        return self.recorder.fetch_subject_claim(municipality, subject_ref)  # type: ignore[attr-defined]
+        return self.ledger_recorder.fetch_subject_claim(municipality, subject_ref)

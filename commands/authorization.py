@@ -14,14 +14,11 @@ from ledger.errors import Forbidden, NotFound
 from ledger.values import ConsentGiverRole, Role
 from ledger.vocabulary import ROLE_NAMES
 
-# The words refusals name roles with; kept with the rest of the vocabulary.
-_ROLE_NAMES = ROLE_NAMES
-
 
 def authorize(command: Command, case: Any | None) -> None:
     actor = command.actor
     if actor.role not in command.roles:
-        raise Forbidden("INV-07", f"Rollen {_ROLE_NAMES[actor.role]} kan ikke utføre {type(command).__name__}.")
+        raise Forbidden("INV-07", f"Rollen {ROLE_NAMES[actor.role]} kan ikke utføre {type(command).__name__}.")
     if case is None:
         return
     if actor.role in (Role.CITIZEN, Role.GUARDIAN):

@@ -129,7 +129,8 @@ def _transfer(app: LedgerApplication, case: Case, c: TransferOut, ctx: Context) 
 
 @handles(TransferIn)
 def _transfer_in(app: LedgerApplication, _: None, c: TransferIn, ctx: Context) -> HandlerOutcome:
-    incoming = accept_bundle(c, app.trusted_bundle_keys)  # first: a bundle that does not hold opens nothing (422)
+    # First: a bundle that does not hold opens nothing (422).
+    incoming = accept_bundle(c, app.trusted_bundle_keys, app.mapper.transcoder.decode)
     case = Case.open(ctx, municipality=ctx.actor.municipality, **incoming.opening())
     side = SideWrites()
     if Provision.INDIVIDUAL_PLAN in case.requested:
@@ -181,6 +182,6 @@ def _forward(app: LedgerApplication, case: Case, c: ForwardComplaint, ctx: Conte
 
 @handles(EraseCase)
 def _erase(app: LedgerApplication, case: Case, c: EraseCase, ctx: Context) -> HandlerOutcome:
-    key_ids = tuple(kid for kid, _ in app.recorder.fetch_case_keys([case.id]).get(case.id, []))  # type: ignore[attr-defined]
+    key_ids = tuple(kid for kid, _ in app.ledger_recorder.fetch_case_keys([case.id]).get(case.id, []))
     case.destroy_keys(ctx, key_ids=key_ids)
     return HandlerOutcome(case, {}, SideWrites(destroy_keys_of=case.id, release_subject_of=case.id))

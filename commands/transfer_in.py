@@ -20,9 +20,11 @@ from uuid import UUID
 
 import orjson
 
-from audit.integrity.bundle_verify import Bundle, BundleMalformed, verify_bundle
+from audit.integrity.bundle_verify import Bundle, BundleMalformed, Decode, verify_bundle
 from commands.base import Command
 from ledger.errors import InvalidInput
+from ledger.events import CaseOpened, ProvisionRequested
+from ledger.events_plan import TransferredOut
 from ledger.values import Guardian, GuardianKind, Provision, ReferrerKind, Subject
 
 # What a failed check means, for the caseworker who sent the bundle.
@@ -88,11 +90,12 @@ class Incoming:
         }
 
 
-def accept_bundle(command: TransferIn, trusted_keys: frozenset[bytes]) -> Incoming:
+def accept_bundle(command: TransferIn, trusted_keys: frozenset[bytes], decode: Decode) -> Incoming:
     """Verify the bundle and read the opening of the case from it; InvalidInput (422) if it does not hold
-    or if it is signed with a key this ledger does not trust (its own, or LEDGER_TRUSTED_BUNDLE_KEYS)."""
+    or if it is signed with a key this ledger does not trust (its own, or LEDGER_TRUSTED_BUNDLE_KEYS).
+    `decode` reads stored event state (the store's transcoder: the source ledger writes the same format)."""
     try:
-        report = verify_bundle(command.bundle, command.public_key)
+        report = verify_bundle(command.bundle, command.public_key, decode=decode)
     except BundleMalformed as e:
         raise InvalidInput(
             None,
@@ -132,7 +135,9 @@ def accept_bundle(command: TransferIn, trusted_keys: frozenset[bytes]) -> Incomi
 
 def _require_transfer_to(bundle: Bundle, receiver: str) -> None:
     """The source must have recorded the move to this municipality (TransferredOut)."""
-    moves = [_data(e.view).get("to_municipality") for e in bundle.events if e.view.get("type") == "TransferredOut"]
+    moves = [
+        _data(e.view).get("to_municipality") for e in bundle.events if e.view.get("type") == TransferredOut.__name__
+    ]
     if not moves:
         raise InvalidInput(
             None,
@@ -145,7 +150,7 @@ def _require_transfer_to(bundle: Bundle, receiver: str) -> None:
 
 def _opening(bundle: Bundle) -> tuple[Subject, tuple[Guardian, ...], tuple[Provision, ...]]:
     opened = bundle.events[0].view
-    if opened.get("type") != "CaseOpened":
+    if opened.get("type") != CaseOpened.__name__:
         raise ValueError("the first event is not CaseOpened")
     data = _data(opened)
     s = data["subject"]
@@ -165,7 +170,7 @@ def _opening(bundle: Bundle) -> tuple[Subject, tuple[Guardian, ...], tuple[Provi
     )
     requested = [Provision(p) for p in data["requested"]]
     for e in bundle.events:
-        if e.view.get("type") == "ProvisionRequested":
+        if e.view.get("type") == ProvisionRequested.__name__:
             requested += [Provision(p) for p in _data(e.view)["requested"]]
     return subject, guardians, tuple(dict.fromkeys(requested))
 

@@ -29,7 +29,7 @@ from rich.table import Table
 from demo.cases import EARLIEST, CaseRun, Stage, Writer
 from demo.drive import drive
 from demo.people import DemoPerson, People, Staff, make_staff
-from demo.scenarios import SCENARIO_STAGES, write_scenarios
+from demo.scenarios import SCENARIOS, write_scenarios
 from ledger.profiles import MUNICIPALITY_NAMES
 from ledger.values import Actor
 
@@ -144,8 +144,8 @@ class DemoReport:
 
 def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> DemoReport:
     """Write `cases` cases (the three scenarios included) into `ledger`'s store."""
-    if cases < len(SCENARIO_STAGES):
-        raise ValueError(f"the demo needs at least {len(SCENARIO_STAGES)} cases (the worked scenarios)")
+    if cases < len(SCENARIOS):
+        raise ValueError(f"the demo needs at least {len(SCENARIOS)} cases (the worked scenarios)")
     rng, people, staff = _start(seed)
     now = ledger.clock()
     writer = Writer(
@@ -158,14 +158,14 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
     written: list[DemoCase] = []
     started = time.perf_counter()
 
-    scenario_ids = [_case_id(rng) for _ in SCENARIO_STAGES]
+    scenario_ids = [_case_id(rng) for _ in SCENARIOS]
     tick = time.perf_counter()
-    for run, name in zip(write_scenarios(writer, staff, people, scenario_ids), SCENARIO_STAGES, strict=True):
+    for run, scenario in zip(write_scenarios(writer, staff, people, scenario_ids), SCENARIOS, strict=True):
         if run.stage is not None:
-            written.append(DemoCase(run.case_id, run.municipality, run.stage, run.version, name))
+            written.append(DemoCase(run.case_id, run.municipality, run.stage, run.version, scenario.title))
     seconds["scenarios"] += time.perf_counter() - tick
 
-    for spec in plan_cases(rng, cases - len(SCENARIO_STAGES)):
+    for spec in plan_cases(rng, cases - len(SCENARIOS)):
         run = _new_run(writer, rng, people, staff[spec.municipality], spec, now)
         tick = time.perf_counter()
         drive(writer, run, spec.target)
@@ -175,7 +175,7 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
     # The scenarios' time is shared out by their municipalities.
     for c in written:
         if c.scenario:
-            seconds[c.municipality] += seconds["scenarios"] / len(SCENARIO_STAGES)
+            seconds[c.municipality] += seconds["scenarios"] / len(SCENARIOS)
     del seconds["scenarios"]
     return DemoReport(written, time.perf_counter() - started, dict(seconds), writer.breaches)
 

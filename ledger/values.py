@@ -1,7 +1,7 @@
 """Value objects and enumerations of the coordination domain.
 
 Values are English identifiers; the Norwegian words people read live in
-`ledger.labels`, so reports can speak bokmål without the domain depending on it.
+`ledger.vocabulary`, so reports can speak bokmål without the domain depending on it.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""The Norwegian (bokmål) words for the domain's codes, kept once.
+"""The Norwegian (bokmål) words for the domain's codes: roles, provisions,
+life areas, information categories, statuses and event types.
 
-Every enumeration a person chooses from or reads has its words here, keyed by
-the enumeration's member, so a renamed or added member fails the test that
-walks them (tests/test_web_forms.py) rather than showing a code on a page.
-Words are lower case, as they read inside a sentence; a page that starts a
-label with one capitalises its first letter.
+Values stay English identifiers (`ledger.values`); whatever a person reads
+(a refusal, a compliance finding, the report, the plan) takes its words from
+here, so a role or an area is named the same everywhere. Tables are keyed by
+the enum member (a `StrEnum` member equals its value, so a code read back
+from JSON finds its word too); event types are keyed by the event class, so
+renaming a class cannot silently drop its label.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from ledger import events as E
+from ledger import events_plan as P
+from ledger.event_base import CaseEvent
 from ledger.values import (
     CaseStatus,
     ComplaintDecider,
@@ -43,39 +48,14 @@ ROLE_NAMES: dict[Role, str] = {
     Role.ADMIN: "systemansvarlig",
 }
 
-PROVISIONS: dict[Provision, str] = {
-    Provision.COORDINATOR: "koordinator",
-    Provision.CHILD_COORDINATOR: "barnekoordinator",
-    Provision.INDIVIDUAL_PLAN: "individuell plan",
-    Provision.RELAY_LOG: "stafettlogg",
-}
-
-DECISION_OUTCOMES: dict[DecisionOutcome, str] = {
-    DecisionOutcome.GRANTED: "innvilget",
-    DecisionOutcome.REFUSED: "avslag",
-}
-
-COORDINATOR_KINDS: dict[CoordinatorKind, str] = {
-    CoordinatorKind.COORDINATOR: "koordinator",
-    CoordinatorKind.CHILD_COORDINATOR: "barnekoordinator",
-    CoordinatorKind.RELAY_HOLDER: "stafettholder",
-}
-
-CONSENT_GIVERS: dict[ConsentGiverRole, str] = {
-    ConsentGiverRole.SUBJECT: "personen selv",
-    ConsentGiverRole.GUARDIAN: "foresatt med foreldreansvar",
-    ConsentGiverRole.VERGE: "verge",
-}
-
-GUARDIAN_KINDS: dict[GuardianKind, str] = {
-    GuardianKind.PARENT: "forelder med foreldreansvar",
-    GuardianKind.VERGE: "oppnevnt verge",
-}
-
-WITHDRAWAL_SCOPES: dict[WithdrawalScope, str] = {
-    WithdrawalScope.ALL: "hele samtykket",
-    WithdrawalScope.PARTICIPANTS: "bare for enkelte deltakere",
-    WithdrawalScope.CATEGORIES: "bare for enkelte typer opplysninger",
+LIFE_AREAS: dict[LifeArea, str] = {
+    LifeArea.HEALTH: "helse",
+    LifeArea.EDUCATION_WORK: "barnehage/skole/arbeid/dagtilbud",
+    LifeArea.ECONOMY: "økonomi",
+    LifeArea.HOUSING: "bolig",
+    LifeArea.LEISURE: "fritid",
+    LifeArea.NETWORK: "nettverk",
+    LifeArea.SOCIETY: "samfunn",
 }
 
 INFO_CATEGORIES: dict[InfoCategory, str] = {
@@ -91,19 +71,17 @@ INFO_CATEGORIES: dict[InfoCategory, str] = {
     InfoCategory.CHILD_WELFARE: "barnevern",
 }
 
-LIFE_AREAS: dict[LifeArea, str] = {
-    LifeArea.HEALTH: "helse",
-    LifeArea.EDUCATION_WORK: "barnehage/skole/arbeid/dagtilbud",
-    LifeArea.ECONOMY: "økonomi",
-    LifeArea.HOUSING: "bolig",
-    LifeArea.LEISURE: "fritid",
-    LifeArea.NETWORK: "nettverk",
-    LifeArea.SOCIETY: "samfunn",
+PROVISIONS: dict[Provision, str] = {
+    Provision.COORDINATOR: "koordinator",
+    Provision.CHILD_COORDINATOR: "barnekoordinator",
+    Provision.INDIVIDUAL_PLAN: "individuell plan",
+    Provision.RELAY_LOG: "stafettlogg",
 }
 
-PLAN_TOOLS: dict[PlanTool, str] = {
-    PlanTool.INDIVIDUAL_PLAN: "individuell plan",
-    PlanTool.MINUTES: "referat",
+COORDINATOR_KINDS: dict[CoordinatorKind, str] = {
+    CoordinatorKind.COORDINATOR: "koordinator",
+    CoordinatorKind.CHILD_COORDINATOR: "barnekoordinator",
+    CoordinatorKind.RELAY_HOLDER: "stafettholder",
 }
 
 EVALUATION_STATUSES: dict[EvaluationStatus, str] = {
@@ -113,17 +91,58 @@ EVALUATION_STATUSES: dict[EvaluationStatus, str] = {
     EvaluationStatus.ADJUSTED: "endret retning",
 }
 
+DECISION_OUTCOMES: dict[DecisionOutcome, str] = {
+    DecisionOutcome.GRANTED: "Innvilget",
+    DecisionOutcome.REFUSED: "Avslag",
+}
+
+COMPLAINT_OUTCOMES: dict[ComplaintOutcome, str] = {
+    ComplaintOutcome.UPHELD: "medhold",
+    ComplaintOutcome.PARTLY_UPHELD: "delvis medhold",
+    ComplaintOutcome.NOT_UPHELD: "ikke medhold",
+}
+
+COMPLAINT_DECIDERS: dict[ComplaintDecider, str] = {
+    ComplaintDecider.MUNICIPALITY: "kommunen",
+    ComplaintDecider.STATSFORVALTEREN: "Statsforvalteren",
+}
+
+CONSENT_GIVERS: dict[ConsentGiverRole, str] = {
+    ConsentGiverRole.SUBJECT: "brukeren selv",
+    ConsentGiverRole.GUARDIAN: "foresatt",
+    ConsentGiverRole.VERGE: "verge",
+}
+
+PLAN_TOOLS: dict[PlanTool, str] = {PlanTool.INDIVIDUAL_PLAN: "individuell plan", PlanTool.MINUTES: "referat"}
+
+CASE_STATUSES: dict[CaseStatus, str] = {
+    CaseStatus.OPEN: "Åpen",
+    CaseStatus.CLOSED: "Avsluttet",
+    CaseStatus.TRANSFERRED_OUT: "Overført til annen kommune",
+}
+
 REFERRER_KINDS: dict[ReferrerKind, str] = {
     ReferrerKind.GP: "fastlege",
     ReferrerKind.HOSPITAL: "sykehus",
     ReferrerKind.SERVICE: "kommunal tjeneste",
-    ReferrerKind.SUBJECT: "personen selv",
+    ReferrerKind.SUBJECT: "brukeren selv",
     ReferrerKind.RELATIVE: "pårørende",
     ReferrerKind.KINDERGARTEN: "barnehage",
     ReferrerKind.SCHOOL: "skole",
     ReferrerKind.HEALTH_STATION: "helsestasjon",
     ReferrerKind.NAV: "NAV",
     ReferrerKind.OTHER: "annen",
+}
+
+GUARDIAN_KINDS: dict[GuardianKind, str] = {
+    GuardianKind.PARENT: "forelder med foreldreansvar",
+    GuardianKind.VERGE: "oppnevnt verge",
+}
+
+WITHDRAWAL_SCOPES: dict[WithdrawalScope, str] = {
+    WithdrawalScope.ALL: "hele samtykket",
+    WithdrawalScope.PARTICIPANTS: "bare for enkelte deltakere",
+    WithdrawalScope.CATEGORIES: "bare for enkelte typer opplysninger",
 }
 
 TRANSITION_KINDS: dict[TransitionKind, str] = {
@@ -135,24 +154,61 @@ TRANSITION_KINDS: dict[TransitionKind, str] = {
     TransitionKind.OTHER: "annen overgang",
 }
 
-COMPLAINT_DECIDERS: dict[ComplaintDecider, str] = {
-    ComplaintDecider.MUNICIPALITY: "kommunen",
-    ComplaintDecider.STATSFORVALTEREN: "Statsforvalteren",
+EVENT_TYPES: dict[type[CaseEvent], str] = {
+    E.CaseOpened: "Sak opprettet (henvisning mottatt)",
+    E.ProvisionRequested: "Mer hjelp etterspurt",
+    E.DecisionRecorded: "Vedtak fattet",
+    E.CoordinatorRequested: "Enhet bedt om å oppnevne koordinator",
+    E.CoordinatorAppointed: "Koordinator oppnevnt",
+    E.SubstituteAssigned: "Vikar for koordinator oppnevnt",
+    E.CoordinatorReplaced: "Ny koordinator oppnevnt",
+    E.CoordinatorReleased: "Koordinator fritatt",
+    E.CoordinatorTrainingCompleted: "Koordinator fullførte opplæring",
+    E.RelayLogClosed: "Stafettlogg lukket",
+    E.StartupConversationHeld: "Oppstartsamtale holdt",
+    E.ConsentGranted: "Samtykke gitt",
+    E.ConsentSigned: "Samtykke signert av foresatt",
+    E.ConsentWithdrawn: "Samtykke trukket tilbake",
+    E.ConsentExpired: "Samtykke utløpt",
+    E.TeamEstablished: "Team etablert",
+    E.ParticipantAdded: "Deltaker lagt til",
+    E.ParticipantRemoved: "Deltaker fjernet",
+    P.PlanEstablished: "Plan opprettet",
+    P.LifeAreaAssessed: "Livsområde vurdert",
+    P.GoalSet: "Mål satt",
+    P.GoalRevised: "Mål endret",
+    P.GoalClosed: "Mål avsluttet",
+    P.ActivityPlanned: "Tiltak planlagt",
+    P.ActivityCompleted: "Tiltak fullført",
+    P.CommentAdded: "Kommentar skrevet",
+    P.MeetingScheduled: "Møte berammet",
+    P.AgendaSent: "Saksliste sendt",
+    P.MeetingHeld: "Møte holdt",
+    P.MinutesDistributed: "Referat sendt",
+    P.MeetingCancelled: "Møte avlyst",
+    P.GoalEvaluated: "Mål evaluert",
+    P.TeamReviewed: "Teamets arbeid evaluert",
+    P.StatusReportedToKE: "Status rapportert til koordinerende enhet",
+    P.TransitionPlanned: "Overgang planlagt",
+    P.TransitionCompleted: "Overgang gjennomført",
+    P.CaseClosed: "Sak avsluttet",
+    P.ClosureNotified: "Avslutning varslet",
+    P.CaseReopened: "Sak gjenåpnet",
+    P.PlanExported: "Plan eksportert",
+    P.KeyDestroyed: "Personopplysninger slettet (nøkkel destruert)",
+    P.TransferredOut: "Sak overført til annen kommune",
+    P.TransferredIn: "Sak mottatt fra annen kommune",
+    P.ComplaintReceived: "Klage mottatt",
+    P.ComplaintForwarded: "Klage oversendt Statsforvalteren",
+    P.ComplaintDecided: "Klage avgjort",
 }
 
-COMPLAINT_OUTCOMES: dict[ComplaintOutcome, str] = {
-    ComplaintOutcome.UPHELD: "medhold",
-    ComplaintOutcome.PARTLY_UPHELD: "delvis medhold",
-    ComplaintOutcome.NOT_UPHELD: "ikke medhold",
-}
+# The same words found by the name an event's data carries (`event_to_dict`'s
+# "type", the case view's coordinator history): derived from the class, so a
+# renamed class keeps its word.
+EVENT_TYPES_BY_NAME: dict[str, str] = {cls.__name__: text for cls, text in EVENT_TYPES.items()}
 
-CASE_STATUSES: dict[CaseStatus, str] = {
-    CaseStatus.OPEN: "åpen",
-    CaseStatus.CLOSED: "avsluttet",
-    CaseStatus.TRANSFERRED_OUT: "overført til annen kommune",
-}
-
-# Every enumeration with words, by its class.
+# Every enumeration with words, by its class: a form lists an enumeration's members in these words.
 WORDS: dict[type[StrEnum], Mapping[Any, str]] = {
     Role: ROLE_NAMES,
     Provision: PROVISIONS,
@@ -174,7 +230,7 @@ WORDS: dict[type[StrEnum], Mapping[Any, str]] = {
 
 
 def word(member: StrEnum) -> str:
-    """The Norwegian word for an enumeration's member (its value if none is kept, never nothing)."""
+    """The word for an enumeration's member (its value if none is kept: never nothing)."""
     return WORDS.get(type(member), {}).get(member, member.value)
 
 

@@ -7,10 +7,13 @@ code as the present one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from ledger import events as E
+from ledger import events_plan as P
+from ledger.event_base import CaseEvent
 from ledger.event_data import jsonable
 
 # Parts of the view and the consent category each needs (INV-05). A reader
@@ -39,7 +42,7 @@ def fold(events: Iterable[Any], *, as_of: datetime | None = None, known_at: date
 
 def apply_event(view: dict[str, Any], e: Any) -> None:
     """One step of the fold; the case-view projection takes the same steps."""
-    handler = _HANDLERS.get(type(e).__name__)
+    handler = HANDLERS.get(type(e))
     if handler is not None:
         handler(view, e)
     view["version"] = e.originator_version
@@ -102,7 +105,7 @@ def _appointed(v: dict[str, Any], e: Any) -> None:
     # A replacement carries no kind: the new person takes over the kind held
     # (as the aggregate does in `ledger.case._replaced`).
     previous = v.get("coordinator") or {}
-    kind = e.kind.value if hasattr(e, "kind") else previous.get("kind", "coordinator")
+    kind = e.kind.value if isinstance(e, E.CoordinatorAppointed) else previous.get("kind", "coordinator")
     v["coordinator"] = {
         "person_id": e.person_id,
         "name": jsonable(e.person_name),
@@ -111,14 +114,14 @@ def _appointed(v: dict[str, Any], e: Any) -> None:
         "since": e.occurred_at.isoformat(),
     }
     v["coordinator_history"].append({**v["coordinator"], "event": type(e).__name__})
-    if type(e).__name__ == "CoordinatorReplaced":
+    if isinstance(e, E.CoordinatorReplaced):
         v["substitute"] = None
 
 
 def _released(v: dict[str, Any], e: Any) -> None:
     v["coordinator"] = None
     v["substitute"] = None
-    v["coordinator_history"].append({"event": "CoordinatorReleased", "at": e.occurred_at.isoformat()})
+    v["coordinator_history"].append({"event": type(e).__name__, "at": e.occurred_at.isoformat()})
 
 
 def _consent(v: dict[str, Any], e: Any) -> None:
@@ -331,12 +334,12 @@ def _relay_closed(v: dict[str, Any], e: Any) -> None:
     v["relay_log_closed_at"] = e.occurred_at.isoformat()
 
 
-_HANDLERS = {
-    "CaseOpened": _opened,
-    "ProvisionRequested": lambda v, e: v["requested"].extend(
+HANDLERS: dict[type[CaseEvent], Callable[[dict[str, Any], Any], None]] = {
+    E.CaseOpened: _opened,
+    E.ProvisionRequested: lambda v, e: v["requested"].extend(
         p.value for p in e.requested if p.value not in v["requested"]
     ),
-    "DecisionRecorded": _set(
+    E.DecisionRecorded: _set(
         "decisions",
         "decision_id",
         "outcome",
@@ -347,13 +350,13 @@ _HANDLERS = {
         "complaint_information_given",
         when="decided_at",
     ),
-    "CoordinatorRequested": _set("coordinator_requests", "request_id", "unit", "unit_leader_id", when="requested_at"),
-    "CoordinatorAppointed": _appointed,
-    "CoordinatorReplaced": _appointed,
-    "SubstituteAssigned": _set("substitute", "person_id", "person_name", "unit", "until", when="since"),
-    "CoordinatorReleased": _released,
-    "RelayLogClosed": _relay_closed,
-    "StartupConversationHeld": _set(
+    E.CoordinatorRequested: _set("coordinator_requests", "request_id", "unit", "unit_leader_id", when="requested_at"),
+    E.CoordinatorAppointed: _appointed,
+    E.CoordinatorReplaced: _appointed,
+    E.SubstituteAssigned: _set("substitute", "person_id", "person_name", "unit", "until", when="since"),
+    E.CoordinatorReleased: _released,
+    E.RelayLogClosed: _relay_closed,
+    E.StartupConversationHeld: _set(
         "startup_conversation",
         "what_matters",
         "expectations",
@@ -361,39 +364,43 @@ _HANDLERS = {
         "interpreter_needed",
         "interpreter_language",
     ),
-    "ConsentGranted": _consent,
-    "ConsentSigned": _signed,
-    "ConsentWithdrawn": _withdrawn,
-    "ConsentExpired": _expired,
-    "TeamEstablished": _set("team", "local_name", when="established_at"),
-    "ParticipantAdded": _participant,
-    "ParticipantRemoved": _participant_removed,
-    "PlanEstablished": _set("plan", "tool", "informed_of_right_to_ip", "ip_declined", when="established_at"),
-    "LifeAreaAssessed": _life_area,
-    "GoalSet": _goal,
-    "GoalRevised": _goal_revised,
-    "GoalClosed": _goal_closed,
-    "ActivityPlanned": _activity,
-    "ActivityCompleted": _activity_done,
-    "CommentAdded": _comment,
-    "GoalEvaluated": _evaluated,
-    "MeetingScheduled": _meeting,
-    "AgendaSent": _meeting_part("agenda", "items", "agreed_with_subject"),
-    "MeetingHeld": _meeting_part(
+    E.ConsentGranted: _consent,
+    E.ConsentSigned: _signed,
+    E.ConsentWithdrawn: _withdrawn,
+    E.ConsentExpired: _expired,
+    E.TeamEstablished: _set("team", "local_name", when="established_at"),
+    E.ParticipantAdded: _participant,
+    E.ParticipantRemoved: _participant_removed,
+    P.PlanEstablished: _set("plan", "tool", "informed_of_right_to_ip", "ip_declined", when="established_at"),
+    P.LifeAreaAssessed: _life_area,
+    P.GoalSet: _goal,
+    P.GoalRevised: _goal_revised,
+    P.GoalClosed: _goal_closed,
+    P.ActivityPlanned: _activity,
+    P.ActivityCompleted: _activity_done,
+    P.CommentAdded: _comment,
+    P.GoalEvaluated: _evaluated,
+    P.MeetingScheduled: _meeting,
+    P.AgendaSent: _meeting_part("agenda", "items", "agreed_with_subject"),
+    P.MeetingHeld: _meeting_part(
         "held", "attendees", "absences", "subject_voice", "decisions", "next_meeting", "informed_of_right_to_ip"
     ),
-    "MinutesDistributed": _meeting_part("minutes", "recipients"),
-    "MeetingCancelled": _meeting_part("cancelled", "reason"),
-    "TeamReviewed": _set("reviews", "continued_need", "composition_ok", "note"),
-    "StatusReportedToKE": _set("status_reports", "still_active", "coordinator_id"),
-    "TransitionPlanned": _transition,
-    "TransitionCompleted": _transition_done,
-    "CaseClosed": _closed,
-    "CaseReopened": _reopened,
-    "PlanExported": _set("exports", "export_id", "format", "sha256", "filed_in"),
-    "KeyDestroyed": _erased,
-    "TransferredOut": _transferred,
-    "ComplaintReceived": _complaint,
-    "ComplaintForwarded": _complaint_forwarded,
-    "ComplaintDecided": _complaint_decided,
+    P.MinutesDistributed: _meeting_part("minutes", "recipients"),
+    P.MeetingCancelled: _meeting_part("cancelled", "reason"),
+    P.TeamReviewed: _set("reviews", "continued_need", "composition_ok", "note"),
+    P.StatusReportedToKE: _set("status_reports", "still_active", "coordinator_id"),
+    P.TransitionPlanned: _transition,
+    P.TransitionCompleted: _transition_done,
+    P.CaseClosed: _closed,
+    P.CaseReopened: _reopened,
+    P.PlanExported: _set("exports", "export_id", "format", "sha256", "filed_in"),
+    P.KeyDestroyed: _erased,
+    P.TransferredOut: _transferred,
+    P.ComplaintReceived: _complaint,
+    P.ComplaintForwarded: _complaint_forwarded,
+    P.ComplaintDecided: _complaint_decided,
 }
+
+# Events that change nothing a reader of the case sees (they still advance
+# its version). A new event class must be put in one of the two.
+IGNORED: frozenset[type[CaseEvent]] = frozenset({E.CoordinatorTrainingCompleted, P.ClosureNotified, P.TransferredIn})

@@ -16,7 +16,10 @@ from uuid import UUID
 
 import orjson
 
+from ledger.events import CaseOpened
+from ledger.events_plan import KeyDestroyed
 from projections.case_view import apply_event, fold
+from store import case_view_rows as rows
 from store.keyring import Keyring
 from store.tables import Dialect
 
@@ -29,32 +32,27 @@ class CaseViewProjection:
         self._keyring = keyring
 
     def create_statements(self, d: Dialect) -> list[str]:
-        return [
-            d.sql(
-                f"CREATE TABLE IF NOT EXISTS {{case_views}} (case_id TEXT PRIMARY KEY, "
-                f"municipality TEXT NOT NULL, version BIGINT NOT NULL, view {d.blob} NOT NULL)"
-            )
-        ]
+        return rows.create_statements(d)
 
     def reset(self, c: Any, d: Dialect) -> None:
-        c.execute(d.sql("DELETE FROM {case_views}"))
+        rows.delete_all(c, d)
 
     def apply(self, c: Any, d: Dialect, e: Any) -> None:
         case_id = str(e.originator_id)
-        if type(e).__name__ == "CaseOpened":
+        if isinstance(e, CaseOpened):
             view: dict[str, Any] = {}
             apply_event(view, e)
-            c.execute(
-                d.sql("INSERT INTO {case_views} (case_id, municipality, version, view) VALUES (?, ?, ?, ?)"),
-                (case_id, e.municipality, e.originator_version, self._seal(e.originator_id, view)),
-            )
+            rows.insert(c, d, case_id, e.municipality, e.originator_version, self._seal(e.originator_id, view))
             return
-        if type(e).__name__ == "KeyDestroyed":
+        if isinstance(e, KeyDestroyed):
             # Everything before now reads as erased: fold it all again.
             view = fold(ev for ev in self._events_of(e.originator_id) if ev.originator_version <= e.originator_version)
         else:
-            c.execute(d.sql("SELECT view FROM {case_views} WHERE case_id = ?"), (case_id,))
-            stored = open_view(self._keyring, e.originator_id, bytes(c.fetchone()["view"]))
+            sealed = rows.sealed_view(c, d, case_id)
+            if sealed is None:
+                # Every case starts with CaseOpened, which makes the row: fail loudly, never skip.
+                raise LookupError(f"no case view row for case {case_id} at event {e.originator_version}")
+            stored = open_view(self._keyring, e.originator_id, sealed)
             if stored is None:
                 # Sealed with a key destroyed since: fold again from the events.
                 view = fold(
@@ -63,10 +61,7 @@ class CaseViewProjection:
             else:
                 view = stored
                 apply_event(view, e)
-        c.execute(
-            d.sql("UPDATE {case_views} SET version = ?, view = ? WHERE case_id = ?"),
-            (e.originator_version, self._seal(e.originator_id, view), case_id),
-        )
+        rows.update(c, d, case_id, e.originator_version, self._seal(e.originator_id, view))
 
     def _seal(self, case_id: UUID, view: dict[str, Any]) -> bytes:
         return self._keyring.seal_blob(case_id, orjson.dumps(view), PURPOSE)

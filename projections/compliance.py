@@ -23,14 +23,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-import orjson
 from eventsourcing.persistence import IntegrityError
 
 from audit.compliance import CheckResult, CheckStatus, evaluate
 from audit.compliance.timeline import NORWAY
+from ledger.events import CoordinatorAppointed, CoordinatorReleased, CoordinatorReplaced, CoordinatorRequested
 from ledger.profiles import MunicipalProfile
-from projections.register import column
-from store.queries import stamp
+from store import compliance_rows as rows
+from store.projection_rows import ProjectionStore, column
 from store.tables import Dialect
 
 JUDGEMENT_LIFETIME = timedelta(days=1)
@@ -75,32 +75,10 @@ class ComplianceProjection:
         self._case_keys = case_keys
 
     def create_statements(self, d: Dialect) -> list[str]:
-        return [
-            d.sql(
-                "CREATE TABLE IF NOT EXISTS {compliance_cases} (case_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, "
-                "version BIGINT NOT NULL, judged_at TEXT NOT NULL, valid_until TEXT NOT NULL)"
-            ),
-            d.sql("CREATE INDEX IF NOT EXISTS compliance_cases_stale ON {compliance_cases} (valid_until)"),
-            # unit and coordinator are kept on each row (not joined from the
-            # register) so a filtered overview reads one index range.
-            d.sql(
-                "CREATE TABLE IF NOT EXISTS {compliance_checks} (case_id TEXT NOT NULL, rule TEXT NOT NULL, "
-                "municipality TEXT NOT NULL, status TEXT NOT NULL, deadline TEXT, due_at TEXT, "
-                "evidence TEXT NOT NULL, unit TEXT, coordinator_id TEXT, PRIMARY KEY (case_id, rule))"
-            ),
-            d.sql(
-                "CREATE INDEX IF NOT EXISTS compliance_checks_overview ON {compliance_checks} "
-                "(municipality, rule, due_at)"
-            ),
-            d.sql(
-                "CREATE INDEX IF NOT EXISTS compliance_checks_unit ON {compliance_checks} "
-                "(municipality, unit, rule, due_at)"
-            ),
-        ]
+        return rows.create_statements(d)
 
     def reset(self, c: Any, d: Dialect) -> None:
-        c.execute(d.sql("DELETE FROM {compliance_checks}"))
-        c.execute(d.sql("DELETE FROM {compliance_cases}"))
+        rows.delete_all(c, d)
 
     def apply(self, c: Any, d: Dialect, e: Any) -> None:
         """Judging is per case, not per event: see `prepare` and `finish`."""
@@ -117,28 +95,20 @@ class ComplianceProjection:
         for judgement in prepared:
             self._write(c, d, judgement)
 
-    def refresh(self, db: Any, d: Dialect) -> int:
+    def refresh(self, store: ProjectionStore) -> int:
         """Judge again every case whose judgement has lapsed; returns how many."""
         now = self._clock()
         done = 0
         while True:
-            with db.transaction(commit=False) as c:
-                c.execute(
-                    d.sql(
-                        "SELECT case_id FROM {compliance_cases} WHERE valid_until <= ? ORDER BY valid_until "
-                        f"LIMIT {REFRESH_BATCH}"
-                    ),
-                    (stamp(now),),
-                )
-                stale = [UUID(r["case_id"]) for r in c.fetchall()]
+            stale = store.read(rows.lapsed, now, REFRESH_BATCH)
             if not stale:
                 return done
             with self._case_keys(stale):
                 judged = [j for j in (self._judgement(case_id, now) for case_id in stale) if j is not None]
             try:
-                with db.transaction(commit=True) as c:
+                with store.writing() as c:
                     for judgement in judged:
-                        self._write(c, d, judgement, unless_newer=True)
+                        self._write(c, store.d, judgement, unless_newer=True)
             except IntegrityError:
                 # Another process judged one of these cases at the same moment;
                 # its rows stand (judging is a function of events and time).
@@ -166,37 +136,30 @@ class ComplianceProjection:
         if unless_newer:
             # A refresh read the events before a batch of newer ones was
             # judged (by another process): the newer judgement stands.
-            c.execute(d.sql("SELECT version FROM {compliance_cases} WHERE case_id = ?"), (j.case_id,))
-            row = c.fetchone()
-            if row is not None and int(row["version"]) > j.version:
+            judged = rows.judged_version(c, d, j.case_id)
+            if judged is not None and judged > j.version:
                 return
-        c.execute(d.sql("DELETE FROM {compliance_checks} WHERE case_id = ?"), (j.case_id,))
-        c.execute(d.sql("DELETE FROM {compliance_cases} WHERE case_id = ?"), (j.case_id,))
-        c.execute(
-            d.sql(
-                "INSERT INTO {compliance_cases} (case_id, municipality, version, judged_at, valid_until) "
-                "VALUES (?, ?, ?, ?, ?)"
-            ),
-            (j.case_id, j.municipality, j.version, stamp(j.judged_at), stamp(j.valid_until)),
-        )
-        for r in j.results:
-            c.execute(
-                d.sql(
-                    "INSERT INTO {compliance_checks} (case_id, rule, municipality, status, deadline, "
-                    "due_at, evidence, unit, coordinator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                (
-                    j.case_id,
+        rows.replace(
+            c,
+            d,
+            case_id=j.case_id,
+            municipality=j.municipality,
+            version=j.version,
+            judged_at=j.judged_at,
+            valid_until=j.valid_until,
+            checks=[
+                rows.CheckRow(
                     r.rule,
-                    j.municipality,
                     r.status.value,
                     r.deadline.isoformat() if r.deadline is not None else None,
-                    stamp(due_instant(r.deadline)) if r.deadline is not None else None,
-                    orjson.dumps(list(r.evidence)).decode(),
-                    j.unit,
-                    j.coordinator_id,
-                ),
-            )
+                    due_instant(r.deadline) if r.deadline is not None else None,
+                    r.evidence,
+                )
+                for r in j.results
+            ],
+            unit=j.unit,
+            coordinator_id=j.coordinator_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -218,11 +181,10 @@ def responsible(events: Sequence[Any]) -> tuple[str | None, str | None]:
     appoint one) and its coordinator's id, as the events leave them."""
     requested = unit = coordinator = None
     for e in events:
-        kind = type(e).__name__
-        if kind == "CoordinatorRequested":
+        if isinstance(e, CoordinatorRequested):
             requested = column(e.unit)
-        elif kind in ("CoordinatorAppointed", "CoordinatorReplaced"):
+        elif isinstance(e, CoordinatorAppointed | CoordinatorReplaced):
             unit, coordinator = column(e.unit), column(e.person_id)
-        elif kind == "CoordinatorReleased":
+        elif isinstance(e, CoordinatorReleased):
             unit = coordinator = None
     return unit or requested, coordinator

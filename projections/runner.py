@@ -21,7 +21,9 @@ from uuid import UUID
 import structlog
 from eventsourcing.persistence import IntegrityError
 
-from store.tables import Dialect, schema_changes_serialized
+from ledger.events_plan import KeyDestroyed
+from store.projection_rows import ProjectionStore
+from store.tables import Dialect
 
 log = structlog.get_logger("ledger.projections")
 
@@ -39,14 +41,14 @@ class Projection(Protocol):
 
 
 class ProjectionRunner:
-    def __init__(self, app: Any, projections: Sequence[Projection]) -> None:
+    def __init__(self, app: Any, store: ProjectionStore, projections: Sequence[Projection]) -> None:
         self.app = app
-        self.recorder = app.recorder
-        self.d: Dialect = app.recorder.dialect
-        self.db = app.recorder.datastore
+        self.store = store
         self.projections = {p.name: p for p in projections}
         self._lock = threading.Lock()
-        self._create_tables()
+        store.create_tables(
+            self.projections, [s for p in self.projections.values() for s in p.create_statements(store.d)]
+        )
 
     # ------------------------------------------------------------ running
     def catch_up(
@@ -64,15 +66,15 @@ class ProjectionRunner:
                         break
                     done += applied
                     if progress:
-                        progress(name, self.position(name), self.recorder.max_notification_id() or 0)
+                        progress(name, self.position(name), self.store.max_notification_id())
                 refresh = getattr(self.projections[name], "refresh", None)
                 if refresh is not None:  # rows whose judgement lapsed with time, not with an event
-                    refresh(self.db, self.d)
+                    refresh(self.store)
         return done
 
     def _step(self, projection: Projection) -> int | None:
         start = self.position(projection.name)
-        notifications = self.recorder.select_notifications(start=start, limit=BATCH, inclusive_of_start=False)
+        notifications = self.store.notifications_after(start, BATCH)
         if not notifications:
             return 0
         case_ids = [
@@ -94,28 +96,18 @@ class ProjectionRunner:
     def _apply(
         self, projection: Projection, start: int, notifications: Sequence[Any], events: list[Any], prepared: Any
     ) -> int:
-        with self.db.transaction(commit=True) as c:
-            if self.d.name == "sqlite":
-                c.execute("PRAGMA secure_delete = ON")  # overwritten plaintext leaves no bytes in free pages
-            # Claim the batch first: the update takes the position row's
-            # lock, so a second runner waits, then matches nothing.
-            c.execute(
-                self.d.sql("UPDATE {projection_positions} SET position = ? WHERE name = ? AND position = ?"),
-                (notifications[-1].id, projection.name, start),
-            )
-            if self._rows_changed(c) != 1:
+        # Overwritten plaintext leaves no bytes in free pages (scrub).
+        with self.store.writing(scrub=True) as c:
+            # Claim the batch first, so a second runner waits, then loses.
+            if not self.store.claim(c, projection.name, start, notifications[-1].id):
                 raise _Lost()
             for event in events:
-                projection.apply(c, self.d, event)
+                projection.apply(c, self.store.d, event)
             finish = getattr(projection, "finish", None)
             if finish is not None:  # writes what `prepare` read, in the same transaction as the position
-                finish(c, self.d, prepared)
-        if any(type(e).__name__ == "KeyDestroyed" for e in events):
-            # Erasure: the plaintext this projection just dropped must not
-            # survive in SQLite's write-ahead log either.
-            purge = getattr(self.recorder, "purge_write_ahead_log", None)
-            if purge is not None:
-                purge()
+                finish(c, self.store.d, prepared)
+        if any(isinstance(e, KeyDestroyed) for e in events):
+            self.store.purge_after_erasure()
         return len(notifications)
 
     def run_forever(self, stop: threading.Event, interval: float = 0.25) -> None:
@@ -142,41 +134,14 @@ class ProjectionRunner:
         unknown = [n for n in chosen if n not in self.projections]
         if unknown:
             raise KeyError(f"unknown projection {unknown[0]!r}; known: {', '.join(sorted(self.projections))}")
-        with self._lock, self.db.transaction(commit=True) as c:
+        with self._lock, self.store.writing() as c:
             for name in chosen:
-                self.projections[name].reset(c, self.d)
-                c.execute(self.d.sql("UPDATE {projection_positions} SET position = 0 WHERE name = ?"), (name,))
+                self.projections[name].reset(c, self.store.d)
+                self.store.rewind(c, name)
         return self.catch_up(chosen, progress)
 
-    def _rows_changed(self, c: Any) -> int:
-        if self.d.name == "sqlite":
-            c.execute("SELECT changes() AS n")
-            return int(c.fetchone()["n"])
-        return int(c.rowcount)
-
     def position(self, name: str) -> int:
-        with self.db.transaction(commit=False) as c:
-            c.execute(self.d.sql("SELECT position FROM {projection_positions} WHERE name = ?"), (name,))
-            row = c.fetchone()
-        return 0 if row is None else int(row["position"])
-
-    def _create_tables(self) -> None:
-        with schema_changes_serialized(self.d, self.db), self.db.transaction(commit=True) as c:
-            c.execute(
-                self.d.sql(
-                    "CREATE TABLE IF NOT EXISTS {projection_positions} "
-                    "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
-                )
-            )
-            for p in self.projections.values():
-                for statement in p.create_statements(self.d):
-                    c.execute(statement)
-        for name in self.projections:
-            try:
-                with self.db.transaction(commit=True) as c:
-                    c.execute(self.d.sql("INSERT INTO {projection_positions} (name, position) VALUES (?, 0)"), (name,))
-            except IntegrityError:
-                pass  # already tracked
+        return self.store.position(name)
 
 
 class _Lost(Exception):

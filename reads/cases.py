@@ -31,7 +31,7 @@ from projections.case_view import fold
 from projections.case_views import open_view
 from projections.runner import ProjectionRunner
 from reads.policy import ReadScope, filter_view, read_scope
-from store import queries
+from store import case_view_rows
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ class CaseReads:
         response sees that command; None if absent or sealed with a key
         destroyed since (the caller folds the events instead)."""
         self._projections.catch_up(["case_view"])
-        row = queries.case_view_row(self._app.recorder, case_id)  # type: ignore[arg-type]
+        row = self._projections.store.read(case_view_rows.sealed_view, str(case_id))
         return None if row is None else open_view(self._app.keyring, case_id, row)
 
     def _report(self, events: list[Any], case: Case) -> dict[str, Any]:
@@ -180,10 +180,11 @@ class CaseReads:
         profile = self._app.profile(case.municipality)
         now = self._clock()
         return build_report(
+            fold(events),
             events,
             evaluate(events, profile, now),
             self._access_log.entries(case.id),
-            case_proof(self._app.recorder, self._integrity, case.id),
+            case_proof(self._integrity, case.id),
             profile=profile,
             now=now,
         )

@@ -16,27 +16,25 @@ from ledger.values import Actor
 from projections.compliance import due_instant
 from projections.runner import ProjectionRunner
 from reads.policy import require_coordinating_unit
-from store import queries
+from store import compliance_rows, register_rows
+from store.tables import Dialect
 
 # Without `due_before`, pending checks due within this are listed with the breaches.
 SOON = timedelta(days=14)
 
 
 class MunicipalityOverviews:
-    def __init__(
-        self, database: queries.Database, projections: ProjectionRunner, clock: Callable[[], datetime]
-    ) -> None:
-        self._db = database
+    def __init__(self, projections: ProjectionRunner, clock: Callable[[], datetime]) -> None:
         self._projections = projections
         self._clock = clock
 
     def coordinators(self, actor: Actor) -> dict[str, Any]:
         """Coordinators with their cases and units, load per unit, and open cases without a coordinator."""
-        return self._register(actor, queries.coordinators)
+        return self._register(actor, register_rows.coordinators)
 
     def teams(self, actor: Actor) -> dict[str, Any]:
         """Every active team (ansvarsgruppe/oppfølgingsteam) with its coordinator and size."""
-        return self._register(actor, queries.teams)
+        return self._register(actor, register_rows.teams)
 
     def breaches(
         self,
@@ -57,8 +55,15 @@ class MunicipalityOverviews:
         # Catch up first, so the overview includes what was just recorded and
         # judgements that lapsed with time are made again.
         self._projections.catch_up(["compliance"])
-        found = queries.breaches(
-            self._db, actor.municipality, now, due_before=until, rule=rule, unit=unit, limit=limit, offset=offset
+        found = self._projections.store.read(
+            compliance_rows.overview,
+            actor.municipality,
+            now,
+            due_before=until,
+            rule=rule,
+            unit=unit,
+            limit=limit,
+            offset=offset,
         )
         for item in found.items:
             item["title"] = RULE_TITLES[item["rule"]]
@@ -71,12 +76,12 @@ class MunicipalityOverviews:
             "items": found.items,
         }
 
-    def _register(self, actor: Actor, query: Callable[[queries.Database, str], dict[str, Any]]) -> dict[str, Any]:
+    def _register(self, actor: Actor, query: Callable[[Any, Dialect, str], dict[str, Any]]) -> dict[str, Any]:
         require_coordinating_unit(actor)
         # Catch up first, so a read after a command's response sees that command
         # even when the background runner (or another process) is behind.
         self._projections.catch_up(["register"])
-        return {"municipality": actor.municipality, **query(self._db, actor.municipality)}
+        return {"municipality": actor.municipality, **self._projections.store.read(query, actor.municipality)}
 
 
 def _instant(value: date | datetime) -> datetime:

@@ -37,7 +37,7 @@ class ReadService:
         clock: Callable[[], datetime],
     ) -> None:
         self.cases = CaseReads(app, integrity, access_log, projections, clock)
-        self.overviews = MunicipalityOverviews(app.recorder, projections, clock)  # type: ignore[arg-type]
+        self.overviews = MunicipalityOverviews(projections, clock)
         self.integrity = IntegrityReads(integrity, access_log)
         self._app = app
         self._store = store

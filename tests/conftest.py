@@ -1,27 +1,28 @@
-"""Shared fixtures. Every storage test runs on both backends: SQLite (a file
-per test) and PostgreSQL (a database per test run, a schema per test).
+"""The shared fixtures, registered once here; helpers live in `tests/support/`.
 
-PostgreSQL is required: if it cannot be reached the tests fail, they never
-skip. `LEDGER_TEST_PG` overrides the server URL (default the local one).
+Every storage test runs on both stores: `ledger` (and `api`, built on it) is
+parametrised over SQLite and PostgreSQL (see tests/support/stores.py).
+`memory` stands in for the application without a store, for the pure rules.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import structlog
+from fastapi.testclient import TestClient
 
 from app.bootstrap import Ledger, build
-from app.settings import Settings
-from tests.support import FakeClock
+from app.server import create_app
+from tests.support.clock import FakeClock
+from tests.support.http import Api
+from tests.support.memory import MemoryApp
+from tests.support.stores import BACKENDS, database_url, run_database, settings_for
 
-PG_SERVER = os.environ.get("LEDGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-BACKENDS = ["sqlite", "postgres"]
+# The browser fixtures (one Playwright and one Chromium for the run, a fresh page per test).
+pytest_plugins = ["tests.support.browser"]
 
 
 @pytest.fixture(autouse=True)
@@ -32,45 +33,14 @@ def _reset_structlog() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
-    """A database of its own for this test run, dropped at the end."""
-    name = f"ledger_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as e:
-        pytest.fail(f"PostgreSQL is required for the test suite and is not reachable at {PG_SERVER}: {e}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_SERVER.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A database of its own for this test run (this worker's, under xdist), dropped at the end."""
+    with run_database() as url:
+        yield url
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
-
-
-def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path}/ledger.db"
-    db = request.getfixturevalue("pg_database")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(db, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    return f"{db}?schema={schema}"
-
-
-def settings_for(url: str, secrets_dir: Path, **extra: str) -> Settings:
-    secrets_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        "LEDGER_DATABASE_URL": url,
-        "LEDGER_MASTER_KEY": "11" * 32,
-        "LEDGER_SIGNING_KEY": "22" * 32,
-        "LEDGER_JWT_SECRET": "test-secret-" + "x" * 40,
-        **extra,
-    }
-    return Settings.from_env(env)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -88,3 +58,17 @@ def ledger(db_url: str, tmp_path: Path, clock: FakeClock) -> Iterator[Ledger]:
     built = build(settings_for(db_url, tmp_path / "secrets"), clock=clock)
     yield built
     built.close()
+
+
+@pytest.fixture
+def api(ledger: Ledger) -> Iterator[Api]:
+    """A test client with the ledger behind it (so on both stores) and tokens signed by its secret."""
+    # Projections are caught up by the reads that need them; no background thread in tests.
+    with TestClient(create_app(ledger, run_projections=False)) as client:
+        yield Api(client, ledger)
+
+
+@pytest.fixture
+def memory(clock: FakeClock) -> MemoryApp:
+    """The application's command surface over cases held in memory: no store, no keys, no log."""
+    return MemoryApp(clock)

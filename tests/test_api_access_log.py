@@ -11,7 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from ledger.values import Role
-from tests.api_support import Api, api, populated_case  # noqa: F401
+from tests.support.http import Api, open_case, populated_case
 
 # Sample values for the query parameters a case read may require.
 QUERY_SAMPLES = {"format": "json"}
@@ -118,7 +118,6 @@ def test_a_guardians_access_record_carries_no_name_or_pid(api: Api) -> None:
     from datetime import date
 
     from ledger.national_id import synthesize
-    from tests.api_support import open_case
 
     mother = synthesize(date(1990, 3, 3))
     case = open_case(

@@ -21,9 +21,10 @@ from api.auth import AUDIENCE, ISSUER, issue_token
 from app.bootstrap import build
 from app.server import create_app
 from ledger.values import Role
-from tests.api_support import Api, api, assert_problem  # noqa: F401
-from tests.conftest import settings_for
-from tests.support import MUNICIPALITY, FakeClock
+from tests.support.cases import MUNICIPALITY
+from tests.support.clock import FakeClock
+from tests.support.http import Api, assert_problem
+from tests.support.stores import settings_for
 
 ANY_CASE_READ = "/v1/ledger/checkpoints"  # a read every ke_caseworker may make, with no case needed
 

@@ -9,11 +9,11 @@ import pytest
 
 from ledger.national_id import synthesize
 from ledger.values import Role
-from tests.api_support import (  # noqa: F401
+from tests.support.clock import FakeClock
+from tests.support.http import (
     Api,
     HttpCase,
     add_participant,
-    api,
     assert_problem,
     consent_for,
     created,
@@ -21,7 +21,6 @@ from tests.api_support import (  # noqa: F401
     running_case,
     set_goal,
 )
-from tests.support import FakeClock
 
 
 def consented_case(api: Api, categories: tuple[str, ...] = ("work",)) -> HttpCase:

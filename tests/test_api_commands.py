@@ -11,11 +11,12 @@ import pytest
 
 from ledger.national_id import synthesize
 from ledger.values import Role
-from tests.api_support import (  # noqa: F401
+from tests.support.cases import born
+from tests.support.clock import TODAY
+from tests.support.http import (
     PROBLEM,
     Api,
     HttpCase,
-    api,
     assert_problem,
     consent_for,
     created,
@@ -23,7 +24,6 @@ from tests.api_support import (  # noqa: F401
     running_case,
     set_goal,
 )
-from tests.support import TODAY, born
 
 
 class Walk:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from api.auth import issue_token
 from app.server import create_app
 from ledger.values import Role
-from tests.test_compliance_support import Story
+from tests.support.story import Story
 
 
 def get(ledger, case_id, role=Role.KE_CASEWORKER, sub="ke-1", **claims):
@@ -20,7 +20,7 @@ def get(ledger, case_id, role=Role.KE_CASEWORKER, sub="ke-1", **claims):
 
 def test_the_compliance_read_lists_every_check_with_evidence(ledger, clock):
     """Twenty checks in order; a coordinator named 28 days after KE's request breaches CHK-01 in Søndre Land."""
-    story = Story(ledger)
+    story = Story(ledger.app)
     story.decide("2026-01-14")
     story.request("2026-01-15")
     story.appoint("2026-02-12")
@@ -37,7 +37,7 @@ def test_the_compliance_read_lists_every_check_with_evidence(ledger, clock):
 
 def test_a_deadline_not_yet_passed_is_pending_and_becomes_a_breach(ledger, clock):
     """With the clock before the 14 days have run CHK-01 is pending; after, a breach."""
-    story = Story(ledger)
+    story = Story(ledger.app)
     story.request("2026-01-15")
     clock.set(datetime(2026, 1, 20, 12, tzinfo=UTC))
     assert get(ledger, story.case_id).json()["checks"][0]["status"] == "pending"
@@ -47,7 +47,7 @@ def test_a_deadline_not_yet_passed_is_pending_and_becomes_a_breach(ledger, clock
 
 def test_compliance_is_for_ke_the_coordinator_and_statsforvalteren_with_a_complaint(ledger, clock):
     """A service provider is refused (INV-07); the supervisor only once a complaint is recorded."""
-    story = Story(ledger)
+    story = Story(ledger.app)
     provider = get(ledger, story.case_id, Role.SERVICE_PROVIDER, "nav-1", service="NAV")
     supervisor = get(ledger, story.case_id, Role.SUPERVISOR, "sf-1")
     assert provider.status_code == 403

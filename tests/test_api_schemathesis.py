@@ -26,7 +26,7 @@ from schemathesis.checks import (
 )
 
 from ledger.values import Role
-from tests.api_support import Api, api, populated_case  # noqa: F401
+from tests.support.http import Api, populated_case
 
 # Schema-valid data may still be refused by a rule (a national id's check digits, INV-xx),
 # so "positive data is accepted" is not a check here; every other conformance check is.

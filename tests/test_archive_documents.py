@@ -20,7 +20,8 @@ from audit.report.records import (
     render_decision_pdf,
     render_minutes_pdf,
 )
-from tests.archive_support import (
+from projections.case_view import fold
+from tests.support.archive import (
     CLOSING_ASSESSMENT,
     CLOSING_REASON,
     DECISION_OF_MEETING,
@@ -29,8 +30,8 @@ from tests.archive_support import (
     text_of,
     view_of,
 )
-from tests.support import ke
-from tests.test_compliance_support import SELBU
+from tests.support.cases import ke
+from tests.support.story import SELBU
 
 
 def test_the_srgb_profile_is_the_same_bytes_on_every_run():
@@ -109,7 +110,8 @@ def test_a_closing_without_agreement_is_kes_termination_letter(ledger):
 
 def test_the_plan_export_is_pdfa(ledger):
     story, _ = closed_case(ledger)
-    document = render_plan_pdf("5032", story.case_id, story.events())
+    events = story.events()
+    document = render_plan_pdf(fold(events), "5032", story.case_id, events)
     assert_pdfa(document, "Individuell plan")
     assert "Åse Ødegård" in text_of(document)
 

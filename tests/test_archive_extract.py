@@ -14,8 +14,9 @@ from lxml import etree
 
 from archive import ArchiveSettings, Receipt, archivable_steps, render_step
 from archive.extract import ExtractCase, Manifest, check_extract, write_extract
-from tests.archive_support import closed_case, schema_dir, validate, view_of
-from tests.test_compliance_support import SELBU, Story
+from projections.case_view import fold
+from tests.support.archive import closed_case, schema_dir, validate, view_of
+from tests.support.story import SELBU, Story
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 PERIOD = (date(2026, 1, 1), date(2026, 12, 31))
@@ -28,7 +29,7 @@ ADDML = {"a": "http://www.arkivverket.no/standarder/addml"}
 
 def extract_case(story: Story, receipts: dict[str, Receipt] | None = None) -> ExtractCase:
     view, events = view_of(story), story.events()
-    documents = [render_step(step, view, events) for step in archivable_steps(view, events, NOW)]
+    documents = [render_step(step, view, events, fold=fold) for step in archivable_steps(view, events, NOW)]
     return ExtractCase(view, events, documents, receipts or {})
 
 
@@ -208,7 +209,7 @@ def test_the_same_cases_give_the_same_extract(ledger, tmp_path):
 
 
 def test_an_open_case_is_not_extracted(ledger, tmp_path):
-    s = Story(ledger, municipality=SELBU)
+    s = Story(ledger.app, municipality=SELBU)
     s.running("2026-01-20")
     with pytest.raises(ValueError, match="not closed"):
         write_extract([extract_case(s)], tmp_path, schema_dir(), settings=SETTINGS, period=PERIOD)

@@ -25,8 +25,9 @@ from archive.receipt import NAMESPACE as RECEIPT_NS
 from archive.receipt import SCHEMA as RECEIPT_SCHEMA
 from archive.receipt import InvalidReceipt
 from archive.steps import half_year_ends
-from tests.archive_support import closed_case, schema_dir, validate, view_of
-from tests.test_compliance_support import SELBU, Story
+from projections.case_view import fold
+from tests.support.archive import closed_case, schema_dir, validate, view_of
+from tests.support.story import SELBU, Story
 
 FEIL = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/feilmelding/v1"
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
@@ -39,7 +40,7 @@ NS = {"a": "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivme
 
 def messages_of(story: Story) -> list[tuple[object, bytes]]:
     view, events = view_of(story), story.events()
-    documents = [render_step(step, view, events) for step in archivable_steps(view, events, NOW)]
+    documents = [render_step(step, view, events, fold=fold) for step in archivable_steps(view, events, NOW)]
     return [(d, build_arkivmelding(view, d, SETTINGS, checkpoint=CHECKPOINT)) for d in documents]
 
 
@@ -63,7 +64,7 @@ def test_a_closed_case_has_a_record_for_each_archivable_step(ledger):
 
 def test_minutes_wait_for_distribution_while_the_case_is_open(ledger):
     """Held but not distributed: not yet archivable; a plan snapshot only once a half-year has ended."""
-    s = Story(ledger, municipality=SELBU)
+    s = Story(ledger.app, municipality=SELBU)
     s.running("2026-01-20")
     s.plan("2026-01-21")
     s.meeting("2026-02-10", agenda="2026-02-01")  # no minutes sent

@@ -24,7 +24,11 @@ def test_case_cache_bench_prints_a_ratio_per_size(store: str, capsys: pytest.Cap
     assert [row[1] for row in printed] == ["20", "60"]
     for row in printed:
         uncached, cached, ratio = (float(x) for x in row[2:5])
-        assert uncached > 0 and cached > 0 and ratio == pytest.approx(uncached / cached, rel=0.05, abs=0.06)
+        assert uncached > 0 and cached > 0
+        # All three are printed to one decimal, the ratio computed before rounding: it lies within
+        # what the rounded times allow (at a few ms, 2.4 / 1.2 may well print a ratio of 2.1).
+        low, high = (uncached - 0.05) / (cached + 0.05), (uncached + 0.05) / (cached - 0.05)
+        assert low - 0.05 <= ratio <= high + 0.05, row
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])

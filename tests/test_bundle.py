@@ -12,15 +12,23 @@ from uuid import UUID
 import orjson
 import pytest
 
-from audit.integrity.bundle_verify import BundleMalformed, verify_bundle
+from audit.integrity.bundle import json_bundle
+from audit.integrity.bundle_verify import BundleMalformed, BundleReport
+from audit.integrity.bundle_verify import verify_bundle as verify_with
 from audit.integrity.chain import event_hash
 from audit.integrity.checkpoint import CheckpointSigner, generate_private_key
-from audit.report.exports import json_bundle
 from commands.plan_commands import CloseCase, EraseCase
 from ledger.events_plan import PlanExported
 from ledger.values import Role
-from tests.api_support import Api, HttpCase, api, created, running_case  # noqa: F401
-from tests.support import ke
+from store.transcoder import OrjsonTranscoder
+from tests.support.cases import ke
+from tests.support.http import Api, HttpCase, created, running_case
+
+
+def verify_bundle(document: bytes, pinned_key: bytes | None = None) -> BundleReport:
+    """Offline, as `ledger verify-bundle` does: with the store's decoder of stored state."""
+    return verify_with(document, pinned_key, decode=OrjsonTranscoder().decode)
+
 
 Tamper = Callable[[dict[str, Any]], None]
 

@@ -28,9 +28,10 @@ from ledger.errors import InvalidInput, InvariantViolation, NotFound, VersionMis
 from ledger.events_plan import CommentAdded
 from ledger.values import Person, Provision, is_erased
 from store.config import ConfigError
-from tests.conftest import settings_for
-from tests.privacy_support import NAME, close_export_and_erase, documented_case
-from tests.support import FakeClock, coordinator, ke, running_case
+from tests.support.cases import coordinator, ke, running_case
+from tests.support.clock import FakeClock
+from tests.support.privacy import NAME, close_export_and_erase, documented_case
+from tests.support.stores import settings_for
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from audit.integrity.checkpoint import Checkpoint, verify_checkpoint
 from ledger.national_id import synthesize
 from projections.case_views import open_view
 from store.config import parse_database_url
-from tests.conftest import BACKENDS, database_url
+from tests.support.stores import BACKENDS, database_url
 
 runner = CliRunner()
 PID = synthesize(date(1990, 12, 1), 7)

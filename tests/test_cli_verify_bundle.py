@@ -15,8 +15,9 @@ from app.cli import app
 from app.logging import reset_logging
 from audit.report.exports import reproduce
 from commands.plan_commands import ExportPlan
-from tests.conftest import settings_for
-from tests.support import FakeClock, ke, running_case
+from tests.support.cases import ke, running_case
+from tests.support.clock import FakeClock
+from tests.support.stores import settings_for
 
 runner = CliRunner()
 NO_DATABASE = "postgresql://nobody@127.0.0.1:1/none"  # any use of a database would fail loudly

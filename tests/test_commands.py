@@ -35,6 +35,7 @@ from commands.plan_commands import (
     SetGoal,
 )
 from ledger.errors import IdempotencyConflict, InvariantViolation, VersionMismatch
+from ledger.events_plan import CommentAdded
 from ledger.national_id import synthesize
 from ledger.values import (
     ConsentGiverRole,
@@ -50,8 +51,9 @@ from ledger.values import (
     Subject,
     TransitionKind,
 )
-from tests.support import MUNICIPALITY, TODAY, coordinator, ke, open_case, running_case
-from tests.test_invariants import store_state
+from tests.support.cases import MUNICIPALITY, coordinator, ke, open_case, running_case
+from tests.support.clock import TODAY
+from tests.support.refusals import store_state
 
 # ------------------------------------------------------------------ helpers
 
@@ -395,7 +397,7 @@ def test_concurrent_comments_from_eight_threads_are_all_recorded(ledger):
     assert errors == []
     assert version_of(ledger, fx.case_id) == setup + 80
     assert sorted(results) == list(range(setup + 1, setup + 81))
-    comments = [e for e in ledger.app.case_events(fx.case_id) if type(e).__name__ == "CommentAdded"]
+    comments = [e for e in ledger.app.case_events(fx.case_id) if isinstance(e, CommentAdded)]
     assert len(comments) == 80
 
 
@@ -451,7 +453,6 @@ def test_a_case_opened_with_a_chosen_id_gets_that_id(ledger):
     from commands.case_commands import OpenCase
     from ledger.national_id import synthesize
     from ledger.values import Provision, ReferrerKind, Subject
-    from tests.support import ke
 
     wanted = uuid4()
     result = ledger.app.handle(
@@ -473,7 +474,6 @@ def test_a_caller_without_the_role_learns_403_not_the_cases_version(ledger):
     from commands.case_commands import RecordDecision
     from ledger.errors import Forbidden
     from ledger.values import DecisionOutcome, Provision
-    from tests.support import coordinator, running_case
 
     fx = running_case(ledger, individual=61)
     with pytest.raises(Forbidden) as refused:

@@ -13,7 +13,7 @@ from app.server import create_app
 from audit.compliance import CheckStatus, evaluate
 from commands.case_commands import RequestCoordinator
 from ledger.values import Person, Role
-from tests.test_compliance_support import Story
+from tests.support.story import Story
 
 SONDRE_LAND = "3447"
 
@@ -38,7 +38,7 @@ def test_a_pending_check_is_listed_as_due_then_as_a_breach_when_its_deadline_pas
     """KE asked for a coordinator on 15 January; Søndre Land gives 14 days. Before the deadline CHK-01 is
     listed as pending (due soon); after it, with no new event at all, as a breach."""
     clock.set(at("2026-01-20"))
-    story = Story(ledger)
+    story = Story(ledger.app)
     story.request("2026-01-15")
     before = [i for i in items(overview(ledger), story.case_id) if i["rule"] == "CHK-01"]
     assert [(i["status"], i["deadline"][:10], i["unit"]) for i in before] == [
@@ -54,7 +54,7 @@ def test_a_pending_check_is_listed_as_due_then_as_a_breach_when_its_deadline_pas
 
 def test_a_check_met_in_time_leaves_the_overview(ledger, clock):
     clock.set(at("2026-01-20"))
-    story = Story(ledger)
+    story = Story(ledger.app)
     story.request("2026-01-15")
     story.appoint("2026-01-19")
     assert "CHK-01" not in {i["rule"] for i in items(overview(ledger), story.case_id)}
@@ -64,9 +64,9 @@ def test_filters_by_rule_unit_and_due_date(ledger, clock):
     """Two cases asked of different units: `unit` picks one; `rule` keeps one check; a `due_before`
     earlier than a pending deadline leaves that check out, while breaches stay in."""
     clock.set(at("2026-02-20"))
-    late = Story(ledger)
+    late = Story(ledger.app)
     late.request("2026-01-15")  # CHK-01 breached on 29 January
-    fresh = Story(ledger, opened="2026-02-16", birth=date(1985, 3, 3))
+    fresh = Story(ledger.app, opened="2026-02-16", birth=date(1985, 3, 3))
     fresh.do(RequestCoordinator, "2026-02-18", unit="Barn og familie", unit_leader=Person("leder-2", "Bodil Leder"))
     by_unit = items(overview(ledger, unit="Barn og familie"))
     assert {i["case_id"] for i in by_unit} == {str(fresh.case_id)}
@@ -85,7 +85,7 @@ def test_the_overview_agrees_with_judging_each_case_now(ledger, clock):
     """Every breach the overview lists is a breach when the case is judged from its events, and every
     breach such a judgement finds is listed (none lost, none invented), also after a rebuild."""
     clock.set(at("2026-06-01"))
-    stories = [Story(ledger, birth=date(1980 + i, 5, 5)) for i in range(3)]
+    stories = [Story(ledger.app, birth=date(1980 + i, 5, 5)) for i in range(3)]
     stories[0].request("2026-01-15")
     stories[1].running()
     stories[2].decide("2026-02-01")
@@ -101,7 +101,7 @@ def test_the_overview_agrees_with_judging_each_case_now(ledger, clock):
 
 def test_another_municipality_sees_none_of_the_cases(ledger, clock):
     clock.set(at("2026-03-01"))
-    Story(ledger).request("2026-01-15")
+    Story(ledger.app).request("2026-01-15")
     assert items(overview(ledger, municipality="5032")) == []
 
 
@@ -127,7 +127,7 @@ def test_extreme_dates_are_answered_not_crashed(ledger, clock):
 def test_the_overview_comes_a_page_at_a_time_with_totals_over_all_pages(ledger, clock):
     clock.set(at("2026-03-01"))
     for i in range(3):
-        Story(ledger, birth=date(1970 + i, 1, 9)).request("2026-01-15")
+        Story(ledger.app, birth=date(1970 + i, 1, 9)).request("2026-01-15")
     whole = overview(ledger, rule="CHK-01").json()
     first, rest = overview(ledger, rule="CHK-01", limit=2).json(), overview(ledger, rule="CHK-01", offset=2).json()
     assert whole["total"] == first["total"] == 3 and len(first["items"]) == 2
@@ -143,7 +143,7 @@ def test_the_unit_follows_the_coordinator_and_a_nul_in_it_does_not_stop_the_proj
     from ledger.values import CoordinatorKind
 
     clock.set(at("2026-02-20"))
-    story = Story(ledger)
+    story = Story(ledger.app)
     story.request("2026-01-15")
     story.do(
         AppointCoordinator,
@@ -163,7 +163,7 @@ def test_a_refresh_that_races_another_process_leaves_its_rows_and_does_not_fail_
     from eventsourcing.persistence import IntegrityError
 
     clock.set(at("2026-01-20"))
-    Story(ledger).request("2026-01-15")
+    Story(ledger.app).request("2026-01-15")
     assert overview(ledger).status_code == 200
     compliance = ledger.projections.projections["compliance"]
 
@@ -181,7 +181,7 @@ def test_a_refresh_never_replaces_a_judgement_of_newer_events(ledger, clock):
     from ledger.values import CoordinatorKind
 
     clock.set(at("2026-01-20"))
-    story = Story(ledger)
+    story = Story(ledger.app)
     story.request("2026-01-15")
     compliance = ledger.projections.projections["compliance"]
     stale = compliance._judgement(story.case_id, clock())  # read before the appointment

@@ -25,8 +25,9 @@ from ledger.values import (
     Subject,
     WithdrawalScope,
 )
-from tests.support import TODAY, actor, born, coordinator, ke, running_case, subject_consent
-from tests.test_invariants import assert_refused, store_state
+from tests.support.cases import actor, born, coordinator, ke, running_case, subject_consent
+from tests.support.clock import TODAY
+from tests.support.refusals import assert_refused, store_state
 
 MOTHER = Guardian("Kari Nordmann", synthesize(date(1985, 3, 14), 10))
 FATHER = Guardian("Per Nordmann", synthesize(date(1983, 8, 30), 20))

@@ -17,9 +17,11 @@ import pytest
 from app.bootstrap import build
 from demo.cases import Stage
 from demo.dataset import DemoReport, plan_cases, run_demo
+from demo.scenarios import SCENARIOS
 from ledger.values import CaseStatus, CoordinatorKind, EvaluationStatus, PlanTool, is_erased
-from tests.conftest import BACKENDS, database_url, settings_for
-from tests.support import TODAY, FakeClock
+from tests.support.clock import TODAY, FakeClock
+from tests.support.stores import BACKENDS, database_url, settings_for
+from tests.support.story import judge
 
 CASES = 40
 
@@ -100,6 +102,7 @@ def test_names_are_norwegian(cases):
 
 
 def test_the_three_worked_scenarios_are_there_as_written(demo, cases):
+    """The scenarios of demo/scenarios.py, lived by the demo's staff, as SCENARIOS.md tells them."""
     _, report = demo
     one, two, three = (cases[str(i)] for i in report.scenarios.values())
     # 1. Søndre Land: coordinator named 28 days after the request; IP declined, minutes instead.
@@ -110,7 +113,8 @@ def test_the_three_worked_scenarios_are_there_as_written(demo, cases):
     (goal,) = one.goals.values()
     assert goal.text == "Jeg vil ha en fast jobb innen ett år"
     assert [s for _, s in goal.evaluations] == [EvaluationStatus.PARTLY_ACHIEVED]
-    # 2. Vestre Toten: relay log closed when the child coordinator took over; consent in force from the father's signature.
+    # 2. Vestre Toten: relay log closed when the child coordinator took over; consent in force
+    # from the father's signature.
     assert two.municipality == "3443" and two.subject.birth_date == date(2021, 5, 10)
     assert two.coordinator.kind is CoordinatorKind.CHILD_COORDINATOR
     assert two.relay_log_closed_at.date() == date(2026, 2, 1)
@@ -122,6 +126,13 @@ def test_the_three_worked_scenarios_are_there_as_written(demo, cases):
     (withdrawn,) = three.consents.values()
     assert withdrawn.withdrawn_at.date() == date(2026, 5, 1)
     assert three.closed_at.date() == date(2026, 6, 1) and three.exports
+    # Each judged at its "today" gives the outcomes SCENARIOS.md states.
+    ledger, _ = demo
+    for scenario, case_id in zip(SCENARIOS, report.scenarios.values(), strict=True):
+        events = ledger.app.case_events(case_id)
+        for profile, outcomes in scenario.expected.items():
+            results = judge(events, profile, scenario.today.isoformat())
+            assert {rule: results[rule].status for rule in outcomes} == outcomes, (scenario.title, profile)
 
 
 def test_the_demo_ledger_verifies_after_a_seal(demo):
@@ -152,14 +163,14 @@ def test_the_overview_shows_breaches_of_several_kinds(demo):
     """KE's overview of the demo lists breaches of at least four different checks."""
     from datetime import timedelta
 
-    from store.queries import breaches
+    from store.compliance_rows import overview
 
     ledger, _ = demo
     ledger.projections.catch_up()
     breached: set[str] = set()
     for municipality in ("3447", "5032", "0301", "1804"):
-        items = breaches(
-            ledger.app.recorder, municipality, ledger.clock(), due_before=ledger.clock() + timedelta(days=14)
+        items = ledger.projections.store.read(
+            overview, municipality, ledger.clock(), due_before=ledger.clock() + timedelta(days=14)
         )
         breached |= set(items.breaches_per_rule)
     assert len(breached) >= 4, breached

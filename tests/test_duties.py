@@ -14,7 +14,7 @@ from audit.compliance.timeline import Timeline
 from audit.duties import Assignee, AssigneeKind, Duty, DutyStatus, duties_of
 from ledger.profiles import PROFILES, profile_for
 from ledger.values import EvaluationStatus, TransitionKind
-from tests.story import (
+from tests.support.duty_story import (
     COORDINATOR,
     FATHER,
     MOTHER,

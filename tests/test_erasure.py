@@ -31,7 +31,9 @@ from ledger.values import (
     Subject,
     is_erased,
 )
-from tests.privacy_support import (
+from tests.support.cases import MUNICIPALITY, actor, coordinator, ke
+from tests.support.clock import TODAY
+from tests.support.privacy import (
     ASSESSMENT,
     GOAL,
     NAME,
@@ -41,7 +43,6 @@ from tests.privacy_support import (
     raw_store,
     traces,
 )
-from tests.support import MUNICIPALITY, TODAY, actor, coordinator, ke
 
 COMPLAINT = "Åse klager på at planen ble avsluttet for tidlig"
 

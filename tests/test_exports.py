@@ -11,7 +11,7 @@ from api.auth import issue_token
 from app.server import create_app
 from commands.plan_commands import CloseCase, EraseCase, ExportPlan
 from ledger.values import Role
-from tests.support import ke, running_case, subject_consent
+from tests.support.cases import ke, running_case, subject_consent
 
 
 @pytest.fixture

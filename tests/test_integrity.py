@@ -20,7 +20,7 @@ from audit.integrity.log import Integrity
 from audit.integrity.merkle import EMPTY_ROOT, leaf_hash, verify_consistency, verify_inclusion
 from commands.case_commands import AddParticipant
 from ledger.values import Person
-from tests.support import coordinator, running_case
+from tests.support.cases import coordinator, running_case
 
 
 def write_cases(ledger: Any) -> list[UUID]:
@@ -229,7 +229,7 @@ def race(builders: list[Integrity]) -> list[BaseException]:
 def test_two_builders_syncing_concurrently_store_each_event_exactly_once(ledger):
     """Two Integrity instances racing in threads: log indexes dense 0..n-1, each notification once."""
     bulk_events(ledger, 5000, cases=50)  # several pages, so the builders interleave
-    builders = [ledger.integrity, Integrity(ledger.app.recorder, ledger.integrity.signer, ledger.clock)]
+    builders = [ledger.integrity, Integrity(ledger.integrity.store, ledger.integrity.signer, ledger.clock)]
     assert race(builders) == []
     stored = leaves(ledger)
     assert [i for i, _, _ in stored] == list(range(5000))
@@ -262,19 +262,31 @@ def test_verify_running_while_events_are_written_and_sealed_reports_no_problems(
     write_cases(ledger)
     done = threading.Event()
     errors: list[BaseException] = []
+    sealed = threading.Semaphore(0)  # one release per batch written and sealed
 
     def write_and_seal() -> None:
         try:
             while not done.is_set():
                 bulk_events(ledger, 40, cases=20)
                 ledger.integrity.seal()
+                sealed.release()
         except BaseException as e:  # surfaced below
             errors.append(e)
 
     writer = threading.Thread(target=write_and_seal)
     writer.start()
+    reports = []
     try:
-        reports = [ledger.integrity.verify() for _ in range(15)]
+        # Verify while the writer works, however the threads are scheduled: at least 15 times,
+        # and until at least two batches were written and sealed after the first verification.
+        reports.append(ledger.integrity.verify())
+        while sealed.acquire(blocking=False):
+            pass  # batches sealed before the first verification do not count
+        batches = 0
+        while (len(reports) < 15 or batches < 2) and not errors:
+            reports.append(ledger.integrity.verify())
+            batches += sealed.acquire(timeout=0.05)
+        reports.append(ledger.integrity.verify())
     finally:
         done.set()
         writer.join()

@@ -21,7 +21,7 @@ from audit.integrity.checkpoint import CheckpointSigner
 from audit.integrity.merkle import leaf_hash
 from commands.case_commands import AddParticipant
 from ledger.values import Person
-from tests.support import coordinator, running_case
+from tests.support.cases import coordinator, running_case
 
 OTHER_KEY = bytes([0x33]) * 32
 

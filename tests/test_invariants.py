@@ -40,6 +40,7 @@ from commands.plan_commands import (
     SetGoal,
 )
 from ledger.errors import DomainError, Forbidden, InvalidInput, InvariantViolation, NotFound
+from ledger.events import ParticipantAdded
 from ledger.national_id import synthesize
 from ledger.values import (
     CaseStatus,
@@ -56,48 +57,11 @@ from ledger.values import (
     Subject,
     is_erased,
 )
-from tests.support import MUNICIPALITY, TODAY, actor, born, coordinator, ke, open_case, running_case
+from tests.support.cases import MUNICIPALITY, actor, born, coordinator, ke, open_case, running_case
+from tests.support.clock import TODAY
+from tests.support.refusals import assert_refused, store_state
 
 # ------------------------------------------------------------------ helpers
-
-# Words any bokmål sentence of the ledger's errors is made of; an English or
-# empty message has none of them.
-_BOKMAL = re.compile(r"\b(ikke|kan|må|er|en|et|ei|bare|og|i|på|til|for|som|har|med|saken|sak|din|du)\b", re.I)
-
-
-def assert_norwegian(message: str) -> None:
-    assert message.strip(), "the refusal has no message"
-    assert _BOKMAL.search(message), f"not a bokmål sentence: {message!r}"
-
-
-@dataclasses.dataclass(frozen=True)
-class StoreState:
-    max_notification_id: int | None
-    stored: tuple[tuple[int, str, bytes], ...]
-
-
-def store_state(ledger: Any, case_id: UUID | None = None) -> StoreState:
-    """What the store holds: the log's head and the case's stored events (bytes)."""
-    stored: tuple[tuple[int, str, bytes], ...] = ()
-    if case_id is not None:
-        stored = tuple(
-            (e.originator_version, e.topic, bytes(e.state)) for e in ledger.app.recorder.select_events(case_id)
-        )
-    return StoreState(ledger.app.recorder.max_notification_id(), stored)
-
-
-def assert_refused(
-    ledger: Any, command: Command, error: type[DomainError], rule: str | None, case_id: UUID | None = None
-) -> DomainError:
-    """Handle `command`, expect `error` naming `rule`, and check nothing was written."""
-    case_id = case_id or getattr(command, "case_id", None)
-    before = store_state(ledger, case_id)
-    with pytest.raises(error) as refused:
-        ledger.app.handle(command)
-    assert refused.value.rule == rule
-    assert_norwegian(refused.value.message)
-    assert store_state(ledger, case_id) == before
-    return refused.value
 
 
 def version_of(ledger: Any, case_id: UUID) -> int:
@@ -602,7 +566,7 @@ def test_a_late_recording_keeps_when_it_happened_and_when_it_was_recorded(ledger
         )
     )
     last = ledger.app.case_events(fx.case_id)[-1]
-    assert type(last).__name__ == "ParticipantAdded"
+    assert isinstance(last, ParticipantAdded)
     assert last.occurred_at == happened
     assert last.timestamp == TODAY
     assert last.recorded_at == TODAY
@@ -739,7 +703,6 @@ def test_a_referral_received_in_the_future_is_refused(ledger, clock):
     from ledger.errors import InvariantViolation
     from ledger.national_id import synthesize
     from ledger.values import Provision, ReferrerKind, Subject
-    from tests.support import ke
 
     before = ledger.app.recorder.max_notification_id()
     with pytest.raises(InvariantViolation) as refused:
@@ -762,7 +725,6 @@ def test_a_municipality_number_in_other_unicode_digits_is_refused(ledger):
     from datetime import date
 
     from commands.case_commands import OpenCase
-    from ledger.errors import DomainError
     from ledger.national_id import synthesize
     from ledger.values import Actor, Provision, ReferrerKind, Role, Subject
 

@@ -27,7 +27,7 @@ from ledger.values import (
     Signer,
     Subject,
 )
-from tests.support import coordinator, ke
+from tests.support.cases import coordinator, ke
 
 NAME = "Åsmund Ødegård-Bjørnstad"
 NATIONAL_ID = synthesize(date(1979, 4, 2), 123)

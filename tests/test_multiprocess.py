@@ -23,7 +23,7 @@ from api.auth import issue_token
 from app.bootstrap import build
 from ledger.national_id import synthesize
 from ledger.values import Role
-from tests.conftest import settings_for
+from tests.support.stores import settings_for
 
 SECRET = "multiprocess-" + "s" * 40
 
@@ -99,7 +99,7 @@ def test_two_api_workers_and_a_projection_process_behave_as_one(pg_database, tmp
             stderr=(tmp_path / "project.log").open("w"),
         )
         procs.append(projector)
-        for i, (base, proc) in enumerate(zip(bases, procs)):
+        for i, (base, proc) in enumerate(zip(bases, procs[: len(bases)], strict=True)):
             _wait_healthy(base, proc, tmp_path / f"api{i}.log")
 
         token = issue_token(SECRET, role=Role.KE_CASEWORKER, sub="ke-1", municipality="3447", name="Kari")

@@ -21,7 +21,7 @@ from notify.dispatch import (
     RetryPolicy,
 )
 from notify.memory import MemoryOutbox
-from tests.support import FakeClock
+from tests.support.clock import FakeClock
 
 T0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
 

@@ -18,8 +18,8 @@ from notify.dispatch import Channel, DeliveryError, DeliveryState, Dispatcher, O
 from notify.memory import MemoryOutbox
 from notify.settings import SmtpSettings
 from notify.smtp import SmtpSender
-from tests.notify_support import SMTP_PASSWORD, SMTP_USER, deliveries, self_signed_certificate, smtp_server
-from tests.story import at, rich_story
+from tests.support.duty_story import at, rich_story
+from tests.support.notify import SMTP_PASSWORD, SMTP_USER, deliveries, self_signed_certificate, smtp_server
 
 PUBLIC_URL = "https://ledger.kommune.test"
 TO = "koordinator@kommune.test"

@@ -18,8 +18,8 @@ from standardwebhooks.webhooks import Webhook
 from notify.dispatch import Channel, Delivery, DeliveryState, Dispatcher, Outcome, RetryPolicy
 from notify.memory import MemoryOutbox
 from notify.webhook import Subscriber, WebhookSender
-from tests.notify_support import Received, Receiver, SilentReceiver, deliveries
-from tests.story import at, rich_story
+from tests.support.duty_story import at, rich_story
+from tests.support.notify import Received, Receiver, SilentReceiver, deliveries
 
 PUBLIC_URL = "https://ledger.kommune.test"
 SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()

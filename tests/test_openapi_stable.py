@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.server import create_app
 from app.bootstrap import Ledger, build
+from app.server import create_app
 from app.settings import Settings
 
 BASELINE = Path(__file__).parent / "fixtures" / "openapi-baseline.json"

@@ -10,11 +10,12 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from audit.report import render_plan_pdf
+from audit.report import PlanPdf
 from commands.plan_commands import ReviseGoal
 from ledger.values import Role
-from tests.api_support import Api, api, created, populated_case  # noqa: F401
-from tests.test_compliance_support import Story
+from projections.case_view import fold
+from tests.support.http import Api, created, populated_case
+from tests.support.story import Story
 
 GOAL = "Jeg vil lære å lage middag selv og bo på Søndre Land"
 
@@ -24,7 +25,7 @@ def text_of(document: bytes) -> str:
 
 
 def planned(ledger: Any) -> Story:
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.running("2026-01-20")
     s.plan("2026-01-21")
     goal = s.goal("2026-01-21", "2026-06-01")
@@ -37,7 +38,7 @@ def planned(ledger: Any) -> Story:
 def test_the_plan_pdf_holds_the_whole_plan_in_norwegian(ledger):
     """Subject, coordinator, team, consents, goals with evaluations and meetings, with æøå intact."""
     s = planned(ledger)
-    text = text_of(render_plan_pdf("3447", s.case_id, s.events()))
+    text = text_of(PlanPdf(fold)("3447", s.case_id, s.events()))
     for expected in (
         "Individuell plan",
         "Søndre Land kommune (3447)",
@@ -60,10 +61,10 @@ def test_the_same_events_give_the_same_bytes(ledger, clock):
     """Dated by the last event, not by when it is rendered."""
     s = planned(ledger)
     events = s.events()
-    first = render_plan_pdf("3447", s.case_id, events)
+    first = PlanPdf(fold)("3447", s.case_id, events)
     clock.advance(days=3)
-    assert render_plan_pdf("3447", s.case_id, events) == first
-    assert render_plan_pdf("3447", s.case_id, events[:-1]) != first
+    assert PlanPdf(fold)("3447", s.case_id, events) == first
+    assert PlanPdf(fold)("3447", s.case_id, events[:-1]) != first
 
 
 def test_a_pdf_export_is_recorded_by_digest_and_fetched_byte_for_byte(api: Api):

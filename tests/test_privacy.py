@@ -19,7 +19,8 @@ from ledger.events_plan import GoalSet
 from ledger.values import LifeArea, Provision
 from store.mapper import KID, SEALED, CaseMapper
 from store.transcoder import OrjsonTranscoder
-from tests.privacy_support import (
+from tests.support.cases import MUNICIPALITY, coordinator, ke
+from tests.support.privacy import (
     GOAL,
     INTERPRETER,
     NAME,
@@ -29,7 +30,6 @@ from tests.privacy_support import (
     raw_store,
     traces,
 )
-from tests.support import MUNICIPALITY, coordinator, ke
 
 TRANSCODER = OrjsonTranscoder()
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

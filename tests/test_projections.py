@@ -14,8 +14,9 @@ from ledger.national_id import synthesize
 from ledger.values import CoordinatorKind, Person, Provision, ReferrerKind, Subject
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
-from store import queries
-from tests.support import TODAY, ke, running_case
+from store import register_rows
+from tests.support.cases import coordinator, ke, running_case, subject_consent
+from tests.support.clock import TODAY
 
 
 def rows(ledger: Any) -> list[dict[str, Any]]:
@@ -56,7 +57,7 @@ def test_the_register_shows_coordinators_their_cases_and_the_load_per_unit(ledge
     ids = open_cases(ledger, 4)
     [unassigned] = open_cases(ledger, 1, start=10, appoint=False)
     ledger.projections.catch_up()
-    overview = queries.coordinators(ledger.app.recorder, "3447")
+    overview = ledger.projections.store.read(register_rows.coordinators, "3447")
     loads = {p["person_id"]: p["load"] for p in overview["coordinators"]}
     assert loads == {"k0": 2, "k1": 1, "k2": 1}
     assert {u["unit"]: u["cases"] for u in overview["load_per_unit"]} == {"unit-0": 2, "unit-1": 2}
@@ -94,7 +95,7 @@ class Crashing(RegisterProjection):
 def test_a_crash_mid_batch_neither_skips_nor_repeats_an_event(ledger):
     """The failed batch rolls back rows and position together; the next run applies it once."""
     open_cases(ledger, 5)
-    crashing = ProjectionRunner(ledger.app, [Crashing(fail_at=4)])
+    crashing = ProjectionRunner(ledger.app, ledger.projections.store, [Crashing(fail_at=4)])
     with pytest.raises(RuntimeError):
         crashing.catch_up()
     assert crashing.position("register") == 0
@@ -204,7 +205,6 @@ def test_the_case_view_projection_equals_the_fold_of_each_cases_events(ledger):
     from commands.plan_commands import EstablishPlan, SetGoal
     from ledger.values import LifeArea, PlanTool
     from projections.case_view import fold
-    from tests.support import coordinator, subject_consent
 
     fx = running_case(ledger, individual=11)
     ledger.app.handle(subject_consent(fx))

@@ -8,7 +8,7 @@ import pytest
 
 from ledger.errors import Forbidden, NotFound
 from ledger.values import Role
-from tests.support import actor, coordinator, ke, running_case
+from tests.support.cases import actor, coordinator, ke, running_case
 
 NAV = actor(Role.SERVICE_PROVIDER, id="nav-1", name="Nina NAV", service="NAV")
 

@@ -22,7 +22,7 @@ from audit.duties import (
     parse_rules,
 )
 from ledger.profiles import profile_for
-from tests.story import OSLO, SELBU, SONDRE_LAND, Story, at
+from tests.support.duty_story import OSLO, SELBU, SONDRE_LAND, Story, at
 
 DEADLINE = date(2026, 5, 1)
 RULES = default_rules()

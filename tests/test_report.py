@@ -31,9 +31,9 @@ from commands.case_commands import GrantConsent, SignConsent
 from commands.plan_commands import ReceiveComplaint, SetGoal
 from ledger.profiles import PROFILES
 from ledger.values import ConsentGiverRole, InfoCategory, LifeArea, Provision, Signer
-from tests.privacy_support import GOAL, NAME, close_export_and_erase, documented_case
-from tests.support import ke, running_case
-from tests.test_compliance_support import BREACH, FATHER, MOTHER, NOT_APPLICABLE, PENDING, Story, on
+from tests.support.cases import ke, running_case
+from tests.support.privacy import GOAL, NAME, close_export_and_erase, documented_case
+from tests.support.story import BREACH, FATHER, MOTHER, NOT_APPLICABLE, PENDING, Story, on
 
 HOSTILE = "<script>alert('æøå')</script> Jeg vil lære å sykle på Ørland"
 
@@ -50,7 +50,7 @@ def pdf_text(document: bytes) -> str:
 def known_story(ledger: Any) -> Story:
     """Søndre Land (14 days to name a coordinator): asked on 15 January, named on 30 January (a day late);
     a complaint received two days before the report is made (21 days to forward it)."""
-    s = Story(ledger, opened="2026-01-06")
+    s = Story(ledger.app, opened="2026-01-06")
     s.decide("2026-01-08")
     s.request("2026-01-15")
     s.running("2026-01-30")
@@ -70,7 +70,7 @@ def known_story(ledger: Any) -> Story:
 
 def hostile_case(ledger: Any) -> Story:
     """A running case whose goal text is markup with æøå in it."""
-    s = Story(ledger)
+    s = Story(ledger.app)
     s.running()
     s.plan("2026-02-01")
     s.do(
@@ -147,7 +147,7 @@ def test_the_plan_sections_follow_the_case(ledger):
 def test_an_event_recorded_more_than_seven_days_after_it_happened_is_flagged(ledger, clock):
     """The clock stands at 22 November: an opening on 10 November is 12 days late, an appointment on the
     20th is in time."""
-    s = Story(ledger, opened="2026-11-10")
+    s = Story(ledger.app, opened="2026-11-10")
     s.appoint("2026-11-20")
     timeline = report_of(ledger, s.case_id)["timeline"]
     assert timeline["late_versions"] == [1]
@@ -214,7 +214,7 @@ def test_an_altered_event_is_named_in_the_proof(ledger):
         state[len(state) // 2] ^= 1
         c.execute(f"UPDATE {table} SET state = {mark} WHERE originator_version = 2", (bytes(state),))
     # Straight to the proof: the altered event no longer decrypts, so the case cannot be read.
-    proof = case_proof(recorder, ledger.integrity, fx.case_id)
+    proof = case_proof(ledger.integrity, fx.case_id)
     assert proof["ok"] is False
     assert proof["problems"][0].startswith("Hendelse 2:")
     assert "IKKE bekreftet" in proof["summary"]
@@ -239,7 +239,7 @@ def test_after_erasure_the_report_renders_with_erased_fields_marked_and_no_name(
 
 def test_after_erasure_a_consent_both_parents_signed_reads_as_erased(ledger):
     """The second parent's signature came in its own event; after erasure both signers read "[slettet]"."""
-    s = Story(ledger, birth=date(2018, 5, 1), guardians=(MOTHER, FATHER), requested=(Provision.COORDINATOR,))
+    s = Story(ledger.app, birth=date(2018, 5, 1), guardians=(MOTHER, FATHER), requested=(Provision.COORDINATOR,))
     s.appoint("2026-01-20")
     s.join("2026-01-20", "NAV")
     consent = s.do(

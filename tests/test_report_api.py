@@ -10,14 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from ledger.values import Role
-from tests.api_support import (  # noqa: F401
-    Api,
-    HttpCase,
-    api,
-    assert_problem,
-    created,
-    running_case,
-)
+from tests.support.http import Api, HttpCase, assert_problem, created, running_case
 
 MEDIA = {"json": "application/json", "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 

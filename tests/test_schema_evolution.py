@@ -24,8 +24,9 @@ from commands.case_commands import HoldStartupConversation
 from ledger.events import StartupConversationHeld
 from ledger.values import is_erased
 from store.transcoder import OrjsonTranscoder
-from tests.privacy_support import close_export_and_erase
-from tests.support import TODAY, coordinator, ke, running_case
+from tests.support.cases import coordinator, ke, running_case
+from tests.support.clock import TODAY
+from tests.support.privacy import close_export_and_erase
 
 WHAT_MATTERS = "Å komme seg ut av huset hver dag"
 V1_FIELDS = {

@@ -20,8 +20,9 @@ from ledger.event_base import CaseEvent
 from ledger.values import ActorRef, LifeArea, PlanTool, Provision, Role, Subject
 from store.mapper import KID, SEALED, CaseMapper
 from store.transcoder import OrjsonTranscoder, default_types
-from tests.privacy_support import in_memory_keyring
-from tests.support import TODAY, coordinator, ke, running_case, subject_consent
+from tests.support.cases import coordinator, ke, running_case, subject_consent
+from tests.support.clock import TODAY
+from tests.support.privacy import in_memory_keyring
 
 KINDS = ("at", "day", "ref", "kind", "amount", "items", "subject")
 

@@ -1,7 +1,7 @@
 """The store round-trips a case on every backend."""
 
 from ledger.values import Provision
-from tests.support import ke, open_case
+from tests.support.cases import ke, open_case
 
 
 def test_an_opened_case_is_loaded_back_with_its_subject_in_clear(ledger):

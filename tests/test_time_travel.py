@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from commands.plan_commands import EstablishPlan, SetGoal
+from ledger.events_plan import GoalSet
 from ledger.values import LifeArea, PlanTool
 from projections.case_view import fold
-from tests.support import coordinator, running_case
+from tests.support.cases import coordinator, running_case
 
 MARCH = datetime(2026, 3, 16, 10, tzinfo=UTC)
 
@@ -55,7 +56,7 @@ def test_known_at_excludes_what_had_not_been_recorded_yet(ledger, clock):
 def test_late_recording_is_visible_in_the_history(ledger, clock):
     """The history shows when the goal happened and when it was recorded, six weeks apart."""
     fx = setup_backdated_goal(ledger, clock)
-    [goal_set] = [e for e in ledger.app.case_events(fx.case_id) if type(e).__name__ == "GoalSet"]
+    [goal_set] = [e for e in ledger.app.case_events(fx.case_id) if isinstance(e, GoalSet)]
     assert goal_set.occurred_at == MARCH
     assert goal_set.timestamp - goal_set.occurred_at > timedelta(days=40)
 

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from ledger.values import Role
-from tests.api_support import Api, HttpCase, api, assert_problem, created, running_case  # noqa: F401
+from tests.support.http import Api, HttpCase, assert_problem, created, running_case
 
 RECEIVER = "0301"  # Oslo
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from commands.application import utc_now
 from tests.support.axe import assert_accessible
-from tests.support.browser import bound_socket, browser, live_server, page, playwright  # noqa: F401
+from tests.support.browser import bound_socket, live_server
 from tests.support.oidc_provider import SCOPES, Client, OidcProvider, oidc_provider
 from tests.support.web import KE_SELBU, KE_SONDRE_LAND, web_app, web_ledger
 

@@ -63,9 +63,10 @@ from ledger.values import (
     TransitionKind,
 )
 from ledger.vocabulary import WORDS
-from tests.conftest import database_url
-from tests.support import FakeClock, Fixture, actor, coordinator, ke, open_case, running_case, subject_consent
+from tests.support.cases import Fixture, actor, coordinator, ke, open_case, running_case, subject_consent
+from tests.support.clock import FakeClock
 from tests.support.forms import Site, field_error, flash_of, form_on, form_site, forms_on, summary_of
+from tests.support.stores import database_url
 from web.actions import actions_for, open_case_action
 from web.forms.fields import Widget, _unwrap, forms
 

@@ -5,7 +5,6 @@ case page with every form unfolded and on a form showing its errors. The
 `page` fixture fails a test whose page the Content-Security-Policy refused
 anything on (htmx included)."""
 
-# ruff: noqa: F811  (tests take the imported browser fixtures by name)
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -19,9 +18,9 @@ from playwright.sync_api import Page, expect
 from app.bootstrap import Ledger
 from commands.application import utc_now
 from ledger.values import Actor
-from tests.support import ke, running_case
 from tests.support.axe import assert_accessible
-from tests.support.browser import browser, focus_is_visible, focused, live_server, page, playwright, tab_until  # noqa: F401  (fixtures)
+from tests.support.browser import focus_is_visible, focused, live_server, tab_until
+from tests.support.cases import ke, running_case
 from tests.support.web import web_app, web_ledger
 
 

@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ledger.national_id import synthesize
-from tests.support import FakeClock
+from tests.support.clock import FakeClock
 from tests.support.oidc_provider import SCOPES, Client, OidcProvider, oidc_provider
 from tests.support.web import signed_in_as, web_client
 

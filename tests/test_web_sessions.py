@@ -13,8 +13,8 @@ import pytest
 from app.bootstrap import Ledger, build
 from ledger.values import Actor, Role
 from store.sessions import SqlSessionStore
-from tests.conftest import database_url, settings_for
-from tests.support import FakeClock
+from tests.support.clock import FakeClock
+from tests.support.stores import database_url, settings_for
 from web.sessions import MemorySessionStore, PendingSignIn, Sessions, SessionStore, session_key
 
 ACTOR = Actor(id="ke-1", role=Role.KE_CASEWORKER, municipality="5032", name="Kari Nordmann", pid="01017012345")

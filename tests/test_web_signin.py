@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from app.settings import Settings
 from store.config import ConfigError
-from tests.support import FakeClock
+from tests.support.clock import FakeClock
 from tests.support.web import (
     COORDINATOR_SELBU,
     KE_SONDRE_LAND,

@@ -33,6 +33,7 @@ from ledger.events_plan import (
     TransferredOut,
 )
 from ledger.profiles import MunicipalProfile
+from ledger.vocabulary import LIFE_AREAS
 
 
 def recurring(
@@ -226,19 +227,8 @@ def _late(track: _GoalTrack, what: str) -> Finding:
     area = track.set_event.life_area
     return Finding(
         CheckStatus.BREACH,
-        f"Et mål ({_AREA.get(area, str(area))}, ansvarlig "
+        f"Et mål ({LIFE_AREAS.get(area, str(area))}, ansvarlig "
         f"{track.set_event.responsible_service}) med evalueringsdato {fmt(track.deadline)} {what}.",
         tuple(track.history),
         track.deadline,
     )
-
-
-_AREA = {
-    "health": "helse",
-    "education_work": "barnehage/skole/arbeid/dagtilbud",
-    "economy": "økonomi",
-    "housing": "bolig",
-    "leisure": "fritid",
-    "network": "nettverk",
-    "society": "samfunn",
-}

@@ -18,6 +18,7 @@ import orjson
 from eventsourcing.persistence import IntegrityError
 
 from audit.integrity.chain import GENESIS
+from audit.integrity.ports import AccessLink, AccessLogStore
 from ledger.values import Actor, Role
 
 _DOMAIN = b"ledger-access-v1\x00"
@@ -28,9 +29,8 @@ def entry_hash(previous: bytes, entry: bytes) -> bytes:
 
 
 class AccessLog:
-    def __init__(self, recorder: Any, clock: Callable[[], datetime]) -> None:
-        self.d = recorder.dialect
-        self.db = recorder.datastore
+    def __init__(self, store: AccessLogStore, clock: Callable[[], datetime]) -> None:
+        self.store = store
         self.clock = clock
 
     def record(
@@ -57,36 +57,21 @@ class AccessLog:
         if issued is not None:
             fields["issued"] = dict(issued)
         entry = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+
+        def link(last: AccessLink | None) -> AccessLink:
+            seq, prev = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
+            return AccessLink(seq, prev, entry_hash(prev, entry))
+
         for _ in range(20):
             try:
-                self._append(str(case_id), municipality, entry)
+                self.store.append(str(case_id), municipality, entry, link)
                 return
             except IntegrityError:
                 continue  # another reader took that sequence number; chain onto theirs
         raise IntegrityError("access log busy; read not logged")
 
-    def _append(self, case_id: str, municipality: str, entry: bytes) -> None:
-        with self.db.transaction(commit=True) as c:
-            c.execute(
-                self.d.sql("SELECT seq, hash FROM {access_log} WHERE case_id = ? ORDER BY seq DESC LIMIT 1"), (case_id,)
-            )
-            last = c.fetchone()
-            seq, prev = (1, GENESIS) if last is None else (last["seq"] + 1, bytes(last["hash"]))
-            c.execute(
-                self.d.sql(
-                    "INSERT INTO {access_log} (case_id, seq, municipality, entry, prev_hash, hash) "
-                    "VALUES (?, ?, ?, ?, ?, ?)"
-                ),
-                (case_id, seq, municipality, entry, prev, entry_hash(prev, entry)),
-            )
-
     def entries(self, case_id: UUID) -> list[dict[str, Any]]:
-        with self.db.transaction(commit=False) as c:
-            c.execute(
-                self.d.sql("SELECT seq, entry, hash FROM {access_log} WHERE case_id = ? ORDER BY seq"), (str(case_id),)
-            )
-            rows = c.fetchall()
-        return [{"seq": r["seq"], **orjson.loads(bytes(r["entry"])), "hash": bytes(r["hash"]).hex()} for r in rows]
+        return [{"seq": r.seq, **orjson.loads(r.entry), "hash": r.hash.hex()} for r in self.store.entries(str(case_id))]
 
     def issued(self, case_id: UUID, sha256: str) -> bool:
         """Whether a read of this case handed out a document with this sha256."""
@@ -95,17 +80,10 @@ class AccessLog:
     def verify(self) -> list[str]:
         """Problems in any case's access chain (empty when intact)."""
         problems: list[str] = []
-        with self.db.transaction(commit=False) as c:
-            c.execute(self.d.sql("SELECT case_id, seq, entry, prev_hash, hash FROM {access_log} ORDER BY case_id, seq"))
-            rows = c.fetchall()
         expected: dict[str, tuple[int, bytes]] = {}
-        for r in rows:
-            seq, prev = expected.get(r["case_id"], (1, GENESIS))
-            if (
-                r["seq"] != seq
-                or bytes(r["prev_hash"]) != prev
-                or entry_hash(prev, bytes(r["entry"])) != bytes(r["hash"])
-            ):
-                problems.append(f"access log entry {r['seq']} of case {r['case_id']} does not match its chain")
-            expected[r["case_id"]] = (r["seq"] + 1, bytes(r["hash"]))
+        for r in self.store.all_entries():
+            seq, prev = expected.get(r.case_id, (1, GENESIS))
+            if r.seq != seq or r.prev_hash != prev or entry_hash(prev, r.entry) != r.hash:
+                problems.append(f"access log entry {r.seq} of case {r.case_id} does not match its chain")
+            expected[r.case_id] = (r.seq + 1, r.hash)
         return problems

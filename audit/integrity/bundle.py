@@ -45,7 +45,6 @@ import orjson
 
 from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
 from audit.integrity.merkle import MerkleTree
-from audit.report.exports import json_bundle
 from ledger.errors import Gone, InvariantViolation
 from ledger.event_data import event_to_dict
 
@@ -54,6 +53,14 @@ if TYPE_CHECKING:
 
 FORMAT = "coordination-ledger-bundle-v1"
 _LOOKUP_CHUNK = 500  # notification ids per IN (...) query: well inside every backend's parameter limit
+
+
+def json_bundle(municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
+    """The events-only document of exports recorded before the provable bundle (no checkpoint_size)."""
+    return orjson.dumps(
+        {"case_id": str(case_id), "municipality": municipality, "events": [event_to_dict(e) for e in events]},
+        option=orjson.OPT_INDENT_2,
+    )
 
 
 class BundleExporter:
@@ -72,7 +79,7 @@ class BundleExporter:
         """Tree size of the latest checkpoint covering every event of the case; sealed anew if none does."""
         integrity = self._integrity()
         tree = integrity.sync()
-        hashes = integrity.recorder.fetch_event_hashes(case_id)
+        hashes = integrity.store.event_hashes(case_id)
         needed = max(_log_indexes(integrity, case_id, events, hashes).values()) + 1
         latest = next(_usable(integrity, tree), None)
         if latest is not None and latest[0].tree_size >= needed:
@@ -88,8 +95,8 @@ class BundleExporter:
         tree = integrity.sync()
         checkpoint, public_key = _checkpoint_of_size(integrity, tree, checkpoint_size)
         last = events[-1].originator_version
-        stored = {s.originator_version: s for s in integrity.recorder.select_events(case_id, lte=last)}
-        hashes = integrity.recorder.fetch_event_hashes(case_id)
+        stored = {s.originator_version: s for s in integrity.store.stored_events(case_id, lte=last)}
+        hashes = integrity.store.event_hashes(case_id)
         indexes = _log_indexes(integrity, case_id, events, hashes)
         items = []
         for event in events:

@@ -1,6 +1,8 @@
 """Offline verification of a case bundle (format: audit/integrity/bundle.py).
 
 A pure function of the file's bytes: no database, no keys but the public one.
+The caller gives the decoder of stored event state (the store's transcoder),
+so this room reads a stored record without knowing how the store writes one.
 Checks, and the name each failure is reported under:
 
 * `public_key`: the bundle's key is the one the verifier pinned (if it did).
@@ -34,6 +36,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -45,11 +48,9 @@ from audit.integrity.chain import GENESIS, event_hash, leaf_input
 from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
 from audit.integrity.merkle import ProofError, leaf_hash, root_from_inclusion_proof
 from ledger.event_data import jsonable
-from store.transcoder import OrjsonTranscoder
 
 _HASH = re.compile(r"[0-9a-f]{64}")
 _CLEAR_METADATA = {"_kid", "_sealed", "class_version", "originator_topic"}
-_TRANSCODER = OrjsonTranscoder()
 
 
 class BundleMalformed(Exception):
@@ -107,17 +108,23 @@ class BundleReport:
         return f"NOT intact: {self.problems[0].message}"
 
 
-def verify_bundle(data: bytes, pinned_key: bytes | None = None) -> BundleReport:
-    """Check the bundle; stops at the first problem (later ones would mostly be its echoes)."""
+Decode = Callable[[bytes], Any]
+
+
+def verify_bundle(data: bytes, pinned_key: bytes | None = None, *, decode: Decode) -> BundleReport:
+    """Check the bundle; stops at the first problem (later ones would mostly be its echoes).
+
+    `decode` turns an event's stored bytes into its stored record (a dict);
+    it raises ValueError or TypeError for bytes that are not one."""
     bundle = parse_bundle(data)
     report = BundleReport(bundle)
-    problem = _check(bundle, pinned_key)
+    problem = _check(bundle, pinned_key, decode)
     if problem is not None:
         report.problems.append(problem)
     return report
 
 
-def _check(b: Bundle, pinned_key: bytes | None) -> BundleProblem | None:
+def _check(b: Bundle, pinned_key: bytes | None, decode: Decode) -> BundleProblem | None:
     if pinned_key is not None and pinned_key != b.public_key:
         return BundleProblem(
             "public_key",
@@ -161,7 +168,7 @@ def _check(b: Bundle, pinned_key: bytes | None) -> BundleProblem | None:
             other_root = reached
         elif other_root is not None and reached != other_root:
             return _missed(b.events[0], size)
-        problem = _check_view(b, e)
+        problem = _check_view(b, e, decode)
         if problem is not None:
             return problem
         previous, last_index = e.hash, e.log_index
@@ -189,10 +196,10 @@ def _missed(e: BundleEvent, size: int) -> BundleProblem:
     )
 
 
-def _check_view(b: Bundle, e: BundleEvent) -> BundleProblem | None:
+def _check_view(b: Bundle, e: BundleEvent, decode: Decode) -> BundleProblem | None:
     where = f"event {e.version}"
     try:
-        stored = _TRANSCODER.decode(e.state)
+        stored = decode(e.state)
         if not isinstance(stored, dict):
             raise ValueError("not an object")
     except (ValueError, TypeError, RecursionError) as error:

@@ -17,6 +17,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError
 from audit.integrity.chain import leaf_input
 from audit.integrity.checkpoint import Checkpoint, CheckpointError, CheckpointSigner
 from audit.integrity.merkle import MerkleTree, leaf_hash
+from audit.integrity.ports import IntegrityStore
 from audit.integrity.verify import Problem, VerifyReport, verify_ledger
 
 __all__ = ["Integrity", "Problem", "VerifyReport"]
@@ -30,10 +31,8 @@ _LOST_RACE = (IntegrityError, OperationalError)
 
 
 class Integrity:
-    def __init__(self, recorder: Any, signer: CheckpointSigner, clock: Callable[[], datetime]) -> None:
-        self.recorder = recorder
-        self.d = recorder.dialect
-        self.db = recorder.datastore
+    def __init__(self, store: IntegrityStore, signer: CheckpointSigner, clock: Callable[[], datetime]) -> None:
+        self.store = store
         self.signer = signer
         self.clock = clock
         self._tree = MerkleTree()
@@ -54,7 +53,8 @@ class Integrity:
         lost = 0
         while True:
             try:
-                if not self._append_page():
+                # Up to PAGE events after the last leaf, in one transaction.
+                if not self.store.append_leaves(_leaf, PAGE):
                     return
                 lost = 0
             except _LOST_RACE:
@@ -63,101 +63,35 @@ class Integrity:
                     raise
                 time.sleep(0.005 * lost)  # then carry on from the winner's last leaf
 
-    def _append_page(self) -> bool:
-        """Append leaves for up to PAGE events after the last leaf, in one
-        transaction; False when there was nothing to append."""
-        with self.db.transaction(commit=True) as c:
-            if self.d.name == "postgres":
-                # Builders queue here instead of racing; readers are not blocked.
-                c.execute(self.d.sql("LOCK TABLE {merkle_leaves} IN SHARE ROW EXCLUSIVE MODE"))
-            c.execute(
-                self.d.sql("SELECT log_index, notification_id FROM {merkle_leaves} ORDER BY log_index DESC LIMIT 1")
-            )
-            last = c.fetchone()
-            next_index = 0 if last is None else last["log_index"] + 1
-            after = 0 if last is None else last["notification_id"]
-            c.execute(
-                self.d.sql(
-                    "SELECT notification_id, originator_id, originator_version, hash "
-                    "FROM {event_hashes} WHERE notification_id > ? ORDER BY notification_id LIMIT ?"
-                ),
-                (after, PAGE),
-            )
-            rows = c.fetchall()
-            if not rows:
-                return False
-            leaves = [
-                (
-                    next_index + i,
-                    r["notification_id"],
-                    leaf_hash(leaf_input(UUID(r["originator_id"]), r["originator_version"], bytes(r["hash"]))),
-                )
-                for i, r in enumerate(rows)
-            ]
-            c.executemany(
-                self.d.sql("INSERT INTO {merkle_leaves} (log_index, notification_id, leaf_hash) VALUES (?, ?, ?)"),
-                leaves,
-            )
-            return True
-
     def _load_leaves(self) -> None:
         while True:
-            with self.db.transaction(commit=False) as c:
-                c.execute(
-                    self.d.sql("SELECT leaf_hash FROM {merkle_leaves} WHERE log_index >= ? ORDER BY log_index LIMIT ?"),
-                    (len(self._tree), PAGE * 5),
-                )
-                rows = c.fetchall()
-            if not rows:
+            leaves = self.store.leaf_hashes(len(self._tree), PAGE * 5)
+            if not leaves:
                 return
-            self._tree.extend(bytes(r["leaf_hash"]) for r in rows)
+            self._tree.extend(leaves)
 
     def log_index_of(self, notification_ids: list[int]) -> dict[int, int]:
-        if not notification_ids:
-            return {}
-        marks = ", ".join("?" for _ in notification_ids)
-        with self.db.transaction(commit=False) as c:
-            c.execute(
-                self.d.sql(
-                    f"SELECT notification_id, log_index FROM {{merkle_leaves}} WHERE notification_id IN ({marks})"
-                ),
-                notification_ids,
-            )
-            return {r["notification_id"]: r["log_index"] for r in c.fetchall()}
+        return self.store.log_indexes(notification_ids)
 
     # -------------------------------------------------------- checkpoints
     def seal(self) -> Checkpoint:
         tree = self.sync()
         checkpoint = self.signer.sign(len(tree), tree.root(len(tree)), self.clock())
         data = checkpoint.to_dict()
-        with self.db.transaction(commit=True) as c:
-            c.execute(
-                self.d.sql(
-                    "INSERT INTO {checkpoints} (tree_size, root, time, key_id, signature, public_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?)"
-                ),
-                (
-                    checkpoint.tree_size,
-                    data["root"],
-                    data["time"],
-                    checkpoint.key_id,
-                    data["signature"],
-                    self.signer.public_key_hex,
-                ),
-            )
+        self.store.add_checkpoint(
+            checkpoint.tree_size,
+            data["root"],
+            data["time"],
+            checkpoint.key_id,
+            data["signature"],
+            self.signer.public_key_hex,
+        )
         return checkpoint
 
     def checkpoints(self) -> list[tuple[Checkpoint | None, dict[str, Any]]]:
         """Every recorded checkpoint, parsed (None where the row is malformed)."""
-        with self.db.transaction(commit=False) as c:
-            c.execute(
-                self.d.sql(
-                    "SELECT id, tree_size, root, time, key_id, signature, public_key FROM {checkpoints} ORDER BY id"
-                )
-            )
-            rows = [dict(r) for r in c.fetchall()]
         parsed = []
-        for row in rows:
+        for row in self.store.checkpoint_rows():
             try:
                 cp = Checkpoint.from_dict({k: row[k] for k in ("tree_size", "root", "time", "key_id", "signature")})
             except (CheckpointError, ValueError, TypeError):
@@ -169,4 +103,9 @@ class Integrity:
     def verify(self) -> VerifyReport:
         """Recompute everything from the raw rows (see audit.integrity.verify)."""
         # Checkpoints first: each then covers only events the pass will read.
-        return verify_ledger(self.recorder, self.checkpoints(), self.signer.public_key_raw)
+        return verify_ledger(self.store, self.checkpoints(), self.signer.public_key_raw)
+
+
+def _leaf(case_id: UUID, version: int, digest: bytes) -> bytes:
+    """An event's Merkle leaf, made of its case, version and chain hash."""
+    return leaf_hash(leaf_input(case_id, version, digest))

@@ -36,6 +36,7 @@ from uuid import UUID
 from audit.integrity.chain import GENESIS, event_hash, leaf_input
 from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
 from audit.integrity.merkle import MerkleTree, leaf_hash
+from audit.integrity.ports import IntegrityStore, LoggedRecord
 
 PAGE = 2000
 
@@ -98,7 +99,7 @@ class _Gap:
 
 
 def verify_ledger(
-    recorder: Any, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]], public_key: bytes
+    store: IntegrityStore, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]], public_key: bytes
 ) -> VerifyReport:
     """Verify everything up to the last event recorded now.
 
@@ -106,10 +107,9 @@ def verify_ledger(
     only events at or below the bound read here, so a seal or a write running
     meanwhile is never mistaken for tampering.
     """
-    stop = recorder.max_notification_id() or 0
-    hashes, leaves = _read_hashes(recorder, stop), _read_leaves(recorder, stop)
-    run = _Run(hashes, leaves)
-    for n in _read_events(recorder, stop):
+    stop = store.max_notification_id()
+    run = _Run(store.all_event_hashes(stop), store.leaves(stop))
+    for n in _read_events(store, stop):
         run.event(n.id, _uuid(n.originator_id), n.originator_version, n.topic, n.state)
     run.finish()
     run.check_checkpoints(checkpoints, public_key)
@@ -316,40 +316,14 @@ class _Run:
 
 
 # ------------------------------------------------------------- raw reads
-def _read_events(recorder: Any, stop: int) -> Iterator[Any]:
-    start = None
+def _read_events(store: IntegrityStore, stop: int) -> Iterator[LoggedRecord]:
+    after = 0
     while True:
-        page = recorder.select_notifications(start=start, limit=PAGE, stop=stop, inclusive_of_start=False)
+        page = store.notifications(after, PAGE, stop)
         if not page:
             return
         yield from page
-        start = page[-1].id
-
-
-def _read_hashes(recorder: Any, stop: int) -> dict[Key, tuple[int, bytes]]:
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute(
-            recorder.dialect.sql(
-                "SELECT notification_id, originator_id, originator_version, hash "
-                "FROM {event_hashes} WHERE notification_id <= ?"
-            ),
-            (stop,),
-        )
-        return {
-            (r["originator_id"], r["originator_version"]): (r["notification_id"], bytes(r["hash"]))
-            for r in c.fetchall()
-        }
-
-
-def _read_leaves(recorder: Any, stop: int) -> dict[int, tuple[int, bytes]]:
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute(
-            recorder.dialect.sql(
-                "SELECT log_index, notification_id, leaf_hash FROM {merkle_leaves} WHERE notification_id <= ?"
-            ),
-            (stop,),
-        )
-        return {r["notification_id"]: (r["log_index"], bytes(r["leaf_hash"])) for r in c.fetchall()}
+        after = page[-1].id
 
 
 def _uuid(value: UUID | str) -> UUID:

@@ -2,7 +2,7 @@
 PDF export.
 
 `build_report` (model) is pure; the read service gathers its inputs for one
-case under the read policy and writes the access log
+case under the read policy, folds the case's view and writes the access log
 (`reads.cases.CaseReads.report`); `render` turns the report into the bytes
 of one format.
 """
@@ -18,7 +18,7 @@ import orjson
 from audit.report.html import render_html
 from audit.report.model import build_report
 from audit.report.pdf import render_pdf
-from audit.report.plan import render_plan_pdf
+from audit.report.plan import PlanPdf, render_plan_pdf
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ def filename(case_id: Any, fmt: str) -> str:
 
 __all__ = [
     "FORMATS",
+    "PlanPdf",
     "build_report",
     "filename",
     "render",

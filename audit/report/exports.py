@@ -20,19 +20,8 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-import orjson
-
 from ledger.errors import Gone, NotFound
-from ledger.event_data import event_to_dict
-
-
-def json_bundle(municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
-    """The events-only document of exports recorded before the provable bundle (no checkpoint_size)."""
-    return orjson.dumps(
-        {"case_id": str(case_id), "municipality": municipality, "events": [event_to_dict(e) for e in events]},
-        option=orjson.OPT_INDENT_2,
-    )
-
+from ledger.events_plan import KeyDestroyed, PlanExported
 
 MEDIA_TYPES = {"json": "application/json", "pdf": "application/pdf"}
 
@@ -55,7 +44,7 @@ def reproduce(
     exporters: dict[str, Any], municipality: str, events: Sequence[Any], export_id: UUID
 ) -> tuple[bytes, str]:
     """The document of an earlier export, byte for byte, and its format."""
-    recorded = next((e for e in events if type(e).__name__ == "PlanExported" and e.export_id == export_id), None)
+    recorded = next((e for e in events if isinstance(e, PlanExported) and e.export_id == export_id), None)
     if recorded is None:
         raise NotFound(None, "Ingen slik eksport i saken.")
     before = [e for e in events if e.originator_version < recorded.originator_version]
@@ -64,7 +53,7 @@ def reproduce(
         exporters[recorded.format], municipality, recorded.originator_id, before, recorded.checkpoint_size
     )
     if hashlib.sha256(document).hexdigest() != recorded.sha256:
-        if any(type(e).__name__ == "KeyDestroyed" for e in events):
+        if any(isinstance(e, KeyDestroyed) for e in events):
             # Erasure changes what the events read as; the record keeps the digest.
             raise Gone(
                 "INV-12",

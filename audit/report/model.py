@@ -1,6 +1,7 @@
 """The compliance report for Statsforvalteren (DOMAIN §7) as JSON-ready data.
 
-`build_report` is pure: it is given the case's events, the compliance
+`build_report` is pure: it is given the case's view (the case-view fold of
+its events, `projections.case_view.fold`), the events, the compliance
 results, the case's access-log entries and the integrity proof, and returns
 one dict. Codes stay as they are for systems; beside each stands the
 Norwegian text a person reads (`…_text`). The renderers (HTML, PDF) only lay
@@ -17,9 +18,10 @@ from typing import Any
 from audit.compliance.result import RULE_TITLES, CheckResult
 from audit.report import labels as L
 from audit.report import sections as S
+from audit.report.origins import created_versions
+from ledger import vocabulary as V
 from ledger.event_data import event_to_dict
 from ledger.profiles import MUNICIPALITY_NAMES, MunicipalProfile
-from projections.case_view import fold
 
 REPORT_FORMAT = "ledger-report-v1"
 # An event recorded more than this long after it happened is flagged: INV-10
@@ -46,6 +48,7 @@ HEADINGS = {
 
 
 def build_report(
+    view: dict[str, Any],
     events: Sequence[Any],
     checks: Sequence[CheckResult],
     access: Sequence[dict[str, Any]],
@@ -54,9 +57,8 @@ def build_report(
     profile: MunicipalProfile,
     now: datetime,
 ) -> dict[str, Any]:
-    view = fold(events)
     erased = bool(view.get("erased"))
-    versions = S.created_versions(events)
+    versions = created_versions(events)
     return {
         "format": REPORT_FORMAT,
         "title": L.REPORT_TITLE,
@@ -93,10 +95,10 @@ def case_summary(view: dict[str, Any], profile: MunicipalProfile, erased: bool) 
         "profile": profile.key,
         "profile_name": profile.name,
         "status": status,
-        "status_text": L.word(L.CASE_STATUS, status),
+        "status_text": L.word(V.CASE_STATUSES, status),
         "opened_at": view.get("opened_at"),
-        "requested_text": L.words(L.PROVISIONS, view.get("requested")),
-        "referred_by_text": L.word(L.REFERRERS, (view.get("referred_by") or {}).get("kind")),
+        "requested_text": L.words(V.PROVISIONS, view.get("requested")),
+        "referred_by_text": L.word(V.REFERRER_KINDS, (view.get("referred_by") or {}).get("kind")),
         "subject": S.subject(view, erased),
         "erased": erased,
         **S.closing(view, erased),
@@ -114,12 +116,12 @@ def timeline(events: Sequence[Any]) -> dict[str, Any]:
             {
                 "version": item["version"],
                 "type": item["type"],
-                "type_text": L.word(L.EVENT_TYPES, item["type"]),
+                "type_text": V.EVENT_TYPES.get(type(event), item["type"]),
                 "occurred_at": item["occurred_at"],
                 "recorded_at": item["recorded_at"],
                 "recorded_by": {
                     **by,
-                    "role_text": L.word(L.ROLES, by["role"]),
+                    "role_text": L.word(V.ROLE_NAMES, by["role"]),
                     "name": S.personal(by["name"], "recorded_by_name" in item.get("erased", ())),
                 },
                 "late": delay > LATE_RECORDING,
@@ -150,7 +152,7 @@ def access_summary(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     by_role: dict[str, dict[str, Any]] = {}
     for e in entries:
         role = by_role.setdefault(
-            e["role"], {"role": e["role"], "role_text": L.word(L.ROLES, e["role"]), "reads": 0, "readers": set()}
+            e["role"], {"role": e["role"], "role_text": L.word(V.ROLE_NAMES, e["role"]), "reads": 0, "readers": set()}
         )
         role["reads"] += 1
         role["readers"].add(e["who"])

@@ -1,15 +1,15 @@
 """The whole plan as the PDF a coordinator files in the case system
 (DOMAIN §7, 003 §3: "Ta utskrift av hele IP").
 
-`render_plan_pdf` is an exporter (`app.exporters["pdf"]`): pure and
-deterministic, built from the case-view fold of the events before the
-export, dated by the last of them. Only its sha256 is stored; fetching the
+`PlanPdf` is an exporter (`app.exporters["pdf"]`): pure and deterministic,
+built from the case-view fold of the events before the export, dated by the
+last of them. Only its sha256 is stored; fetching the
 export renders it again and must give the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -28,18 +28,30 @@ from audit.report.blocks import (
     subject_rows,
     team_blocks,
 )
+from audit.report.origins import created_versions
 from audit.report.pdf import render_document
+from ledger import vocabulary as V
 from ledger.profiles import MUNICIPALITY_NAMES
-from projections.case_view import fold
 
 # The date of a plan with no events at all (never exported in practice).
 _NO_EVENTS = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def render_plan_pdf(municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
-    view = fold(events)
+class PlanPdf:
+    """The "pdf" exporter: `(municipality, case_id, events) -> bytes`, folding
+    the events into the case's view with `fold` (the case-view fold)."""
+
+    def __init__(self, fold: Callable[[Sequence[Any]], dict[str, Any]]) -> None:
+        self._fold = fold
+
+    def __call__(self, municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
+        return render_plan_pdf(self._fold(events), municipality, case_id, events)
+
+
+def render_plan_pdf(view: dict[str, Any], municipality: str, case_id: UUID, events: Sequence[Any]) -> bytes:
+    """The plan as `view` (the fold of `events`) shows it."""
     erased = bool(view.get("erased"))
-    versions = S.created_versions(events)
+    versions = created_versions(events)
     plan = view.get("plan") or {}
     title = "Individuell plan" if plan.get("tool") != "minutes" else "Koordineringsplan (referat som verktøy)"
     made_at = events[-1].timestamp if events else _NO_EVENTS
@@ -62,9 +74,9 @@ def render_plan_pdf(municipality: str, case_id: UUID, events: Sequence[Any]) -> 
                 Pairs(
                     [
                         *subject_rows({"subject": S.subject(view, erased)}),
-                        ("Verktøy", L.word(L.TOOLS, plan.get("tool")) or "ingen plan opprettet ennå"),
+                        ("Verktøy", L.word(V.PLAN_TOOLS, plan.get("tool")) or "ingen plan opprettet ennå"),
                         ("Plan opprettet", D(plan.get("established_at"))),
-                        ("Status", L.word(L.CASE_STATUS, view.get("status"))),
+                        ("Status", L.word(V.CASE_STATUSES, view.get("status"))),
                     ]
                 )
             ],

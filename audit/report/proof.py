@@ -11,12 +11,15 @@ other leaves) is what `ledger verify` is for; the report says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from audit.integrity.chain import GENESIS, event_hash, leaf_input
 from audit.integrity.checkpoint import CheckpointError, verify_checkpoint
+from audit.integrity.log import Integrity
 from audit.integrity.merkle import MerkleTree, ProofError, leaf_hash, verify_inclusion
+from audit.integrity.ports import StoredRecord
 from audit.report.labels import moment_text
 
 SCOPE = (
@@ -25,10 +28,10 @@ SCOPE = (
 )
 
 
-def case_proof(recorder: Any, integrity: Any, case_id: UUID) -> dict[str, Any]:
+def case_proof(integrity: Integrity, case_id: UUID) -> dict[str, Any]:
     """Recompute and check everything that ties this case's events to the ledger's signed state."""
-    stored = recorder.select_events(case_id)
-    recorded: dict[int, tuple[int, bytes]] = recorder.fetch_event_hashes(case_id)
+    stored = integrity.store.stored_events(case_id)
+    recorded = integrity.store.event_hashes(case_id)
     problems: list[str] = []
     digests = _chain(case_id, stored, recorded, problems)
     tree = integrity.sync()  # leaves are built off the write path: catch up first
@@ -56,7 +59,9 @@ def case_proof(recorder: Any, integrity: Any, case_id: UUID) -> dict[str, Any]:
     }
 
 
-def _chain(case_id: UUID, stored: Any, recorded: dict[int, tuple[int, bytes]], problems: list[str]) -> dict[int, bytes]:
+def _chain(
+    case_id: UUID, stored: Sequence[StoredRecord], recorded: dict[int, tuple[int, bytes]], problems: list[str]
+) -> dict[int, bytes]:
     """Each event's hash recomputed from its stored bytes and the recorded hash before it."""
     digests: dict[int, bytes] = {}
     previous = GENESIS
@@ -79,7 +84,11 @@ def _chain(case_id: UUID, stored: Any, recorded: dict[int, tuple[int, bytes]], p
 
 
 def _checkpoint(
-    integrity: Any, tree: MerkleTree, indexes: dict[int, int | None], leaves: dict[int, bytes], problems: list[str]
+    integrity: Integrity,
+    tree: MerkleTree,
+    indexes: dict[int, int | None],
+    leaves: dict[int, bytes],
+    problems: list[str],
 ) -> dict[str, Any] | None:
     recorded = integrity.checkpoints()
     if not recorded:

@@ -21,6 +21,7 @@ from audit.report import labels as L
 from audit.report import sections as S
 from audit.report.blocks import Block, D, M, Pairs, Paragraph, Table, none, text
 from audit.report.pdf import render_document
+from ledger import vocabulary as V
 from ledger.events_plan import MeetingHeld
 from ledger.profiles import MUNICIPALITY_NAMES
 
@@ -56,7 +57,7 @@ def _people_table(rows: list[list[str]], what: str) -> Block:
 # ------------------------------------------------------------ decision
 def decision_title(decision: dict[str, Any]) -> str:
     """ "Vedtak om koordinator, individuell plan": what was decided, without personal data."""
-    return f"Vedtak om {L.words(L.PROVISIONS, decision['concerns']) or 'koordinering'}"
+    return f"Vedtak om {L.words(V.PROVISIONS, decision['concerns']) or 'koordinering'}"
 
 
 def render_decision_pdf(view: dict[str, Any], decision_id: str) -> bytes:
@@ -187,7 +188,7 @@ def render_closing_letter_pdf(view: dict[str, Any]) -> bytes:
     if closure is None:
         raise KeyError("the case is not closed")
     person = S.subject(view, erased)
-    provisions = L.words(L.PROVISIONS, view.get("requested")) or "koordinering"
+    provisions = L.words(V.PROVISIONS, view.get("requested")) or "koordinering"
     if closure["agreed_by_subject"]:
         opening = (
             f"Koordineringen i saken din ({provisions}) ble avsluttet {D(closure['at'])} etter avtale med deg. "

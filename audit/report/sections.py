@@ -15,32 +15,12 @@ from typing import Any
 from audit.compliance.checks_closing import complaint_weeks
 from audit.compliance.timeline import local_date
 from audit.report import labels as L
-
-# The event that creates each kind of item, and the id it creates: the
-# report names that event's version, so a reader finds it in the timeline.
-_CREATES = {
-    "DecisionRecorded": "decision_id",
-    "CoordinatorRequested": "request_id",
-    "ConsentGranted": "consent_id",
-    "ParticipantAdded": "participant_id",
-    "GoalSet": "goal_id",
-    "MeetingScheduled": "meeting_id",
-    "ComplaintReceived": "complaint_id",
-}
+from ledger import events as E
+from ledger import vocabulary as V
 
 
 def personal(value: Any, erased: bool) -> Any:
     return L.ERASED_TEXT if erased and value is None else value
-
-
-def created_versions(events: Sequence[Any]) -> dict[str, int]:
-    """id of an item -> version of the event that created it."""
-    found: dict[str, int] = {}
-    for e in events:
-        attr = _CREATES.get(type(e).__name__)
-        if attr is not None:
-            found[str(getattr(e, attr))] = e.originator_version
-    return found
 
 
 def subject(view: dict[str, Any], erased: bool) -> dict[str, Any]:
@@ -66,8 +46,8 @@ def decisions(view: dict[str, Any], versions: dict[str, int], erased: bool) -> l
                 "decision_id": d["decision_id"],
                 "version": versions.get(d["decision_id"]),
                 "outcome": d["outcome"],
-                "outcome_text": L.word(L.OUTCOMES, d["outcome"]),
-                "concerns_text": L.words(L.PROVISIONS, d["concerns"]),
+                "outcome_text": L.word(V.DECISION_OUTCOMES, d["outcome"]),
+                "concerns_text": L.words(V.PROVISIONS, d["concerns"]),
                 "legal_basis": d["legal_basis"],
                 "reasons": personal(d["reasons"], erased),
                 "decided_at": d["decided_at"],
@@ -87,11 +67,11 @@ def coordinators(view: dict[str, Any], events: Sequence[Any], versions: dict[str
         history.append(
             {
                 "event": h["event"],
-                "event_text": L.word(L.EVENT_TYPES, h["event"]),
+                "event_text": L.event_type_text(h["event"]),
                 "person_id": h.get("person_id"),
                 "name": personal(h.get("name"), erased) if named else None,
                 "unit": h.get("unit"),
-                "kind_text": L.word(L.COORDINATOR_KINDS, h.get("kind")),
+                "kind_text": L.word(V.COORDINATOR_KINDS, h.get("kind")),
                 "at": h.get("since") or h.get("at"),
             }
         )
@@ -99,7 +79,7 @@ def coordinators(view: dict[str, Any], events: Sequence[Any], versions: dict[str
     training = [
         {"person_id": e.person_id, "course": e.course, "at": e.occurred_at.isoformat()}
         for e in events
-        if type(e).__name__ == "CoordinatorTrainingCompleted"
+        if isinstance(e, E.CoordinatorTrainingCompleted)
     ]
     current = view.get("coordinator")
     return {
@@ -108,7 +88,7 @@ def coordinators(view: dict[str, Any], events: Sequence[Any], versions: dict[str
         else {
             **current,
             "name": personal(current["name"], erased),
-            "kind_text": L.word(L.COORDINATOR_KINDS, current["kind"]),
+            "kind_text": L.word(V.COORDINATOR_KINDS, current["kind"]),
         },
         "requests": [{**r, "version": versions.get(r["request_id"])} for r in view.get("coordinator_requests", [])],
         "history": history,
@@ -143,11 +123,11 @@ def consents(view: dict[str, Any], versions: dict[str, int], erased: bool) -> li
             {
                 "consent_id": c["consent_id"],
                 "version": versions.get(c["consent_id"]),
-                "given_by_text": L.word(L.GIVERS, c["given_by_role"]),
+                "given_by_text": L.word(V.CONSENT_GIVERS, c["given_by_role"]),
                 "signers": _signers(c["signers"], erased),
                 "participants": _services(c["participants"], team_members),
                 "services": c["services"],
-                "categories_text": L.words(L.CATEGORIES, c["categories"]),
+                "categories_text": L.words(V.INFO_CATEGORIES, c["categories"]),
                 "valid_until": c["valid_until"],
                 "granted_at": c["granted_at"],
                 "in_force_from": c["in_force_from"],
@@ -157,7 +137,7 @@ def consents(view: dict[str, Any], versions: dict[str, int], erased: bool) -> li
                     {
                         "scope": w["scope"],
                         "participants": _services(w["participants"], team_members),
-                        "categories_text": L.words(L.CATEGORIES, w["categories"]),
+                        "categories_text": L.words(V.INFO_CATEGORIES, w["categories"]),
                         "at": w["at"],
                     }
                     for w in c["withdrawals"]
@@ -236,7 +216,7 @@ def goals(view: dict[str, Any], versions: dict[str, int], erased: bool) -> list[
             "goal_id": g["goal_id"],
             "version": versions.get(g["goal_id"]),
             "text": personal(g["text"], erased),
-            "life_area_text": L.word(L.LIFE_AREAS, g["life_area"]),
+            "life_area_text": L.word(V.LIFE_AREAS, g["life_area"]),
             "responsible_service": g["responsible_service"],
             "evaluate_by": g["evaluate_by"],
             "set_at": g["set_at"],
@@ -251,10 +231,10 @@ def goals(view: dict[str, Any], versions: dict[str, int], erased: bool) -> list[
 def _evaluation(e: dict[str, Any], deadline: str, erased: bool) -> dict[str, Any]:
     return {
         "status": e["status"],
-        "status_text": L.word(L.EVALUATIONS, e["status"]),
+        "status_text": L.word(V.EVALUATION_STATUSES, e["status"]),
         "note": personal(e["note"], erased),
         "by": e["by"],
-        "by_text": L.word(L.ROLES, e["by"]),
+        "by_text": L.word(V.ROLE_NAMES, e["by"]),
         "at": e["at"],
         "in_time": (_days(e["at"], deadline) or 0) >= 0,
     }
@@ -262,7 +242,7 @@ def _evaluation(e: dict[str, Any], deadline: str, erased: bool) -> dict[str, Any
 
 def life_areas(view: dict[str, Any], erased: bool) -> list[dict[str, Any]]:
     return [
-        {"life_area_text": L.word(L.LIFE_AREAS, area), "situation": personal(a["situation"], erased), "at": a["at"]}
+        {"life_area_text": L.word(V.LIFE_AREAS, area), "situation": personal(a["situation"], erased), "at": a["at"]}
         for area, a in view.get("life_areas", {}).items()
     ]
 
@@ -279,14 +259,14 @@ def complaints(view: dict[str, Any], versions: dict[str, int]) -> list[dict[str,
         {
             "complaint_id": c["complaint_id"],
             "version": versions.get(c["complaint_id"]),
-            "concerns_text": L.words(L.PROVISIONS, c["concerns"]),
+            "concerns_text": L.words(V.PROVISIONS, c["concerns"]),
             "received_at": c["received_at"],
             "forwarded_at": c["forwarded_at"],
             "report_sha256": c.get("report_sha256"),
             "decisions": [
                 {
-                    "decided_by_text": L.word(L.DECIDERS, d["decided_by"]),
-                    "outcome_text": L.word(L.COMPLAINT_OUTCOMES, d["outcome"]),
+                    "decided_by_text": L.word(V.COMPLAINT_DECIDERS, d["decided_by"]),
+                    "outcome_text": L.word(V.COMPLAINT_OUTCOMES, d["outcome"]),
                     "at": d["at"],
                 }
                 for d in c["decisions"]

@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 import uvicorn
@@ -44,30 +43,9 @@ def chromium_path() -> Path | None:
     return path if path.is_file() and os.access(path, os.X_OK) else None
 
 
-# One Playwright and one Chromium per test run, however many test modules import the fixtures below
-# (each module that imports a fixture registers it anew, and a second Playwright in the same thread
-# refuses to start): started by the first user, stopped when the last one is done.
-_SHARED: dict[str, Any] = {}
-
-
-@contextmanager
-def _shared(name: str, start: Callable[[], Any], stop: Callable[[Any], None]) -> Iterator[Any]:
-    if name not in _SHARED:
-        _SHARED[name] = [start(), 0]
-    entry = _SHARED[name]
-    entry[1] += 1
-    try:
-        yield entry[0]
-    finally:
-        entry[1] -= 1
-        if entry[1] == 0:
-            del _SHARED[name]
-            stop(entry[0])
-
-
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
-    with _shared("playwright", lambda: sync_playwright().start(), lambda p: p.stop()) as p:
+    with sync_playwright() as p:
         yield p
 
 
@@ -79,12 +57,9 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-
-    def launch() -> Browser:
-        return playwright.chromium.launch(executable_path=str(path), headless=True, args=list(CHROMIUM_FLAGS))
-
-    with _shared("browser", launch, lambda b: b.close()) as browser:
-        yield browser
+    browser = playwright.chromium.launch(executable_path=str(path), headless=True, args=list(CHROMIUM_FLAGS))
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -140,9 +115,8 @@ def focused(page: Page) -> dict[str, str]:
     return page.evaluate(  # type: ignore[no-any-return]
         """() => {
             const el = document.activeElement, style = getComputedStyle(el);
-            const label = el.labels && el.labels.length ? el.labels[0].textContent.trim() : '';
             return {tag: el.tagName, name: el.getAttribute('name') || '', text: el.textContent.trim(),
-                    label: label, value: el.getAttribute('value') || '', type: el.getAttribute('type') || '',
+                    value: el.getAttribute('value') || '', type: el.getAttribute('type') || '',
                     outline: style.outlineStyle, shadow: style.boxShadow};
         }"""
     )

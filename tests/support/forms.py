@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from app.bootstrap import Ledger, build
 from app.server import create_app
 from ledger.values import Actor
-from tests.conftest import settings_for
-from tests.support import FakeClock
+from tests.support.clock import FakeClock
+from tests.support.stores import settings_for
 from tests.support.web import sign_in_actor
 
 Response = Any  # the test client's response

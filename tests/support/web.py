@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from app.bootstrap import Ledger, build
 from app.server import create_app
 from ledger.values import Actor
-from tests.conftest import settings_for
-from tests.support import FakeClock
+from tests.support.clock import FakeClock
+from tests.support.stores import settings_for
 
 # People of the demo data set (demo.dataset.demo_staff) the tests sign in as.
 KE_SONDRE_LAND = "3447-ke-1"

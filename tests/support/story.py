@@ -1,19 +1,22 @@
-"""Helpers for the compliance tests (this module holds no tests): a case
-told through real commands, each dated when it happened, and judged by
-`audit.compliance.evaluate` at a `today` the test chooses.
+"""A case told step by step through commands, each dated when it happened, and
+judged by `audit.compliance.evaluate` at a `today` the test chooses.
 
-The ledger's own clock stands at 2026-11-22 (tests.support.TODAY); events
-are recorded late with earlier `occurred_at`, as a municipality catching up
-would. `today` for the evaluation may be any moment, also after the clock.
+A `Story` is told to an application's command surface: `memory` (the case
+held in memory, for the pure rules) or `ledger.app` (the real application,
+on SQLite and PostgreSQL). The clock stands at 2026-11-22
+(tests.support.clock.TODAY); events are recorded late with earlier
+`occurred_at`, as a municipality catching up would. `today` for the
+evaluation may be any moment, also after the clock.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from audit.compliance import CheckResult, CheckStatus, evaluate
+from commands.base import CommandResult
 from commands.case_commands import (
     AddParticipant,
     AppointCoordinator,
@@ -49,7 +52,7 @@ from ledger.values import (
     Signer,
     Subject,
 )
-from tests.support import ke
+from tests.support.cases import ke
 
 SONDRE_LAND, SUNNFJORD, SELBU, VESTRE_TOTEN, OTHER = "3447", "4647", "5032", "3443", "0301"
 NAME = "Åse Testesen"
@@ -77,13 +80,21 @@ def judge(events: list[Any], profile: str, today: str | datetime) -> dict[str, C
     return {r.rule: r for r in evaluate(events, PROFILES[profile], on(today, 12))}
 
 
+class CommandSurface(Protocol):
+    """What a story needs of an application: `LedgerApplication` or `MemoryApp`."""
+
+    def handle(self, command: Any) -> CommandResult: ...
+
+    def case_events(self, case_id: UUID) -> list[Any]: ...
+
+
 class Story:
-    """One case, told step by step through `ledger.app.handle`. Every step is
-    done by the coordinating unit (KE may do all of them), unless told otherwise."""
+    """One case, told step by step through `app.handle`. Every step is done by
+    the coordinating unit (KE may do all of them), unless told otherwise."""
 
     def __init__(
         self,
-        ledger: Any,
+        app: CommandSurface,
         *,
         municipality: str = SONDRE_LAND,
         opened: str = "2026-01-06",
@@ -92,7 +103,7 @@ class Story:
         guardians: tuple[Guardian, ...] = (),
         name: str = NAME,
     ) -> None:
-        self.app = ledger.app
+        self.app = app
         self.municipality = municipality
         self.actor = ke(municipality)
         self.name = name

@@ -28,7 +28,7 @@ from commands.case_commands import HoldStartupConversation
 from commands.plan_commands import CloseCase, EraseCase, EstablishPlan, ExportPlan, SetGoal
 from ledger.values import LifeArea, PlanTool
 from store.keyring import Keyring
-from tests.support import coordinator, ke, running_case
+from tests.support.cases import coordinator, ke, running_case
 
 NAME = "Åse Ødegård Testesen"
 GOAL = "Åse vil bo i egen leilighet på Hov før sommeren"

@@ -1,28 +1,23 @@
-"""HTTP test support: a client around `create_app(ledger)` (app/server.py), bearer tokens per
-role, and a case walked over HTTP as the contract describes it.
-
-Test modules import the `api` fixture from here (`from tests.api_support
-import api  # noqa: F401`); it builds on the `ledger` fixture, so every API
-test runs on SQLite and PostgreSQL.
+"""HTTP test support: the `Api` client the `api` fixture yields (a client around
+`create_app(ledger)` (app/server.py) with bearer tokens per role), problem+json assertions, and a
+case walked over HTTP as the contract describes it. The `api` fixture builds on
+`ledger`, so every API test runs on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import issue_token
 from app.bootstrap import Ledger
-from app.server import create_app
 from ledger.national_id import synthesize
 from ledger.values import Role
-from tests.support import MUNICIPALITY
+from tests.support.cases import MUNICIPALITY
 
 PROBLEM = "application/problem+json"
 ADULT_BIRTH = date(1979, 4, 2)
@@ -76,13 +71,6 @@ class Api:
 
     def event_count(self, case_id: UUID | str) -> int:
         return len(self.ledger.app.case_events(UUID(str(case_id))))
-
-
-@pytest.fixture
-def api(ledger: Ledger) -> Iterator[Api]:
-    # Projections are caught up by the reads that need them; no background thread in tests.
-    with TestClient(create_app(ledger, run_projections=False)) as client:
-        yield Api(client, ledger)
 
 
 def created(response: Any, status: int = 201) -> dict[str, Any]:

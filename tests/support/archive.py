@@ -23,9 +23,9 @@ from pypdf import PdfReader
 
 from commands.plan_commands import CloseCase, DistributeMinutes, HoldMeeting, ScheduleMeeting, SendAgenda
 from projections.case_view import fold
-from tests.test_compliance_support import SELBU, Story, on
+from tests.support.story import SELBU, Story, on
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CLOSING_REASON = "Målene er nådd, og Åse ønsker ikke mer koordinering."
 CLOSING_ASSESSMENT = "Teamet vurderte på siste møte at behovet er dekket; Åse var enig i vurderingen."
 DECISION_OF_MEETING = "Kåre lager ny plan for økonomi før jul"
@@ -55,7 +55,7 @@ def validate(document: bytes | Path, relative: str) -> etree._ElementTree:
 def closed_case(ledger: Any, *, agreed: bool = True) -> tuple[Story, UUID]:
     """A case from referral to closing in Selbu: a decision, a team, a plan, a held meeting with
     absences, decisions and minutes distributed, one meeting cancelled, then closed."""
-    s = Story(ledger, municipality=SELBU, opened="2026-01-06", name="Åse Ødegård")
+    s = Story(ledger.app, municipality=SELBU, opened="2026-01-06", name="Åse Ødegård")
     s.decide("2026-01-12")
     s.running("2026-01-20", services=("NAV", "fastlege", "skole"))
     s.plan("2026-01-21")
