@@ -71,6 +71,8 @@ def install_web(app: FastAPI, ledger: Ledger) -> None:
         # Development signs in as the demo data set's staff; production offers nobody.
         people=tuple if config.production else functools.cache(demo_staff),
         oidc=OidcClient(config.oidc) if config.oidc else None,
+        commands=ledger.app,
+        reads=ledger.reads,
     )
 
 

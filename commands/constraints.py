@@ -11,10 +11,11 @@ are the edge's limits on size and characters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
-from ledger.values import Provision
+from ledger.values import ConsentGiverRole, Guardian, GuardianKind, Person, Provision, Signer, Subject
 
 # No text needs a NUL (PostgreSQL cannot store one in a text column, and a
 # projection would stop on it), and no name, id or label needs any control
@@ -55,3 +56,26 @@ Ids = Annotated[tuple[UUID, ...], Constraint(max_length=200)]
 """Ids of items in the case (participants, invitees)."""
 Provisions = Annotated[tuple[Provision, ...], Constraint(min_length=1, max_length=4)]
 """What a referral, decision or complaint concerns: at least one provision."""
+NationalId = Annotated[
+    str, Constraint(min_length=1, max_length=20, description="Fødselsnummer or D-nummer (11 digits)")
+]
+"""A national identity number as typed (the domain validates it: INV-11)."""
+
+# What the fields of the value objects commands carry accept. The domain's value
+# objects (ledger/values.py) have plain types: limits are the edge's, as above.
+# The HTTP API's models of them (api/schemas.py) state the same limits; a test
+# checks that they agree. Listed in the order a person fills them in.
+VALUE_FIELDS: dict[tuple[type, str], Any] = {
+    (Person, "id"): Short,
+    (Person, "name"): Short,
+    (Subject, "national_id"): NationalId | None,
+    (Subject, "name"): Line | None,
+    (Subject, "birth_date"): date | None,
+    (Subject, "expected"): bool,
+    (Guardian, "name"): Short,
+    (Guardian, "national_id"): NationalId | None,
+    (Guardian, "kind"): GuardianKind,
+    (Signer, "role"): ConsentGiverRole,
+    (Signer, "name"): Short,
+    (Signer, "national_id"): NationalId | None,
+}

@@ -11,6 +11,10 @@ renaming a class cannot silently drop its label.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
 from ledger import events as E
 from ledger import events_plan as P
 from ledger.event_base import CaseEvent
@@ -22,12 +26,15 @@ from ledger.values import (
     CoordinatorKind,
     DecisionOutcome,
     EvaluationStatus,
+    GuardianKind,
     InfoCategory,
     LifeArea,
     PlanTool,
     Provision,
     ReferrerKind,
     Role,
+    TransitionKind,
+    WithdrawalScope,
 )
 
 ROLE_NAMES: dict[Role, str] = {
@@ -127,6 +134,26 @@ REFERRER_KINDS: dict[ReferrerKind, str] = {
     ReferrerKind.OTHER: "annen",
 }
 
+GUARDIAN_KINDS: dict[GuardianKind, str] = {
+    GuardianKind.PARENT: "forelder med foreldreansvar",
+    GuardianKind.VERGE: "oppnevnt verge",
+}
+
+WITHDRAWAL_SCOPES: dict[WithdrawalScope, str] = {
+    WithdrawalScope.ALL: "hele samtykket",
+    WithdrawalScope.PARTICIPANTS: "bare for enkelte deltakere",
+    WithdrawalScope.CATEGORIES: "bare for enkelte typer opplysninger",
+}
+
+TRANSITION_KINDS: dict[TransitionKind, str] = {
+    TransitionKind.SCHOOL_NOTIFIED: "skolen varslet (to år før skolestart)",
+    TransitionKind.SCHOOL_TRANSFER_MEETING: "overføringsmøte med skolen (ett år før skolestart)",
+    TransitionKind.LOWER_SECONDARY: "overgang til ungdomsskole",
+    TransitionKind.UPPER_SECONDARY: "overgang til videregående skole",
+    TransitionKind.ADULT_SERVICES: "overgang til voksentjenester (NAV mot 18 år)",
+    TransitionKind.OTHER: "annen overgang",
+}
+
 EVENT_TYPES: dict[type[CaseEvent], str] = {
     E.CaseOpened: "Sak opprettet (henvisning mottatt)",
     E.ProvisionRequested: "Mer hjelp etterspurt",
@@ -180,3 +207,36 @@ EVENT_TYPES: dict[type[CaseEvent], str] = {
 # "type", the case view's coordinator history): derived from the class, so a
 # renamed class keeps its word.
 EVENT_TYPES_BY_NAME: dict[str, str] = {cls.__name__: text for cls, text in EVENT_TYPES.items()}
+
+# Every enumeration with words, by its class: a form lists an enumeration's members in these words.
+WORDS: dict[type[StrEnum], Mapping[Any, str]] = {
+    Role: ROLE_NAMES,
+    Provision: PROVISIONS,
+    DecisionOutcome: DECISION_OUTCOMES,
+    CoordinatorKind: COORDINATOR_KINDS,
+    ConsentGiverRole: CONSENT_GIVERS,
+    GuardianKind: GUARDIAN_KINDS,
+    WithdrawalScope: WITHDRAWAL_SCOPES,
+    InfoCategory: INFO_CATEGORIES,
+    LifeArea: LIFE_AREAS,
+    PlanTool: PLAN_TOOLS,
+    EvaluationStatus: EVALUATION_STATUSES,
+    ReferrerKind: REFERRER_KINDS,
+    TransitionKind: TRANSITION_KINDS,
+    ComplaintDecider: COMPLAINT_DECIDERS,
+    ComplaintOutcome: COMPLAINT_OUTCOMES,
+    CaseStatus: CASE_STATUSES,
+}
+
+
+def word(member: StrEnum) -> str:
+    """The word for an enumeration's member (its value if none is kept: never nothing)."""
+    return WORDS.get(type(member), {}).get(member, member.value)
+
+
+def word_for(enum: type[StrEnum], value: str) -> str:
+    """The word for a member given by its value, as data carries it (`"health"`)."""
+    try:
+        return word(enum(value))
+    except ValueError:
+        return value

@@ -17,9 +17,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 from starlette.types import Scope
 
+from commands.application import LedgerApplication
 from ledger.values import Actor
-from web import signin, start
+from reads.service import ReadService
+from web import command_pages, signin, standins, start
 from web.config import WebConfig
+from web.forms.jinja import install_helpers
 from web.oidc import OidcClient
 from web.page import Web
 from web.sessions import Sessions
@@ -57,9 +60,12 @@ def install(
     sessions: Sessions,
     people: Callable[[], Sequence[Actor]] = tuple,
     oidc: OidcClient | None = None,
+    commands: LedgerApplication | None = None,
+    reads: ReadService | None = None,
 ) -> Web:
     """Adds the pages and their static files to `app`. `people` lists whom the
-    development sign-in offers; `oidc` signs people in through a provider."""
+    development sign-in offers; `oidc` signs people in through a provider;
+    `commands` and `reads` are the services the pages give commands to and read with."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -67,11 +73,24 @@ def install(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    web = Web(config=config, sessions=sessions, templates=Jinja2Templates(env=env), people=people, oidc=oidc)
+    install_helpers(env)
+    web = Web(
+        config=config,
+        sessions=sessions,
+        templates=Jinja2Templates(env=env),
+        people=people,
+        oidc=oidc,
+        commands=commands,
+        reads=reads,
+    )
     app.state.web = web
+    # First: `/saker/ny` must be matched before any `/saker/{case_id}` page.
+    app.include_router(command_pages.router)
     app.include_router(signin.router)
     app.include_router(start.router)
     app.mount("/static/web", _Files(HERE / "static", (".css", ".js")), name="web-static")
     for name, (folder, suffixes) in VENDOR.items():
         app.mount(f"/static/vendor/{name}", _Files(config.node_modules / folder, suffixes), name=f"vendor-{name}")
+    # Last: only where no screen of the pages answers the same path.
+    standins.install_missing(app)
     return web

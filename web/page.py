@@ -21,8 +21,10 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
+from commands.application import LedgerApplication
 from ledger.profiles import MUNICIPALITY_NAMES
 from ledger.values import Actor
+from reads.service import ReadService
 from web.config import WebConfig
 from web.labels import ROLE_NAMES
 from web.oidc import OidcClient
@@ -70,6 +72,9 @@ class Web:
     # The people the development sign-in offers (the demo data set's staff).
     people: Callable[[], Sequence[Actor]]
     oidc: OidcClient | None = None
+    # The command and read services the pages use (None only in tests of sign-in alone).
+    commands: LedgerApplication | None = None
+    reads: ReadService | None = None
 
 
 class PageError(Exception):
@@ -176,6 +181,8 @@ def render(
         "role_name": ROLE_NAMES.get(actor.role, actor.role.value) if actor else None,
         "municipality_name": MUNICIPALITY_NAMES.get(actor.municipality, actor.municipality) if actor else None,
         "csrf_token": session.csrf_token if session else None,
+        # Called by the layout only, so a partial page (htmx) leaves the message for the next full one.
+        "take_flash": (lambda: web_of(request).sessions.take_flash(session)) if session else (lambda: None),
     }
     return web_of(request).templates.TemplateResponse(
         request, template, {**base, **(context or {})}, status_code=status_code

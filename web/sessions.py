@@ -118,6 +118,8 @@ class Session:
     csrf_token: str = field(repr=False)
     actor: Actor | None = None
     pending: PendingSignIn | None = None
+    # A confirmation for the next page (after a form's redirect), shown once.
+    flash: str | None = None
 
     @property
     def key(self) -> str:
@@ -188,6 +190,7 @@ class Sessions:
             csrf_token=data["csrf"],
             actor=_actor(data["actor"]) if data.get("actor") else None,
             pending=PendingSignIn(**data["pending"]) if data.get("pending") else None,
+            flash=data.get("flash"),
         )
 
     def begin_sign_in(self, session: Session | None, pending: PendingSignIn) -> Session:
@@ -207,6 +210,19 @@ class Sessions:
 
     def end(self, session: Session) -> None:
         self.store.delete(session.key)
+
+    def set_flash(self, session: Session, message: str) -> None:
+        """A message for the next page the person sees (a form's confirmation after its redirect)."""
+        session.flash = message
+        self.store.save(session.key, _seal(session.token, _data(session)))
+
+    def take_flash(self, session: Session) -> str | None:
+        """The message left for this page, once: it is gone from the session afterwards."""
+        message = session.flash
+        if message is not None:
+            session.flash = None
+            self.store.save(session.key, _seal(session.token, _data(session)))
+        return message
 
     def csrf_matches(self, session: Session | None, token: str | None) -> bool:
         if session is None or not token:
@@ -231,6 +247,7 @@ def _data(session: Session) -> bytes:
                 "pid": actor.pid,
             },
             "pending": None if pending is None else asdict(pending),
+            "flash": session.flash,
         }
     )
 

@@ -18,7 +18,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,3 +108,29 @@ def bound_socket() -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     return sock
+
+
+def focused(page: Page) -> dict[str, str]:
+    """What has the keyboard focus: its tag, name, text, value and whether its focus is drawn."""
+    return page.evaluate(  # type: ignore[no-any-return]
+        """() => {
+            const el = document.activeElement, style = getComputedStyle(el);
+            return {tag: el.tagName, name: el.getAttribute('name') || '', text: el.textContent.trim(),
+                    value: el.getAttribute('value') || '', type: el.getAttribute('type') || '',
+                    outline: style.outlineStyle, shadow: style.boxShadow};
+        }"""
+    )
+
+
+def tab_until(page: Page, wanted: Callable[[dict[str, str]], bool], limit: int = 200) -> dict[str, str]:
+    """Presses Tab until the focused element is the one wanted; fails if it never is."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if wanted(element):
+            return element
+    raise AssertionError(f"not reached with {limit} presses of Tab")
+
+
+def focus_is_visible(element: dict[str, str]) -> bool:
+    return element["outline"] != "none" or element["shadow"] != "none"

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from app.bootstrap import Ledger, build
 from app.server import create_app
+from ledger.values import Actor
 from tests.support.clock import FakeClock
 from tests.support.stores import settings_for
 
@@ -66,3 +67,13 @@ def signed_in_as(client: TestClient) -> str | None:
         return None
     match = re.search(r'id="du-er">([^<]*)<', page.text)
     return " ".join(match.group(1).split()) if match else None
+
+
+def sign_in_actor(client: TestClient, actor: Actor) -> str:
+    """Signs `client` in as any actor (a citizen or guardian too), as a completed sign-in would;
+    returns the session's CSRF token."""
+    web = client.app.state.web  # type: ignore[attr-defined]
+    session = web.sessions.start(actor=actor)
+    client.cookies.set(web.config.cookie_name, session.token)
+    token: str = session.csrf_token
+    return token
