@@ -431,6 +431,7 @@ def sunnfjord(w: Writer, run: CaseRun) -> None:
     )
     w.handle(run, ExportPlan, at("2026-06-02"), actor=ke, format="json", filed_in="kommunens sak- og arkivsystem")
     w.handle(run, NotifyClosure, at("2026-06-02", 11), actor=ke, ke_notified=True, participants=tuple(team))
+    w.file_in_archive(run, at("2026-06-09"))
     w.handle(run, EraseCase, at("2026-06-10"), actor=ke)
 
 

@@ -57,7 +57,7 @@ from ledger.values import (
     Subject,
     WithdrawalScope,
 )
-from tests.support import actor, ke
+from tests.support import actor, file_in_archive, ke
 from tests.test_compliance_support import (
     BREACH,
     FATHER,
@@ -505,6 +505,8 @@ def sunnfjord(ledger: Any, *, erase: bool = True) -> Told:
     handle(
         NotifyClosure(actor=kw, case_id=case_id, ke_notified=True, participants=team, occurred_at=on("2026-06-02", 11))
     )
+    # The archive files the case's documents before it may be erased (INV-12).
+    file_in_archive(ledger, case_id, on("2026-06-09"))
     if erase:
         handle(EraseCase(actor=kw, case_id=case_id, occurred_at=on("2026-06-10")))
     return Told(case_id, name, nid)

@@ -57,7 +57,17 @@ from ledger.values import (
     Subject,
     is_erased,
 )
-from tests.support import MUNICIPALITY, TODAY, actor, born, coordinator, ke, open_case, running_case
+from tests.support import (
+    MUNICIPALITY,
+    TODAY,
+    actor,
+    born,
+    coordinator,
+    file_in_archive,
+    ke,
+    open_case,
+    running_case,
+)
 
 # ------------------------------------------------------------------ helpers
 
@@ -716,6 +726,7 @@ def test_erasure_of_a_closed_case_that_was_not_exported_is_refused(ledger):
 def test_erasure_after_closing_and_export_destroys_the_key_and_keeps_the_events(ledger):
     """INV-12: erasure destroys the case key; the events stay and their personal fields read as erased."""
     fx = closed_case(ledger, exported=True)
+    file_in_archive(ledger, fx.case_id)
     stored_before = store_state(ledger, fx.case_id).stored
     result = ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     case = ledger.app.load_case(fx.case_id, ke())
@@ -728,6 +739,7 @@ def test_erasure_after_closing_and_export_destroys_the_key_and_keeps_the_events(
 def test_a_second_erasure_is_refused(ledger):
     """INV-12: a case is erased once."""
     fx = closed_case(ledger, exported=True)
+    file_in_archive(ledger, fx.case_id)
     ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     assert_refused(ledger, EraseCase(actor=ke(), case_id=fx.case_id), InvariantViolation, "INV-12")
 
