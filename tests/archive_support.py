@@ -264,3 +264,60 @@ class LocalArchive:
                 assert response.status_code == 201, response.text
                 answered += 1
         return answered
+
+
+# ------------------------------------------------------------ an extract, recomputed
+ADDML_NS = {"a": "http://www.arkivverket.no/standarder/addml"}
+
+
+def _local(tree: etree._ElementTree, name: str) -> list[etree._Element]:
+    return list(tree.xpath(f"//*[local-name()='{name}']"))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_valid_extract(package: Path) -> dict[str, int]:
+    """Every XML file of the package valid against its Noark 5 schema, and every checksum and count that
+    arkivuttrekk.xml and arkivstruktur.xml state recomputed here from the files; returns the counts."""
+    structure = validate(package / "arkivstruktur.xml", "noark5-v5/arkivstruktur.xsd")
+    log = validate(package / "endringslogg.xml", "noark5-v5/endringslogg.xsd")
+    addml = validate(package / "arkivuttrekk.xml", "noark5-v5/addml.xsd")
+    checked = set()
+    for file in addml.xpath("//a:property[@name='file']", namespaces=ADDML_NS):
+        name = file.xpath("string(a:properties/a:property[@name='name']/a:value)", namespaces=ADDML_NS)
+        stated = file.xpath(
+            "string(.//a:property[@name='checksum']//a:property[@name='value']/a:value)", namespaces=ADDML_NS
+        )
+        if stated:
+            assert stated == _sha256(package / name), name
+            checked.add(name)
+    assert {"arkivstruktur.xml", "endringslogg.xml", "arkivstruktur.xsd", "endringslogg.xsd"} <= checked
+
+    def stated_count(data_object: str, element: str) -> int:
+        path = (
+            f"//a:dataObject[@name='{data_object}']//a:property[@name='numberOfOccurrences'][a:value='{element}']"
+            "/a:properties/a:property[@name='value']/a:value"
+        )
+        return int(addml.xpath(f"string({path})", namespaces=ADDML_NS))
+
+    counts = {
+        "mappe": len(_local(structure, "mappe")),
+        "registrering": len(_local(structure, "registrering")),
+        "endring": len(_local(log, "endring")),
+    }
+    for name, element in (("arkivstruktur", "mappe"), ("arkivstruktur", "registrering"), ("endringslogg", "endring")):
+        assert stated_count(name, element) == counts[element], element
+    documents = sorted(p for p in (package / "DOKUMENT").rglob("*") if p.is_file())
+    stated_files = addml.xpath("string(//a:property[@name='antallDokumentfiler']/a:value)", namespaces=ADDML_NS)
+    assert int(stated_files) == len(documents) == counts["registrering"]
+    referenced = set()
+    for obj in _local(structure, "dokumentobjekt"):
+        values = {child.tag.split("}")[1]: child.text for child in obj}
+        path = package / values["referanseDokumentfil"]
+        assert values["sjekksum"] == _sha256(path) and int(values["filstoerrelse"]) == path.stat().st_size
+        assert path.read_bytes().startswith(b"%PDF-1.7")
+        referenced.add(path)
+    assert referenced == set(documents)
+    return {**counts, "dokumentfiler": len(documents)}
