@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bench import api_latency, breaches, bundle, case_cache, demo_rate, report_time
+from bench import api_latency, archive_extract, breaches, bundle, case_cache, demo_rate, report_time
 
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
@@ -65,3 +65,14 @@ def test_api_latency_bench_serves_real_requests(store: str, capsys: pytest.Captu
     api_latency.main(["--requests", "5", "--store", store])
     kinds = {" ".join(row[1:-3]) for row in rows(capsys.readouterr().out, store)}
     assert kinds == {"health (baseline)", "case read", "command"}
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_archive_extract_bench_measures_against_its_baseline(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    archive_extract.main(["--cases", "2", "--store", store])
+    out = capsys.readouterr().out
+    for what in (r"json reports \(baseline\)", "archive extract"):
+        found = re.search(rf"^{store}\s+{what}\s+2\s+({NUMBER})\s+({NUMBER})\s", out, re.MULTILINE)
+        assert found is not None, out
+        assert float(found.group(1)) > 0 and float(found.group(2)) > 0
+    assert re.search(rf"^{store}\s+archive extract .* 10 documents", out, re.MULTILINE)
