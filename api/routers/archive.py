@@ -76,7 +76,17 @@ def list_messages(
     return reads.archive.messages(actor, status=status, case_id=case_id, after=after, limit=limit)
 
 
-@router.get("/messages/{message_id}", response_model=ArchiveMessageOut)
+@router.get(
+    "/messages/{message_id}",
+    response_model=ArchiveMessageOut,
+    responses={
+        410: {
+            "description": "The case was erased (rule INV-12): the message can no longer be made; the archive "
+            "holds it (its receipt is on the case)",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    },
+)
 def get_message(message_id: UUID, actor: CurrentActor, reads: ReadsDep) -> dict[str, Any]:
     """One message with its documents again, whatever its state (archive_integration); the same bytes
     as when it was claimed. 410 once the case is erased."""
