@@ -6,9 +6,10 @@ path an integration uses, so the erasure's rule (INV-12: every archivable
 step filed first) holds as it would in a municipality.
 
 The simulated archive answers from the outbox listing without fetching the
-documents: it files nothing, and rendering each PDF/A document would only
-slow the demo down. Ids are derived from the ledger's, so the same data set
-gets the same receipts."""
+documents (it files nothing, and rendering each PDF/A document would only
+slow the demo down) and hands its answers over already read, so the demo
+needs no schemas to validate receipts against. Ids are derived from the
+ledger's, so the same data set gets the same receipts."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from archive.receipt import Receipt, build_receipt
+from archive.receipt import Receipt
 from ledger.values import Actor, Role
 
 _ROOT = uuid5(NAMESPACE_URL, "urn:coordination-ledger:demo-archive")
@@ -45,8 +46,8 @@ class SimulatedArchive:
             page = self._desk.messages(actor, case_id=case_id, after=after, limit=100)
             for item in page["items"]:
                 if item["status"] != "archived":
-                    document = build_receipt(self._receipt(case_id, municipality, item["message_id"], when))
-                    self._desk.record_receipt(actor, UUID(item["message_id"]), document, occurred_at=when)
+                    receipt = self._receipt(case_id, municipality, item["message_id"], when)
+                    self._desk.record_answer(actor, UUID(item["message_id"]), receipt, occurred_at=when)
                     answered += 1
             if page["next"] is None:
                 return answered

@@ -3,13 +3,14 @@ every case (the decision, the plan at the end of each half-year and at
 closing, the minutes of each meeting, the closing letter) becomes one Fiks
 Arkiv message to send, decided exactly once.
 
-Per batch, each case the batch touched is looked at again (`prepare`, before
-the runner's write transaction) and its steps are written as outbox rows in
-the transaction that advances the projection's position (`finish`): a crash
-loses no step and decides none twice (a row per case and step; a step
-decided again keeps its first row). The same pass writes the outcome of
-every receipt the case has recorded (`ArchiveReceiptRecorded`), guarded by
-the receipt's version, so a rebuild or a replay lands on the same state.
+Per batch, each case with an event that can make a step (`archive.steps.
+STEP_EVENTS`) is looked at again (`prepare`, before the runner's write
+transaction) and its steps are written as outbox rows in the transaction
+that advances the projection's position (`finish`): a crash loses no step
+and decides none twice (a row per case and step; a step decided again keeps
+its first row). The same transaction writes the outcome of each receipt in
+the batch (`ArchiveReceiptRecorded`), guarded by the receipt's version, so
+a rebuild or a replay lands on the same state.
 
 A half-year snapshot falls due by time alone, with no event to notice it:
 each open case with a plan is scheduled for its next half-year end, and
@@ -22,9 +23,8 @@ and answered, and every case is decided again into the same rows.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -32,34 +32,39 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from archive import ids
-from archive.steps import Archivable, half_year_ends
-from ledger.events_plan import ArchiveReceiptRecorded
+from archive.steps import STEP_EVENTS, Archivable, half_year_ends
+from ledger.events_plan import ArchiveReceiptRecorded, KeyDestroyed, TransferredOut
 from store import archive_rows as rows
 from store.projection_rows import ProjectionStore
 from store.tables import Dialect
 
 REFRESH_BATCH = 200
-# A refused message is offered again after a while (the archive's side is usually a setting to fix),
-# longer after each refusal: 15 minutes, 1 hour, 4 hours, 16 hours, then daily.
-FIRST_RETRY = timedelta(minutes=15)
-LONGEST_RETRY = timedelta(days=1)
+# Besides the steps' own events, these change whether a case waits for a half-year's end.
+SCHEDULE_EVENTS: frozenset[type[Any]] = frozenset({KeyDestroyed, TransferredOut})
+LOOK_AGAIN = STEP_EVENTS | SCHEDULE_EVENTS
 
 
-def retry_delay(refusals: int) -> timedelta:
-    """How long after its `refusals`-th refusal a message is offered again."""
-    return min(FIRST_RETRY * 4 ** max(refusals - 1, 0), LONGEST_RETRY)
+def retry_delay(handed_out: int) -> timedelta:
+    """How long a refused message waits before it is offered again, after it was handed out `handed_out` times:
+    15 minutes, 1 hour, 4 hours, 16 hours, then daily (the archive's side is usually a setting to fix)."""
+    return min(timedelta(minutes=15) * 4 ** max(handed_out - 1, 0), timedelta(days=1))
 
 
 @dataclass(frozen=True)
 class Decision:
-    """One case looked at once: the outbox rows `finish` writes."""
+    """One case looked at once: the outbox rows `finish` writes for it."""
 
     case_id: str
     municipality: str
     version: int
     steps: list[rows.DecidedStep]
-    answers: list[tuple[rows.Answer, datetime]]
     due_at: datetime | None
+
+
+@dataclass
+class Batch:
+    decisions: list[Decision] = field(default_factory=list)
+    answers: list[rows.Answer] = field(default_factory=list)
 
 
 class ArchiveProjection:
@@ -86,15 +91,26 @@ class ArchiveProjection:
     def apply(self, c: Any, d: Dialect, e: Any) -> None:
         """Deciding is per case, not per event: see `prepare` and `finish`."""
 
-    def prepare(self, events: Sequence[Any]) -> list[Decision]:
+    def prepare(self, events: Sequence[Any]) -> Batch:
         now = self._clock()
-        decided = (self._decide(case_id, now) for case_id in dict.fromkeys(e.originator_id for e in events))
-        return [d for d in decided if d is not None]
+        touched = dict.fromkeys(e.originator_id for e in events if type(e) in LOOK_AGAIN)
+        decided = (self._decide(case_id, now) for case_id in touched)
+        return Batch(
+            [d for d in decided if d is not None],
+            [
+                rows.Answer(e.message_id, e.accepted, e.originator_version, e.timestamp, _error(e))
+                for e in events
+                if isinstance(e, ArchiveReceiptRecorded)
+            ],
+        )
 
-    def finish(self, c: Any, d: Dialect, prepared: list[Decision]) -> None:
+    def finish(self, c: Any, d: Dialect, prepared: Batch) -> None:
         now = self._clock()
-        for decision in prepared:
+        for decision in prepared.decisions:
             _write(c, d, decision, now)
+        # After the steps: on a rebuild from nothing, a receipt finds the row its step just made.
+        for answer in prepared.answers:
+            rows.answer(c, d, answer, retry_delay)
 
     def refresh(self, store: ProjectionStore) -> int:
         """Look again at every case whose next half-year snapshot has fallen due; returns how many."""
@@ -118,37 +134,25 @@ class ArchiveProjection:
         events = self._events_of(case_id)
         if not events:
             return None
-        view, steps = self._archivable.of(events, now)
         municipality = events[0].municipality
-        answers = _answers(events)
-        if view.get("erased"):
+        if any(isinstance(e, KeyDestroyed) for e in events):
             # Erasure waited for every step to be filed; nothing new can be rendered now.
-            return Decision(str(case_id), municipality, len(events), [], answers, None)
+            return Decision(str(case_id), municipality, len(events), [], None)
+        view, steps = self._archivable.of(events, now)
         decided = [rows.DecidedStep(ids.message(case_id, s.id), s.id, s.made_at) for s in steps]
         due_at = None
         if view.get("status") == "open" and view.get("plan"):
             due_at = half_year_ends(now, now + timedelta(days=200))[0]
-        return Decision(str(case_id), municipality, len(events), decided, answers, due_at)
+        return Decision(str(case_id), municipality, len(events), decided, due_at)
 
 
-def _answers(events: Sequence[Any]) -> list[tuple[rows.Answer, datetime]]:
-    refusals: Counter[UUID] = Counter()
-    out = []
-    for e in events:
-        if not isinstance(e, ArchiveReceiptRecorded):
-            continue
-        retry_at = None
-        if not e.accepted:
-            refusals[e.message_id] += 1
-            retry_at = e.timestamp + retry_delay(refusals[e.message_id])
-        # The row keeps the archive's error id only: its message may quote the case and stays sealed in the event.
-        error = None if e.accepted else f"feilId {e.error_id}" if e.error_id else "avvist uten feilId"
-        out.append((rows.Answer(e.message_id, e.accepted, e.originator_version, retry_at, error), e.timestamp))
-    return out
+def _error(e: ArchiveReceiptRecorded) -> str | None:
+    """The row keeps the archive's error id only: its message may quote the case and stays sealed in the event."""
+    if e.accepted:
+        return None
+    return f"feilId {e.error_id}" if e.error_id else "avvist uten feilId"
 
 
 def _write(c: Any, d: Dialect, decision: Decision, now: datetime) -> None:
     rows.add_steps(c, d, decision.case_id, decision.municipality, decision.version, decision.steps, now)
-    for answer, at in decision.answers:
-        rows.answer(c, d, answer, at)
     rows.schedule(c, d, decision.case_id, decision.municipality, decision.due_at)

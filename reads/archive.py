@@ -39,7 +39,7 @@ from archive.arkivmelding import MESSAGE_TYPE, build_arkivmelding
 from archive.extract import ExtractCase, Manifest, write_extract
 from archive.extract_verify import STATEMENT, statement
 from archive.receipt import SCHEMA as RECEIPT_SCHEMA
-from archive.receipt import ArchiveRejected, InvalidReceipt, Receipt, parse_receipt
+from archive.receipt import ArchiveRejected, InvalidReceipt, Receipt, build_receipt, build_refusal, parse_receipt
 from archive.settings import ArchiveSettings
 from archive.steps import Archivable, ArchiveDocument, Step
 from audit.compliance.timeline import NORWAY
@@ -225,56 +225,80 @@ class ArchiveDesk:
         schemas = self._receipt_schemas()
         if len(document) > MAX_RECEIPT_BYTES:
             raise InvalidInput(None, f"Kvitteringen er større enn {MAX_RECEIPT_BYTES // 1024} kB.")
-        digest = hashlib.sha256(document).hexdigest()
-        refusal: ArchiveRejected | None = None
-        receipt: Receipt | None = None
+        answer: Receipt | ArchiveRejected
         try:
-            receipt = parse_receipt(document, schemas)
+            answer = parse_receipt(document, schemas)
         except ArchiveRejected as e:
-            refusal = e
+            answer = e
         except InvalidReceipt as e:
             raise InvalidInput(None, str(e)[:1000]) from None
-        if receipt is not None and receipt.record_system_id is None:
+        return self._record(actor, row, answer, hashlib.sha256(document).hexdigest(), occurred_at, idempotency_key)
+
+    def record_answer(
+        self, actor: Actor, message_id: UUID, answer: Receipt | ArchiveRejected, *, occurred_at: datetime | None = None
+    ) -> RecordedReceipt:
+        """An answer already read, as a simulated archive gives it (the demo's): recorded through the same command
+        as a receipt, with the digest of the receipt it stands for (`build_receipt`, `build_refusal`)."""
+        require_archive_integration(actor)
+        row = self._row(actor, message_id)
+        document = (
+            build_refusal(answer.error_id, answer.message, part=answer.part)
+            if isinstance(answer, ArchiveRejected)
+            else build_receipt(answer)
+        )
+        return self._record(actor, row, answer, hashlib.sha256(document).hexdigest(), occurred_at, None)
+
+    def _record(
+        self,
+        actor: Actor,
+        row: rows.MessageRow,
+        answer: Receipt | ArchiveRejected,
+        digest: str,
+        occurred_at: datetime | None,
+        idempotency_key: str | None,
+    ) -> RecordedReceipt:
+        accepted = isinstance(answer, Receipt)
+        if isinstance(answer, Receipt) and answer.record_system_id is None:
             raise InvalidInput(None, "Kvitteringen sier ikke hvor journalposten er arkivert (registreringKvittering).")
         events = self._app.case_events(row.case_id)
         for e in events:
-            if isinstance(e, ArchiveReceiptRecorded) and e.message_id == message_id and e.receipt_sha256 == digest:
+            if isinstance(e, ArchiveReceiptRecorded) and e.message_id == row.message_id and e.receipt_sha256 == digest:
                 status = rows.ARCHIVED if e.accepted else rows.REJECTED
-                return RecordedReceipt(row.case_id, e.originator_version, message_id, row.step, status, replayed=True)
+                return RecordedReceipt(row.case_id, e.originator_version, row.message_id, row.step, status, True)
         step = self._step(row, events)
-        fields: dict[str, Any] = {}
-        if receipt is not None:
-            fields = {
-                "folder_system_id": receipt.folder_system_id,
-                "case_year": receipt.case_year,
-                "case_sequence": receipt.case_sequence,
-                "record_system_id": receipt.record_system_id,
-                "record_year": receipt.record_year,
-                "record_sequence": receipt.record_sequence,
-                "record_number": receipt.record_number,
+        if isinstance(answer, Receipt):
+            fields: dict[str, Any] = {
+                "folder_system_id": answer.folder_system_id,
+                "case_year": answer.case_year,
+                "case_sequence": answer.case_sequence,
+                "record_system_id": answer.record_system_id,
+                "record_year": answer.record_year,
+                "record_sequence": answer.record_sequence,
+                "record_number": answer.record_number,
             }
-        elif refusal is not None:
-            fields = {"error_id": refusal.error_id[:200] or None, "error_message": refusal.message[:4000] or None}
-            if fields["error_id"] is None and fields["error_message"] is None:
-                fields["error_message"] = refusal.part
+        else:
+            fields = {
+                "error_id": answer.error_id[:200] or None,
+                "error_message": answer.message[:4000] or (None if answer.error_id else answer.part),
+            }
         result = self._app.handle(
             RecordArchiveReceipt(
                 actor=actor,
                 case_id=row.case_id,
                 occurred_at=occurred_at,
                 idempotency_key=idempotency_key,
-                message_id=message_id,
+                message_id=row.message_id,
                 step=row.step,
                 title=step.title if step is not None else row.step,
-                accepted=receipt is not None,
+                accepted=accepted,
                 receipt_sha256=digest,
                 **fields,
             )
         )
-        # The outbox learns of the receipt from the event, in the projection's own transaction.
-        self._projections.catch_up(["archive"])
-        status = rows.ARCHIVED if receipt is not None else rows.REJECTED
-        return RecordedReceipt(result.case_id, result.version, message_id, row.step, status, result.replayed)
+        # The outbox learns of the receipt from the event, in the projection's own transaction: every read of
+        # the outbox (a claim, a listing) catches up first, so none offers this message again.
+        status = rows.ARCHIVED if accepted else rows.REJECTED
+        return RecordedReceipt(result.case_id, result.version, row.message_id, row.step, status, result.replayed)
 
     # ------------------------------------------------------------- extract
     def extract(self, actor: Actor, start: date, end: date, out_dir: Path) -> ExtractMade:
@@ -340,8 +364,10 @@ class ArchiveDesk:
 
     # --------------------------------------------------------------- inside
     def _row(self, actor: Actor, message_id: UUID) -> rows.MessageRow:
-        self._projections.catch_up(["archive"])
         row = self._projections.store.read(rows.message, message_id)
+        if row is None:  # perhaps decided a moment ago: catch up before answering that there is none
+            self._projections.catch_up(["archive"])
+            row = self._projections.store.read(rows.message, message_id)
         if row is None or row.municipality != actor.municipality:
             raise NotFound(None, "Ingen slik arkivmelding i din kommune.")
         return row

@@ -20,9 +20,9 @@ Moments are fixed-width UTC text (`stamp`), so text order is time order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -47,7 +47,7 @@ class Answer:
     message_id: UUID
     accepted: bool
     version: int
-    retry_at: datetime | None  # a refusal's retry time
+    at: datetime  # when the receipt was recorded
     error: str | None
 
 
@@ -115,23 +115,22 @@ def add_steps(
         )
 
 
-def answer(c: Any, d: Dialect, a: Answer, answered_at: datetime) -> None:
-    """The receipt's outcome, unless the row already holds a later one (a replay never turns back time)."""
+def answer(c: Any, d: Dialect, a: Answer, retry_delay: Callable[[int], timedelta]) -> None:
+    """The receipt's outcome, unless the row already holds a later one (a replay never turns back time). A refused
+    message is offered again `retry_delay(times handed out)` after the refusal was recorded."""
+    c.execute(
+        d.sql("SELECT attempts, receipt_version FROM {archive_messages} WHERE message_id = ?"), (str(a.message_id),)
+    )
+    row = c.fetchone()
+    if row is None or (row["receipt_version"] is not None and int(row["receipt_version"]) >= a.version):
+        return
+    retry_at = None if a.accepted else stamp(a.at + retry_delay(int(row["attempts"])))
     c.execute(
         d.sql(
             "UPDATE {archive_messages} SET status = ?, answered_at = ?, receipt_version = ?, error = ?, "
-            "available_at = COALESCE(?, available_at) "
-            "WHERE message_id = ? AND (receipt_version IS NULL OR receipt_version < ?)"
+            "available_at = COALESCE(?, available_at) WHERE message_id = ?"
         ),
-        (
-            ARCHIVED if a.accepted else REJECTED,
-            stamp(answered_at),
-            a.version,
-            None if a.accepted else a.error,
-            stamp(a.retry_at) if a.retry_at is not None else None,
-            str(a.message_id),
-            a.version,
-        ),
+        (ARCHIVED if a.accepted else REJECTED, stamp(a.at), a.version, a.error, retry_at, str(a.message_id)),
     )
 
 
