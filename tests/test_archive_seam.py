@@ -12,12 +12,14 @@ from typing import Any
 from commands.plan_commands import ExportPlan
 from ledger.events_plan import ArchiveReceiptRecorded
 from ledger.values import Role
-from tests.api_support import Api, api, assert_problem  # noqa: F401
+from tests import api_support
+from tests.api_support import Api, assert_problem
 from tests.archive_support import LocalArchive, closed_case
 from tests.support import ke
 from tests.test_compliance_support import SELBU
 
 KE_SELBU = {"municipality": SELBU}
+api = api_support.api  # the HTTP client fixture, on both stores
 
 
 def closed(api: Api) -> Any:
