@@ -17,7 +17,15 @@ log = structlog.get_logger("ledger.api")
 
 PROBLEM = "application/problem+json"
 
-_STATUS = {"invalid": 422, "conflict": 409, "forbidden": 403, "not_found": 404, "version_mismatch": 412, "gone": 410}
+_STATUS = {
+    "invalid": 422,
+    "conflict": 409,
+    "forbidden": 403,
+    "not_found": 404,
+    "version_mismatch": 412,
+    "gone": 410,
+    "unavailable": 503,
+}
 _TITLES = {
     400: "Ugyldig forespørsel",
     401: "Ikke autentisert",

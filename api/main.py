@@ -10,6 +10,7 @@ from api import command_routes, errors
 from api.auth import TokenVerifier
 from api.deps import Problem
 from api.routers import (
+    archive,
     compliance,
     health,
     ledger,
@@ -36,7 +37,7 @@ def build_api(commands: LedgerApplication, reads: ReadService, verifier: TokenVe
     app.state.reads = reads
     app.state.verifier = verifier
     errors.install(app)
-    for module in (health, command_routes, reads_router, compliance, overview, register, ledger, report):
+    for module in (health, command_routes, reads_router, compliance, overview, register, ledger, report, archive):
         app.include_router(module.router)
     _add_problem_schema(app)
     return app

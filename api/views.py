@@ -163,3 +163,63 @@ class BreachOverview(BaseModel):
     total: int = Field(description="Items matched, over all pages")
     breaches_per_rule: dict[str, int] = Field(description="Breaches matched per rule, over all pages")
     items: list[BreachItem]
+
+
+# ------------------------------------------------------------------ archive
+class ArchiveMessageState(BaseModel):
+    """An archive message in the outbox: what it files and how its delivery stands (no case content)."""
+
+    message_id: UUID = Field(description="The message's id: the same case and step always give the same id")
+    cursor: int = Field(description="Its place in the outbox; list `after` it for the next page")
+    case_id: UUID
+    step: str = Field(description="The archivable step it files, e.g. `vedtak:<decision id>`, `plan:2026-06-30`")
+    kind: str = Field(description="vedtak, plan, referat or avslutningsbrev")
+    made_at: str = Field(description="The moment the step's document records")
+    decided_at: str = Field(description="When the ledger decided the step is to be archived")
+    status: str = Field(description="pending, rejected (offered again from `available_at`) or archived")
+    attempts: int = Field(description="How many times it was handed out")
+    available_at: str = Field(description="When it may be claimed (again): a lease's end or a retry's time")
+    answered_at: str | None = Field(None, description="When the archive's last receipt was recorded")
+    error: str | None = Field(None, description="The archive's error id, when it refused the message")
+
+
+class ArchiveDocumentOut(BaseModel):
+    """A document the message refers to (`referanseDokumentfil`)."""
+
+    file_name: str = Field(description="As `referanseDokumentfil` in the message names it")
+    media_type: str = Field(examples=["application/pdf"])
+    sha256: HexDigest = Field(description="As `sjekksum` in the message states it")
+    size: int
+    content: str = Field(description="The document, base64 (RFC 4648)")
+
+
+class ArchiveMessageOut(ArchiveMessageState):
+    """A Fiks Arkiv `arkivmelding.opprett` with its documents: what the integration sends on Fiks IO."""
+
+    title: str = Field(description="The record's title (no personal data: it reaches the public journal)")
+    message_type: str = Field(examples=["no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett"])
+    arkivmelding: str = Field(description="The message's XML (UTF-8), base64")
+    arkivmelding_sha256: HexDigest
+    documents: list[ArchiveDocumentOut]
+
+
+class ArchiveClaim(BaseModel):
+    lease_until: str = Field(description="Until then no other worker gets these messages; post each receipt by then")
+    messages: list[ArchiveMessageOut]
+
+
+class ArchiveOutbox(BaseModel):
+    municipality: str
+    counts: dict[str, int] = Field(description="Messages of the municipality in each state")
+    items: list[ArchiveMessageState]
+    next: int | None = Field(None, description="The cursor of the next page (`after`); none when this is the last")
+
+
+class ArchiveReceiptAnswer(BaseModel):
+    """The archive's receipt was recorded on the case (201), or had been already (200, nothing written)."""
+
+    case_id: UUID
+    version: int = Field(description="The case's version with the receipt recorded")
+    message_id: UUID
+    step: str
+    status: str = Field(description="archived, or rejected when the archive refused (the message is offered again)")

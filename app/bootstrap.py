@@ -11,17 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.settings import Settings
+from archive.steps import Archivable
 from audit.integrity.access_log import AccessLog
 from audit.integrity.bundle import BundleExporter
 from audit.integrity.checkpoint import CheckpointSigner
 from audit.integrity.log import Integrity
 from audit.report.plan import PlanPdf
 from commands.application import LedgerApplication, utc_now
+from projections.archive import ArchiveProjection
 from projections.case_view import fold
 from projections.case_views import CaseViewProjection
 from projections.compliance import ComplianceProjection
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
+from reads.archive import ArchiveDesk
 from reads.service import ReadService
 from store.access_log_rows import AccessLogRows
 from store.integrity_rows import IntegrityRows
@@ -53,6 +56,9 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     )
     app.exporters = {"json": BundleExporter(lambda: integrity)}  # integrity: built below, looked up per export
     app.exporters["pdf"] = PlanPdf(fold)
+    # Which steps of a case the municipality's archive must hold (INV-12 waits for every one of them).
+    archivable = Archivable(fold, lambda municipality: app.profile(municipality).team_name)
+    app.archivable = archivable
     integrity = Integrity(IntegrityRows(app.recorder), CheckpointSigner(settings.signing_key), clock=clock)
     # Bundles this ledger signed itself (a move between two of its municipalities) and other ledgers' configured keys.
     app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})
@@ -63,13 +69,29 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
             RegisterProjection(),
             CaseViewProjection(app.case_events, app.keyring),
             ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope),
+            ArchiveProjection(app.case_events, archivable, clock, app.keyring.scope),
         ],
     )
     access_log = AccessLog(AccessLogRows(app.recorder), clock)
     # Forwarding a complaint must name a report this ledger issued for the case.
     app.report_issued = access_log.issued
     reads = ReadService(
-        app, integrity=integrity, access_log=access_log, projections=projections, store=settings.store, clock=clock
+        app,
+        integrity=integrity,
+        access_log=access_log,
+        projections=projections,
+        store=settings.store,
+        clock=clock,
+        archive=ArchiveDesk(
+            app,
+            integrity=integrity,
+            access_log=access_log,
+            projections=projections,
+            clock=clock,
+            archivable=archivable,
+            settings_of=settings.archive.for_municipality,
+            schema_dir=settings.archive.schema_dir,
+        ),
     )
     return Ledger(
         settings=settings,

@@ -15,11 +15,79 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.settings import ArchiveSettings
 from ledger.profiles import PROFILES
 from store.config import ConfigError, StoreConfig, parse_database_url
 
 DEFAULT_DATABASE_URL = "sqlite:///ledger.db"
 DEFAULT_CASE_CACHE = 256
+# The archive schemas (Noark 5, Fiks Arkiv) are data, never copied into the repository: by default the
+# shared folder beside it (`../shared/schemas` from where the ledger runs), else LEDGER_SCHEMA_DIR.
+DEFAULT_SCHEMA_DIR = "../shared/schemas"
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    """What the municipality's archive decides (LEDGER_ARCHIVE_*): where the case folders are filed
+    (classification system and class, archive part), the unit answering for them, the folder title
+    and the access restriction. One set for every municipality the ledger serves; each gets its own
+    `ArchiveSettings` with its number. The defaults are placeholders for development: set the class
+    the archive uses for health and care coordination cases before sending it anything."""
+
+    classification_system: str = "K-kode"
+    class_id: str = "G12"
+    class_title: str = "Koordinering og individuell plan"
+    archive_part: str = ""
+    responsible_unit: str = "Koordinerende enhet"
+    system: str = "coordination-ledger"
+    case_title: str = "Koordinering og individuell plan"
+    access_code: str = "13"
+    access_basis: str = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+    schema_dir: Path = Path(DEFAULT_SCHEMA_DIR)
+
+    def for_municipality(self, municipality: str) -> ArchiveSettings:
+        return ArchiveSettings(
+            municipality=municipality,
+            classification_system=self.classification_system,
+            class_id=self.class_id,
+            class_title=self.class_title,
+            archive_part=self.archive_part,
+            system=self.system,
+            responsible_unit=self.responsible_unit,
+            case_title=self.case_title,
+            access_code=self.access_code,
+            access_basis=self.access_basis,
+        )
+
+
+_ARCHIVE_ENV = {
+    "classification_system": "LEDGER_ARCHIVE_CLASSIFICATION_SYSTEM",
+    "class_id": "LEDGER_ARCHIVE_CLASS_ID",
+    "class_title": "LEDGER_ARCHIVE_CLASS_TITLE",
+    "archive_part": "LEDGER_ARCHIVE_PART",
+    "responsible_unit": "LEDGER_ARCHIVE_UNIT",
+    "system": "LEDGER_ARCHIVE_SYSTEM",
+    "case_title": "LEDGER_ARCHIVE_CASE_TITLE",
+    "access_code": "LEDGER_ARCHIVE_ACCESS_CODE",
+    "access_basis": "LEDGER_ARCHIVE_ACCESS_BASIS",
+}
+
+
+def _archive_config(env: Mapping[str, str]) -> ArchiveConfig:
+    values: dict[str, str] = {}
+    for field, name in _ARCHIVE_ENV.items():
+        value = env.get(name)
+        if value is None:
+            continue
+        value = value.strip()
+        if len(value) > 200 or any(ch < " " for ch in value):
+            raise ConfigError(f"{name} must be one line of at most 200 characters")
+        if not value and field not in ("archive_part",):
+            raise ConfigError(f"{name} must not be empty (leave it unset for the default)")
+        values[field] = value
+    if "system" in values and not re.fullmatch(r"[A-Za-z0-9._-]+", values["system"]):
+        raise ConfigError("LEDGER_ARCHIVE_SYSTEM must be letters, digits, '.', '_' or '-' (it is part of every key)")
+    return ArchiveConfig(**values, schema_dir=Path(env.get("LEDGER_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR))
 
 
 @dataclass(frozen=True)
@@ -50,6 +118,7 @@ class Settings:
     trusted_bundle_keys: tuple[bytes, ...] = ()
     case_cache: int = DEFAULT_CASE_CACHE
     web: WebSettings = WebSettings()
+    archive: ArchiveConfig = ArchiveConfig()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +145,7 @@ class Settings:
             trusted_bundle_keys=_public_keys(env.get("LEDGER_TRUSTED_BUNDLE_KEYS", "")),
             case_cache=_case_cache(env.get("LEDGER_CASE_CACHE", "")),
             web=_web_settings(env, production),
+            archive=_archive_config(env),
         )
 
 

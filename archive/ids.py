@@ -45,3 +45,9 @@ def classification_system(municipality: str, system: str) -> str:
 
 def archive_class(municipality: str, system: str, class_id: str) -> str:
     return _id("klasse", municipality, system, class_id)
+
+
+def message(case_id: UUID | str, step_id: str) -> UUID:
+    """The id of the outbox message that files one step: the same step is always the same message,
+    so a step decided twice (a crash, a rebuild) is still sent once."""
+    return uuid5(_ROOT, f"melding/{case_id}/{step_id}")

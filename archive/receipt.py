@@ -9,7 +9,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from archive import xml as X
+
 NAMESPACE = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/kvittering/v1"
+ERROR_NAMESPACE = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/feilmelding/v1"
 MESSAGE_TYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering"
 SCHEMA = "fiks-arkiv-v1/no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering.xsd"
 
@@ -99,3 +102,40 @@ def parse_receipt(document: bytes, schema_dir: Path | None = None) -> Receipt:
             for d in (record.findall(_q("dokumentbeskrivelseKvittering")) if record is not None else [])
         ),
     )
+
+
+# ------------------------------------------------------- what an archive answers
+# The ledger never writes a receipt; an archive does. These build one as an archive would, for
+# the demo's simulated archive and the tests' local one.
+_K = X.Writer(NAMESPACE)
+_F = X.Writer(ERROR_NAMESPACE)
+
+
+def build_receipt(receipt: Receipt, *, record_created: bool = True) -> bytes:
+    """A receipt filing the folder and the record where `receipt` says."""
+    root = _K.root("arkivmeldingKvittering")
+    folder = _K.node(root, "mappeKvittering", xsi_type="saksmappeKvittering")
+    _K.add(folder, "systemID", receipt.folder_system_id)
+    _K.add(folder, "opprettetEllerEksisterende", "Opprettet" if receipt.folder_created else "Eksisterende")
+    _K.add(folder, "saksaar", receipt.case_year)
+    _K.add(folder, "sakssekvensnummer", receipt.case_sequence)
+    record = _K.node(root, "registreringKvittering", xsi_type="journalpostKvittering")
+    _K.add(record, "systemID", receipt.record_system_id)
+    for number, system_id in enumerate(receipt.document_system_ids, 1):
+        description = _K.node(record, "dokumentbeskrivelseKvittering")
+        _K.add(description, "systemID", system_id)
+        _K.add(description, "dokumentnummer", number)
+    _K.add(record, "opprettetEllerEksisterende", "Opprettet" if record_created else "Eksisterende")
+    _K.add(record, "journalaar", receipt.record_year)
+    _K.add(record, "journalsekvensnummer", receipt.record_sequence)
+    _K.add(record, "journalpostnummer", receipt.record_number)
+    return X.serialize(root)
+
+
+def build_refusal(error_id: str, message: str, *, part: str = "registreringFeilet") -> bytes:
+    """A receipt refusing the folder (`mappeFeilet`) or the record (`registreringFeilet`)."""
+    root = _K.root("arkivmeldingKvittering", prefixes={"feil": ERROR_NAMESPACE})
+    failed = _K.node(root, part)
+    _F.add(failed, "feilId", error_id)
+    _F.add(failed, "feilmelding", message)
+    return X.serialize(root)

@@ -38,9 +38,16 @@ from audit.report.records import (
     render_minutes_pdf,
 )
 from ledger.events import CaseOpened, DecisionRecorded
-from ledger.events_plan import CaseClosed, MeetingHeld, MinutesDistributed
+from ledger.events_plan import CaseClosed, CaseReopened, MeetingHeld, MinutesDistributed, PlanEstablished
 
 SYSTEM_ACTOR = "coordination-ledger"  # who "made" a plan snapshot: the ledger itself, at a date
+
+# The events that can make an archivable step, or end the making of them (`archivable_steps` reads
+# nothing else that decides whether a step exists): a case needs looking at again only after one of
+# these, or when a half-year ends.
+STEP_EVENTS: frozenset[type[Any]] = frozenset(
+    {DecisionRecorded, MeetingHeld, MinutesDistributed, PlanEstablished, CaseClosed, CaseReopened}
+)
 
 
 class StepKind(Enum):
@@ -92,6 +99,13 @@ class Step:
     def journal(self) -> Journal:
         return JOURNAL[self.kind]
 
+    @property
+    def label(self) -> str:
+        """What a person is told the step is: its title, dated (a plan snapshot's title holds its date)."""
+        if self.kind is StepKind.PLAN_SNAPSHOT:
+            return self.title
+        return f"{self.title} ({date_text(self.made_at.isoformat())})"
+
 
 @dataclass(frozen=True)
 class ArchiveDocument:
@@ -136,6 +150,11 @@ def _recorder(events: Sequence[Any], kind: type[Any], **match: str) -> str:
     return SYSTEM_ACTOR
 
 
+def _last_recorder(events: Sequence[Any], kind: type[Any]) -> str:
+    found = [e for e in events if isinstance(e, kind)]
+    return str(found[-1].recorded_by.id) if found else SYSTEM_ACTOR
+
+
 def _plan_title(view: dict[str, Any]) -> str:
     plan = view.get("plan") or {}
     return "Individuell plan" if plan.get("tool") != "minutes" else "Koordineringsplan"
@@ -144,10 +163,16 @@ def _plan_title(view: dict[str, Any]) -> str:
 def archivable_steps(
     view: dict[str, Any], events: Sequence[Any], now: datetime, *, team_name: str = "ansvarsgruppe"
 ) -> list[Step]:
-    """Every step of the case that is archivable at `now`, in the order it happened."""
+    """Every step of the case that is archivable at `now`, in the order it happened.
+
+    A reopened case keeps its last closing in the view; it counts only while the case is closed
+    (the steps of an earlier closing were decided when it was made). A second closing's steps are
+    keyed by its number ("avslutning-2"), so they are filed as records of their own."""
     steps: list[Step] = []
-    closure = view.get("closure")
+    closure = view.get("closure") if view.get("status") == "closed" else None
     closed_at = _moment(closure["at"]) if closure else None
+    closings = sum(isinstance(e, CaseClosed) for e in events)
+    closing_key = "avslutning" if closings <= 1 else f"avslutning-{closings}"
     for d in view.get("decisions", []):
         steps.append(
             Step(
@@ -189,16 +214,20 @@ def archivable_steps(
             steps.append(
                 Step(
                     StepKind.PLAN_SNAPSHOT,
-                    "avslutning",
+                    closing_key,
                     closed_at,
-                    _recorder(events, CaseClosed),
+                    _last_recorder(events, CaseClosed),
                     f"{title} ved avslutning {date_text(closure['at'])}",
                 )
             )
     if closure is not None and closed_at is not None:
         steps.append(
             Step(
-                StepKind.CLOSING_LETTER, "avslutning", closed_at, _recorder(events, CaseClosed), closing_title(closure)
+                StepKind.CLOSING_LETTER,
+                closing_key,
+                closed_at,
+                _last_recorder(events, CaseClosed),
+                closing_title(closure),
             )
         )
     return sorted(steps, key=lambda s: (s.made_at, s.kind.value, s.key))
@@ -229,3 +258,28 @@ def render_step(
 
 def opened_by(events: Sequence[Any]) -> str:
     return _recorder(events, CaseOpened)
+
+
+@dataclass(frozen=True)
+class Archivable:
+    """The archivable steps of a case from its events alone: the one rule the erasure check
+    (INV-12), the archive projection and the archive seam share. `fold` is the case view's and
+    `team_name` the municipality profile's name of the team (minutes are titled with it); the
+    composition root gives both, as archive/ knows no projection and no profile."""
+
+    fold: Callable[[Sequence[Any]], dict[str, Any]]
+    team_name: Callable[[str], str]
+
+    def of(self, events: Sequence[Any], now: datetime) -> tuple[dict[str, Any], list[Step]]:
+        """The case view of `events` and its archivable steps at `now`."""
+        view = self.fold(events)
+        if not view:
+            return view, []
+        return view, archivable_steps(view, events, now, team_name=self.team_name(view["municipality"]))
+
+    def labels(self, events: Sequence[Any], now: datetime) -> dict[str, str]:
+        """step id -> what the step is, in Norwegian (for the erasure check's refusal)."""
+        return {step.id: step.label for step in self.of(events, now)[1]}
+
+    def render(self, step: Step, view: dict[str, Any], events: Sequence[Any]) -> ArchiveDocument:
+        return render_step(step, view, events, fold=self.fold, team_name=self.team_name(view["municipality"]))

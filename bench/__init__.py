@@ -32,6 +32,8 @@ def bench_settings(url: str) -> Settings:
             "LEDGER_MASTER_KEY": secrets.token_hex(32),
             "LEDGER_SIGNING_KEY": secrets.token_hex(32),
             "LEDGER_JWT_SECRET": secrets.token_urlsafe(48),
+            # The archive schemas (the extract bench copies them into its package).
+            **({"LEDGER_SCHEMA_DIR": environ["LEDGER_SCHEMA_DIR"]} if environ.get("LEDGER_SCHEMA_DIR") else {}),
         }
     )
 

@@ -22,6 +22,7 @@ import structlog
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
+from archive.steps import Archivable
 from commands.authorization import authorize
 from commands.base import CaseCommand, Command, CommandResult
 from commands.handlers import handler_for
@@ -73,6 +74,8 @@ class LedgerApplication(Application[UUID]):
         # Whether a report with this sha256 was issued for the case (the access
         # log knows); until the composition root says, none was.
         self.report_issued: Callable[[UUID, str], bool] = lambda case_id, sha256: False
+        # Which steps of a case are archivable (INV-12: all filed before erasure); set by the composition root.
+        self.archivable: Archivable | None = None
         if case_cache > 0:
             # The library keeps the last `case_cache` cases in memory and, on
             # each load, reads only the events stored since (other processes'

@@ -186,5 +186,9 @@ def _forward(app: LedgerApplication, case: Case, c: ForwardComplaint, ctx: Conte
 @handles(EraseCase)
 def _erase(app: LedgerApplication, case: Case, c: EraseCase, ctx: Context) -> HandlerOutcome:
     key_ids = tuple(kid for kid, _ in app.ledger_recorder.fetch_case_keys([case.id]).get(case.id, []))
-    case.destroy_keys(ctx, key_ids=key_ids)
+    # INV-12: every archivable step filed in the archive first; which steps those are is the archive's
+    # rule (archive/steps.py), given by the composition root.
+    if app.archivable is None:
+        raise TypeError("the ledger has no archive rules (app.archivable): see app/bootstrap.py")
+    case.destroy_keys(ctx, key_ids=key_ids, archivable=app.archivable.labels(app.case_events(case.id), ctx.now))
     return HandlerOutcome(case, {}, SideWrites(destroy_keys_of=case.id, release_subject_of=case.id))

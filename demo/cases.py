@@ -96,10 +96,19 @@ class CaseRun:
 class Writer:
     """Issues the commands of every demo case and keeps the tallies."""
 
-    def __init__(self, app: Any, rng: random.Random, now: datetime, issue_report: Callable[[Actor, UUID], str]) -> None:
+    def __init__(
+        self,
+        app: Any,
+        rng: random.Random,
+        now: datetime,
+        issue_report: Callable[[Actor, UUID], str],
+        file_in_archive: Callable[[UUID, str, datetime], int] = lambda case_id, municipality, when: 0,
+    ) -> None:
         self.app = app
         # Renders and logs a case's compliance report for a reader; returns its sha256.
         self.issue_report = issue_report
+        # The municipality's archive answers every archive message of a case (before it is erased).
+        self._file_in_archive = file_in_archive
         self.rng = rng
         self.limit = now - timedelta(minutes=1)
         self.breaches: Counter[str] = Counter()
@@ -118,6 +127,14 @@ class Writer:
         run.version = result.version
         run.t = max(run.t, when)
         return result
+
+    def file_in_archive(self, run: CaseRun, when: datetime) -> None:
+        """The archive's receipts for every archivable step of the case, received at `when` (INV-12: erasure
+        waits for them)."""
+        if when > self.limit:
+            raise StopCase
+        self._file_in_archive(run.case_id, run.municipality, when)
+        run.t = max(run.t, when)
 
     def later(self, run: CaseRun, lo: float, hi: float) -> datetime:
         """An office-hours time `lo`..`hi` days after the case's cursor."""

@@ -26,6 +26,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from demo.archive import SimulatedArchive
 from demo.cases import EARLIEST, CaseRun, Stage, Writer
 from demo.drive import drive
 from demo.people import DemoPerson, People, Staff, make_staff
@@ -148,11 +149,13 @@ def run_demo(ledger: Any, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) 
         raise ValueError(f"the demo needs at least {len(SCENARIOS)} cases (the worked scenarios)")
     rng, people, staff = _start(seed)
     now = ledger.clock()
+    archive = SimulatedArchive(ledger.reads.archive)
     writer = Writer(
         ledger.app,
         rng,
         now,
         issue_report=lambda actor, case_id: ledger.reads.cases.issue_report(actor, case_id, "pdf").sha256,
+        file_in_archive=archive.file_case,
     )
     seconds: Counter[str] = Counter()
     written: list[DemoCase] = []

@@ -274,7 +274,9 @@ def close_case(w: Writer, run: CaseRun, *, erase: bool) -> None:
             filed_in="kommunens sak- og arkivsystem",
         )
     if erase:
-        w.handle(run, EraseCase, w.later(run, 5, 30), actor=ke)
+        erase_at = w.later(run, 5, 30)
+        w.file_in_archive(run, erase_at - timedelta(hours=3))
+        w.handle(run, EraseCase, erase_at, actor=ke)
         run.stage = Stage.ERASED
     elif terminated and w.want("complaint_after_closing", 0.2):
         complain(w, run, (Provision.COORDINATOR,), "Jeg er uenig i at koordinatoren min er tatt fra meg.")

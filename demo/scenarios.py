@@ -74,12 +74,20 @@ class Step(Protocol):
 
     def __call__(self, command: type[Command], when: datetime, **fields: Any) -> CommandResult: ...
 
+    def file_in_archive(self, when: datetime) -> None:
+        """Every archivable step of the case answered by the municipality's archive (a simulated one),
+        as INV-12 requires before erasure."""
+        ...
+
 
 class OnOneCase:
     """A `Step` that hands each command to `handle` (an application's), on the case the first one opened."""
 
-    def __init__(self, handle: Callable[[Command], CommandResult]) -> None:
+    def __init__(
+        self, handle: Callable[[Command], CommandResult], archive: Callable[[UUID, datetime], object] | None = None
+    ) -> None:
         self.handle = handle
+        self.archive = archive
         self.case_id: UUID | None = None
 
     def __call__(self, command: type[Command], when: datetime, **fields: Any) -> CommandResult:
@@ -88,6 +96,11 @@ class OnOneCase:
         result = self.handle(command(occurred_at=when, **fields))
         self.case_id = result.case_id  # OpenCase's id is a wish; the case is whatever id the result names
         return result
+
+    def file_in_archive(self, when: datetime) -> None:
+        if self.archive is None or self.case_id is None:
+            raise TypeError("this telling has no archive to file the case in")  # a programming error
+        self.archive(self.case_id, when)
 
 
 @dataclass(frozen=True)
@@ -479,6 +492,7 @@ def sunnfjord(step: Step, cast: Cast, case_id: UUID, *, erase: bool = True) -> T
     step(ExportPlan, at("2026-06-02"), actor=ke, format="json", filed_in="kommunens sak- og arkivsystem")
     step(NotifyClosure, at("2026-06-02", 11), actor=ke, ke_notified=True, participants=team)
     if erase:
+        step.file_in_archive(at("2026-06-09"))
         step(EraseCase, at("2026-06-10"), actor=ke)
     return Told(case_id, team, {"consent": consent})
 
@@ -593,6 +607,9 @@ class _Written:
 
     def __call__(self, command: type[Command], when: datetime, **fields: Any) -> CommandResult:
         return self.w.handle(self.run, command, when, **fields)
+
+    def file_in_archive(self, when: datetime) -> None:
+        self.w.file_in_archive(self.run, when)
 
 
 def write_scenarios(w: Writer, staff: dict[str, Staff], people: People, case_ids: list[UUID]) -> list[CaseRun]:

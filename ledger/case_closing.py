@@ -1,9 +1,10 @@
-"""Closing, export, erasure, moving and complaints: what a closed case still
-accepts (INV-08) and the preconditions of erasure (INV-12)."""
+"""Closing, export, archiving, erasure, moving and complaints: what a closed
+case still accepts (INV-08) and the preconditions of erasure (INV-12)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -12,6 +13,7 @@ from ledger.context import Context
 from ledger.errors import InvalidInput, InvariantViolation, NotFound
 from ledger.event_base import applies
 from ledger.events_plan import (
+    ArchiveReceiptRecorded,
     CaseClosed,
     CaseReopened,
     ClosureNotified,
@@ -39,6 +41,7 @@ class ClosingMixin(CaseState):
     def _init_closing_state(self) -> None:
         self.closed_at = None
         self.exports = {}
+        self.archived_steps = set()
         self.erased_at = None
         self.complaints = {}
         self.transferred_to = None
@@ -109,9 +112,59 @@ class ClosingMixin(CaseState):
             checkpoint_size=checkpoint_size,
         )
 
-    def destroy_keys(self, ctx: Context, *, key_ids: tuple[str, ...]) -> None:
+    def record_archive_receipt(
+        self,
+        ctx: Context,
+        *,
+        message_id: UUID,
+        step: str,
+        title: str,
+        accepted: bool,
+        folder_system_id: str | None = None,
+        case_year: int | None = None,
+        case_sequence: int | None = None,
+        record_system_id: str | None = None,
+        record_year: int | None = None,
+        record_sequence: int | None = None,
+        record_number: int | None = None,
+        error_id: str | None = None,
+        error_message: str | None = None,
+        receipt_sha256: str,
+    ) -> None:
+        """The archive's answer to the message that filed `step`: where it is (accepted), or why not."""
+        self._check_tenant(ctx)
+        if self.erased:
+            raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet; alt var arkivert før det.")
+        if not SHA256_HEX.match(receipt_sha256):
+            raise InvalidInput(None, "receipt_sha256 må være 64 heksadesimale tegn.")
+        if accepted and record_system_id is None:
+            raise InvalidInput(None, "En kvittering for arkivert journalpost må ha journalpostens systemID.")
+        if not accepted and error_id is None and error_message is None:
+            raise InvalidInput(None, "En avvisning fra arkivet må ha feilId eller feilmelding.")
+        self._emit(
+            ArchiveReceiptRecorded,
+            ctx,
+            message_id=message_id,
+            step=step,
+            title=title,
+            accepted=accepted,
+            folder_system_id=folder_system_id,
+            case_year=case_year,
+            case_sequence=case_sequence,
+            record_system_id=record_system_id,
+            record_year=record_year,
+            record_sequence=record_sequence,
+            record_number=record_number,
+            error_id=error_id,
+            error_message=error_message,
+            receipt_sha256=receipt_sha256,
+        )
+
+    def destroy_keys(self, ctx: Context, *, key_ids: tuple[str, ...], archivable: Mapping[str, str]) -> None:
         """Erasure: only a closed case whose plan was exported (003 §3: print
-        the whole IP, then delete it)."""
+        the whole IP, then delete it) and whose every archivable step the
+        municipality's archive has filed (`archivable`: step id -> what it is,
+        as the composition root's archive rules list them)."""
         self._check_tenant(ctx)
         if self.status is not CaseStatus.CLOSED:
             raise InvariantViolation("INV-12", "Personopplysninger kan bare slettes når saken er avsluttet.")
@@ -119,6 +172,13 @@ class ClosingMixin(CaseState):
             raise InvariantViolation("INV-12", "Planen må eksporteres før personopplysningene slettes.")
         if self.erased:
             raise InvariantViolation("INV-12", "Personopplysningene er allerede slettet.")
+        missing = [label for step, label in archivable.items() if step not in self.archived_steps]
+        if missing:
+            raise InvariantViolation(
+                "INV-12",
+                "Personopplysningene kan ikke slettes før arkivet har kvittert for alle arkivverdige dokumenter "
+                f"i saken. Mangler kvittering for: {'; '.join(missing)}.",
+            )
         self._emit(KeyDestroyed, ctx, key_ids=tuple(key_ids))
 
     def transfer_out(
@@ -214,6 +274,13 @@ def _reopened(case: CaseState, e: CaseReopened) -> None:
 @applies(PlanExported)
 def _exported(case: CaseState, e: PlanExported) -> None:
     case.exports[e.export_id] = e.sha256
+
+
+@applies(ArchiveReceiptRecorded)
+def _archive_receipt(case: CaseState, e: ArchiveReceiptRecorded) -> None:
+    # A refusal after an earlier filing does not unfile it: the record stays where the archive put it.
+    if e.accepted:
+        case.archived_steps.add(e.step)
 
 
 @applies(KeyDestroyed)

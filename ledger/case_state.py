@@ -66,9 +66,10 @@ class CaseState:
     transitions: dict[UUID, bool]  # completed?
     last_review_at: datetime | None
 
-    # Closing, export, erasure, moving and complaints (case_closing.py).
+    # Closing, export, archiving, erasure, moving and complaints (case_closing.py).
     closed_at: datetime | None
     exports: dict[UUID, str]  # export id -> sha256 of the exported document
+    archived_steps: set[str]  # ids of the archivable steps the archive's receipt says it filed
     erased_at: datetime | None
     complaints: dict[UUID, Complaint]
     transferred_to: str | None

@@ -60,3 +60,10 @@ class IdempotencyConflict(DomainError):
     """An idempotency key reused for a different request (HTTP 422)."""
 
     kind = "invalid"
+
+
+class Unavailable(DomainError):
+    """It cannot be done now for a reason outside the request, e.g. a schema the
+    service needs is not installed (HTTP 503)."""
+
+    kind = "unavailable"

@@ -266,3 +266,42 @@ class ComplaintDecided(CaseEvent):
     note: str
 
     PUBLIC = frozenset({"complaint_id", "decided_by", "outcome"})
+
+
+class ArchiveReceiptRecorded(CaseEvent):
+    """The municipality's archive answered the Fiks Arkiv message that filed one archivable step
+    of the case: where it filed the record (`accepted`), or why it refused it. The ids are the
+    archive's own, so the ledger can answer "where in the archive is this?"."""
+
+    message_id: UUID
+    step: str  # the step's id within the case: "vedtak:<decision id>", "plan:2026-06-30", "avslutningsbrev:…"
+    title: str  # the record's title as filed (no personal data: it reaches the public journal)
+    accepted: bool
+    folder_system_id: str | None  # saksmappe systemID
+    case_year: int | None  # saksaar
+    case_sequence: int | None  # sakssekvensnummer
+    record_system_id: str | None  # journalpost systemID
+    record_year: int | None  # journalaar
+    record_sequence: int | None  # journalsekvensnummer
+    record_number: int | None  # journalpostnummer (the record's number in the case folder)
+    error_id: str | None  # the archive's feilId when it refused
+    error_message: str | None  # its feilmelding: the archive's words, which may quote the case, so sealed
+    receipt_sha256: str  # of the receipt as received
+
+    PUBLIC = frozenset(
+        {
+            "message_id",
+            "step",
+            "title",
+            "accepted",
+            "folder_system_id",
+            "case_year",
+            "case_sequence",
+            "record_system_id",
+            "record_year",
+            "record_sequence",
+            "record_number",
+            "error_id",
+            "receipt_sha256",
+        }
+    )

@@ -29,6 +29,9 @@ class Role(StrEnum):
     GUARDIAN = "guardian"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # A service account of the municipality's archive integration (Fiks Arkiv): it collects the
+    # archive messages and posts the archive's receipts, and reads no other case content.
+    ARCHIVE_INTEGRATION = "archive_integration"
 
 
 class Provision(StrEnum):

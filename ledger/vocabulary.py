@@ -46,6 +46,7 @@ ROLE_NAMES: dict[Role, str] = {
     Role.GUARDIAN: "foresatt",
     Role.SUPERVISOR: "Statsforvalteren",
     Role.ADMIN: "systemansvarlig",
+    Role.ARCHIVE_INTEGRATION: "arkivintegrasjon",
 }
 
 LIFE_AREAS: dict[LifeArea, str] = {
@@ -201,6 +202,7 @@ EVENT_TYPES: dict[type[CaseEvent], str] = {
     P.ComplaintReceived: "Klage mottatt",
     P.ComplaintForwarded: "Klage oversendt Statsforvalteren",
     P.ComplaintDecided: "Klage avgjort",
+    P.ArchiveReceiptRecorded: "Kvittering fra arkivet registrert",
 }
 
 # The same words found by the name an event's data carries (`event_to_dict`'s

@@ -79,6 +79,7 @@ def _opened(v: dict[str, Any], e: Any) -> None:
             "closure": None,
             "exports": [],
             "complaints": {},
+            "archive": {},
             "erased": False,
             "relay_log_closed_at": None,
         }
@@ -310,6 +311,29 @@ def _complaint_decided(v: dict[str, Any], e: Any) -> None:
     )
 
 
+def _archive_receipt(v: dict[str, Any], e: Any) -> None:
+    """Where in the municipality's archive a step is filed (the archive's ids), or why it was refused.
+    A refusal after a filing leaves the filing shown: the record stays where the archive put it."""
+    filed = v.setdefault("archive", {})  # views folded before the archive existed have no such part
+    earlier = filed.get(e.step)
+    if earlier is not None and earlier["accepted"] and not e.accepted:
+        return
+    filed[e.step] = {
+        "step": e.step,
+        "title": e.title,
+        "message_id": str(e.message_id),
+        "accepted": e.accepted,
+        "case_number": f"{e.case_year}/{e.case_sequence}" if e.case_year and e.case_sequence else None,
+        "folder_system_id": e.folder_system_id,
+        "record_system_id": e.record_system_id,
+        "record_year": e.record_year,
+        "record_sequence": e.record_sequence,
+        "record_number": e.record_number,
+        "error_id": e.error_id,
+        "at": e.occurred_at.isoformat(),
+    }
+
+
 def _life_area(v: dict[str, Any], e: Any) -> None:
     v["life_areas"][e.life_area.value] = {"situation": jsonable(e.situation), "at": e.occurred_at.isoformat()}
 
@@ -399,6 +423,7 @@ HANDLERS: dict[type[CaseEvent], Callable[[dict[str, Any], Any], None]] = {
     P.ComplaintReceived: _complaint,
     P.ComplaintForwarded: _complaint_forwarded,
     P.ComplaintDecided: _complaint_decided,
+    P.ArchiveReceiptRecorded: _archive_receipt,
 }
 
 # Events that change nothing a reader of the case sees (they still advance

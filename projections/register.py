@@ -66,6 +66,7 @@ HANDLED: frozenset[type[CaseEvent]] = frozenset({E.CaseOpened, *COLUMNS, *PARTIC
 # A new event class must be put here or given its columns above.
 VERSION_ONLY: frozenset[type[CaseEvent]] = frozenset(
     {
+        P.ArchiveReceiptRecorded,
         E.ProvisionRequested,
         E.DecisionRecorded,
         E.SubstituteAssigned,

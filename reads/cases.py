@@ -10,7 +10,7 @@ sha256 of the document handed out.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,8 +66,11 @@ class CaseReads:
         access_log: AccessLog,
         projections: ProjectionRunner,
         clock: Callable[[], datetime],
+        *,
+        archive_steps: Callable[[Sequence[Any], datetime], list[dict[str, Any]]] = lambda events, now: [],
     ) -> None:
         self._app = app
+        self._archive_steps = archive_steps
         self._integrity = integrity
         self._access_log = access_log
         self._projections = projections
@@ -187,4 +190,5 @@ class CaseReads:
             case_proof(self._integrity, case.id),
             profile=profile,
             now=now,
+            archive_steps=self._archive_steps(events, now),
         )

@@ -10,7 +10,9 @@ coordinates; an admin reads no content.
 
 Beyond one case: the municipality's overviews (register, breaches) are KE's;
 the ledger's integrity (verification, checkpoints, proofs) is for KE,
-Statsforvalteren and the system administrator.
+Statsforvalteren and the system administrator; the archive messages and
+receipts are the archive integration's service account's, which reads no
+case itself.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def read_scope(actor: Actor, case: Any, part: str, now: datetime) -> ReadScope:
     role = actor.role
     if role is Role.ADMIN:
         raise Forbidden("INV-07", "Systemansvarlig leser ikke saksinnhold.")
+    if role is Role.ARCHIVE_INTEGRATION:
+        raise Forbidden("INV-07", "Arkivintegrasjonen leser bare arkivmeldingene, ikke saken.")
     if role in (Role.CITIZEN, Role.GUARDIAN) and not case.recognises(actor):
         raise NotFound(None, "Ingen slik sak.")
     if role is Role.SUPERVISOR and not case.complaints:
@@ -129,3 +133,17 @@ def filter_view(view: dict[str, Any], scope: ReadScope) -> dict[str, Any]:
         },
         "readable_categories": sorted(scope.categories),
     }
+
+
+def require_archive_integration(actor: Actor) -> None:
+    """Archive messages (with their documents) and receipts are the archive integration's service account's."""
+    if actor.role is not Role.ARCHIVE_INTEGRATION:
+        raise Forbidden(
+            "INV-07", "Bare arkivintegrasjonens tjenestekonto henter arkivmeldinger og sender kvitteringer."
+        )
+
+
+def require_archive_overview(actor: Actor) -> None:
+    """The outbox's state (no case content) is for the integration and the coordinating unit."""
+    if actor.role not in (Role.ARCHIVE_INTEGRATION, Role.KE_CASEWORKER):
+        raise Forbidden("INV-07", "Arkivutboksen er for arkivintegrasjonen og koordinerende enhet.")

@@ -16,6 +16,7 @@ from audit.integrity.access_log import AccessLog
 from audit.integrity.log import Integrity
 from commands.application import LedgerApplication
 from projections.runner import ProjectionRunner
+from reads.archive import ArchiveDesk
 from reads.cases import CaseReads
 from reads.integrity import IntegrityReads
 from reads.overviews import MunicipalityOverviews
@@ -24,7 +25,8 @@ from store.config import StoreConfig
 
 class ReadService:
     """`cases`: one case (access-logged); `overviews`: the municipality's (KE);
-    `integrity`: the ledger's proofs; and the facts about the service itself."""
+    `integrity`: the ledger's proofs; `archive`: the archive seam (messages,
+    receipts, extracts); and the facts about the service itself."""
 
     def __init__(
         self,
@@ -35,8 +37,10 @@ class ReadService:
         projections: ProjectionRunner,
         store: StoreConfig,
         clock: Callable[[], datetime],
+        archive: ArchiveDesk,
     ) -> None:
-        self.cases = CaseReads(app, integrity, access_log, projections, clock)
+        self.cases = CaseReads(app, integrity, access_log, projections, clock, archive_steps=archive.steps_of)
+        self.archive = archive
         self.overviews = MunicipalityOverviews(projections, clock)
         self.integrity = IntegrityReads(integrity, access_log)
         self._app = app

@@ -138,3 +138,15 @@ def teams(c: Any, d: Dialect, municipality: str) -> dict[str, Any]:
             for r in c.fetchall()
         ]
     }
+
+
+def closed_cases(c: Any, d: Dialect, municipality: str) -> list[str]:
+    """The ids of the municipality's closed cases (erased ones too), oldest first."""
+    c.execute(
+        d.sql(
+            "SELECT case_id FROM {register_cases} WHERE municipality = ? AND status = 'closed' "
+            "ORDER BY opened_at, case_id"
+        ),
+        (municipality,),
+    )
+    return [r["case_id"] for r in c.fetchall()]

@@ -55,6 +55,8 @@ TABLES = (
     "case_views",
     "compliance_cases",
     "compliance_checks",
+    "archive_messages",
+    "archive_schedule",
 )
 
 

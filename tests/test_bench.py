@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bench import api_latency, breaches, bundle, case_cache, demo_rate, report_time, verify
+from bench import api_latency, archive_extract, breaches, bundle, case_cache, demo_rate, report_time, verify
 
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
@@ -76,3 +76,14 @@ def test_verify_bench_verifies_the_ledger_and_prints_a_ratio(store: str, capsys:
     verify.main(["--events", "120", "--cases", "12", "--runs", "1", "--store", store])
     (row,) = rows(capsys.readouterr().out, store)
     assert int(row[1].replace(",", "")) == 120 and float(row[2]) > 0 and float(row[3]) > 0 and float(row[4]) > 0
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_archive_extract_bench_measures_against_its_baseline(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    archive_extract.main(["--cases", "2", "--store", store])
+    out = capsys.readouterr().out
+    for what in (r"json reports \(baseline\)", "archive extract"):
+        found = re.search(rf"^{store}\s+{what}\s+2\s+({NUMBER})\s+({NUMBER})\s", out, re.MULTILINE)
+        assert found is not None, out
+        assert float(found.group(1)) > 0 and float(found.group(2)) > 0
+    assert re.search(rf"^{store}\s+archive extract .* 10 documents", out, re.MULTILINE)

@@ -21,7 +21,7 @@ from commands.plan_commands import CloseCase, EraseCase
 from ledger.events_plan import PlanExported
 from ledger.values import Role
 from store.transcoder import OrjsonTranscoder
-from tests.support.cases import ke
+from tests.support.cases import file_in_archive, ke
 from tests.support.http import Api, HttpCase, created, running_case
 
 
@@ -224,6 +224,7 @@ def test_after_erasure_a_bundle_export_is_gone(api, exported):
             actor=ke(), case_id=UUID(case.case_id), reason="ferdig", assessment="mål nådd", agreed_by_subject=True
         )
     )
+    file_in_archive(api.ledger, UUID(case.case_id))
     api.ledger.app.handle(EraseCase(actor=ke(), case_id=UUID(case.case_id)))
     response = api.get(f"{case.path}/exports/{out['export_id']}", Role.KE_CASEWORKER)
 

@@ -57,7 +57,7 @@ def on(day: str, hour: int = 10) -> datetime:
 
 def sondre_land_adult_declining_ip(ledger: Any) -> Told:
     """Scenario 1, step by step, each command dated when it happened."""
-    return tell(ledger.app, SCENARIO_1)
+    return tell(ledger, SCENARIO_1)
 
 
 def case_of(ledger: Any, s: Told) -> Any:

@@ -11,7 +11,7 @@ from api.auth import issue_token
 from app.server import create_app
 from commands.plan_commands import CloseCase, EraseCase, ExportPlan
 from ledger.values import Role
-from tests.support.cases import ke, running_case, subject_consent
+from tests.support.cases import file_in_archive, ke, running_case, subject_consent
 
 
 @pytest.fixture
@@ -69,6 +69,7 @@ def test_after_erasure_an_export_is_gone_and_says_why(ledger, client):
     ledger.app.handle(
         CloseCase(actor=ke(), case_id=fx.case_id, reason="ferdig", assessment="mål nådd", agreed_by_subject=True)
     )
+    file_in_archive(ledger, fx.case_id)
     ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     response = client.get(f"/v1/cases/{fx.case_id}/exports/{export_id}", headers=headers(ledger))
     assert response.status_code == 410

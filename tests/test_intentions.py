@@ -31,8 +31,11 @@ from commands.constraints import Constraint
 from commands.handlers import SPECIAL_HANDLERS, handler_for
 from ledger.values import Role
 
-# Commands deliberately not offered over HTTP, with the reason. (None today.)
-NOT_OVER_HTTP: dict[str, str] = {}
+# Commands deliberately not offered over HTTP, with the reason.
+NOT_OVER_HTTP: dict[str, str] = {
+    "RecordArchiveReceipt": "the archive integration posts the archive's own receipt (XML) to "
+    "POST /v1/archive/messages/{message_id}/receipt, which validates it and issues the command",
+}
 
 # Case method parameters a command's handler supplies itself, with the reason.
 SUPPLIED_BY_HANDLER: dict[str, dict[str, str]] = {

@@ -57,7 +57,7 @@ from ledger.values import (
     Subject,
     is_erased,
 )
-from tests.support.cases import MUNICIPALITY, actor, born, coordinator, ke, open_case, running_case
+from tests.support.cases import MUNICIPALITY, actor, born, coordinator, file_in_archive, ke, open_case, running_case
 from tests.support.clock import TODAY
 from tests.support.refusals import assert_refused, store_state
 
@@ -676,9 +676,19 @@ def test_erasure_of_a_closed_case_that_was_not_exported_is_refused(ledger):
     assert_refused(ledger, EraseCase(actor=ke(), case_id=fx.case_id), InvariantViolation, "INV-12")
 
 
+def test_erasure_of_a_closed_exported_case_not_yet_archived_is_refused_naming_what_is_missing(ledger):
+    """INV-12: every archivable step is filed in the municipality's archive first; the refusal says which are not."""
+    fx = closed_case(ledger, exported=True)
+    refused = assert_refused(ledger, EraseCase(actor=ke(), case_id=fx.case_id), InvariantViolation, "INV-12")
+    assert "Mangler kvittering for: Avslutningsbrev: koordineringen avsluttes" in refused.message
+    assert file_in_archive(ledger, fx.case_id) == 1  # the closing letter: no decision, plan or minutes here
+    ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
+
+
 def test_erasure_after_closing_and_export_destroys_the_key_and_keeps_the_events(ledger):
     """INV-12: erasure destroys the case key; the events stay and their personal fields read as erased."""
     fx = closed_case(ledger, exported=True)
+    file_in_archive(ledger, fx.case_id)
     stored_before = store_state(ledger, fx.case_id).stored
     result = ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     case = ledger.app.load_case(fx.case_id, ke())
@@ -691,6 +701,7 @@ def test_erasure_after_closing_and_export_destroys_the_key_and_keeps_the_events(
 def test_a_second_erasure_is_refused(ledger):
     """INV-12: a case is erased once."""
     fx = closed_case(ledger, exported=True)
+    file_in_archive(ledger, fx.case_id)
     ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     assert_refused(ledger, EraseCase(actor=ke(), case_id=fx.case_id), InvariantViolation, "INV-12")
 

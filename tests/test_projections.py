@@ -15,7 +15,7 @@ from ledger.values import CoordinatorKind, Person, Provision, ReferrerKind, Subj
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
 from store import register_rows
-from tests.support.cases import coordinator, ke, running_case, subject_consent
+from tests.support.cases import coordinator, file_in_archive, ke, running_case, subject_consent
 from tests.support.clock import TODAY
 
 
@@ -180,6 +180,7 @@ def test_erasure_leaves_no_coordinator_name_in_the_register(ledger):
     ledger.app.handle(ExportPlan(actor=ke(), case_id=fx.case_id, format="json"))
     ledger.projections.catch_up()
     assert [r["coordinator_name"] for r in rows(ledger)] == ["Kåre Koordinator"]
+    file_in_archive(ledger, fx.case_id)
     ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     ledger.projections.catch_up()
     assert [r["coordinator_name"] for r in rows(ledger)] == [None]
@@ -240,6 +241,7 @@ def test_erasure_refolds_the_case_view_without_the_persons_data(ledger):
     ledger.app.handle(ExportPlan(actor=ke(), case_id=fx.case_id, format="json"))
     ledger.projections.catch_up()
     assert fx.subject_id in str(projected_views(ledger)[str(fx.case_id)])
+    file_in_archive(ledger, fx.case_id)
     ledger.app.handle(EraseCase(actor=ke(), case_id=fx.case_id))
     ledger.projections.catch_up()
     version, view = projected_views(ledger)[str(fx.case_id)]

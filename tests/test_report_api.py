@@ -44,6 +44,7 @@ def test_json_is_the_default_and_holds_every_section(api: Api):
         "meetings",
         "goals",
         "complaints",
+        "archive",
         "access_log",
         "integrity",
         "timeline",

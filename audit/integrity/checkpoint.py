@@ -19,12 +19,21 @@ The first line names the purpose and version so that a signature made for anythi
 by the same key can never be replayed as a checkpoint.
 
 `key_id` is the first 16 lowercase hex digits of SHA-256 over the raw 32-byte public key.
+
+The same key also signs one other statement, under a header of its own so neither can pass for
+the other: that an archive extract's files were made from the events a checkpoint covers
+(`extract_message`):
+
+    coordination-ledger archive extract v1
+    <the checkpoint's signed message, as above>
+    <SHA-256 (hex) of the file list: one "<sha256 hex> <relative path>\n" per file, sorted by path>
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +43,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 MESSAGE_HEADER = b"coordination-ledger checkpoint v1\n"
+EXTRACT_HEADER = b"coordination-ledger archive extract v1\n"
 ROOT_SIZE = 32
 SIGNATURE_SIZE = 64
 KEY_SIZE = 32
@@ -171,6 +181,13 @@ def load_public_key(raw: bytes) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(bytes(raw))
 
 
+def extract_message(checkpoint: Checkpoint, files: Mapping[str, str]) -> bytes:
+    """The bytes signed for an archive extract made from the events `checkpoint` covers: its files
+    (relative path -> sha256 hex), listed in path order."""
+    listing = "".join(f"{digest} {path}\n" for path, digest in sorted(files.items()))
+    return EXTRACT_HEADER + checkpoint.message() + hashlib.sha256(listing.encode()).hexdigest().encode() + b"\n"
+
+
 class CheckpointSigner:
     """Signs checkpoints with one Ed25519 key."""
 
@@ -189,6 +206,12 @@ class CheckpointSigner:
         unsigned = Checkpoint(tree_size, root, moment, self.key_id, bytes(SIGNATURE_SIZE))
         signature = self._private_key.sign(unsigned.message())
         return Checkpoint(tree_size, root, unsigned.time, self.key_id, signature)
+
+    def sign_extract(self, checkpoint: Checkpoint, files: Mapping[str, str]) -> bytes:
+        """Sign that these files of an archive extract were made from the events `checkpoint` covers."""
+        if checkpoint.key_id != self.key_id:
+            raise CheckpointError("an extract is signed with the key of the checkpoint it names")
+        return self._private_key.sign(extract_message(checkpoint, files))
 
 
 def verify_checkpoint(checkpoint: Checkpoint, public_key_raw: bytes) -> None:
@@ -209,3 +232,14 @@ def verify_checkpoint(checkpoint: Checkpoint, public_key_raw: bytes) -> None:
             f"checkpoint signature does not verify for tree size {checkpoint.tree_size} "
             f"at {format_time(checkpoint.time)} with key {expected_id}"
         ) from error
+
+
+def verify_extract_signature(
+    checkpoint: Checkpoint, files: Mapping[str, str], signature: bytes, public_key_raw: bytes
+) -> None:
+    """Check an extract's signature over its file list and checkpoint; raise CheckpointError if not."""
+    verify_checkpoint(checkpoint, public_key_raw)
+    try:
+        load_public_key(public_key_raw).verify(bytes(signature), extract_message(checkpoint, files))
+    except (InvalidSignature, ValueError, TypeError) as error:
+        raise CheckpointError("the extract's signature does not verify: its files are not the ones signed") from error

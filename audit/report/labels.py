@@ -25,6 +25,11 @@ CONSENT_STATUS = {
     "withdrawn": "trukket tilbake",
     "expired": "utløpt",
 }
+ARCHIVE_STATUS = {
+    "archived": "Arkivert",
+    "rejected": "Avvist av arkivet (sendes igjen)",
+    "waiting": "Venter på kvittering fra arkivet",
+}
 PARTS = {
     "case": "saken",
     "history": "historikken",
@@ -32,6 +37,7 @@ PARTS = {
     "report": "rapporten",
     "access_log": "tilgangsloggen",
     "exports": "eksporter",
+    "archive": "arkivmeldinger",
 }
 
 

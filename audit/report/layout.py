@@ -42,6 +42,7 @@ def report_blocks(report: dict[str, Any]) -> list[tuple[str, list[Block]]]:
         "checks": _checks,
         "decisions": _decisions,
         "complaints": _complaints,
+        "archive": _archive,
         "access_log": _access,
         "integrity": _integrity,
         "timeline": _timeline,
@@ -156,6 +157,40 @@ def _complaints(r: dict[str, Any]) -> list[Block]:
             ],
         )
     ]
+
+
+def _archive(r: dict[str, Any]) -> list[Block]:
+    a = r["archive"]
+    if not a["items"]:
+        return [Paragraph("Saken har ingen arkivverdige dokumenter ennå.")]
+    return [
+        Paragraph(f"{a['archived']} av {a['total']} arkivverdige dokumenter er arkivert i kommunens arkiv."),
+        Table(
+            ["Dokument", "Datert", "Status", "Saksnr.", "Journalpost", "Journalpostens systemID"],
+            [46, 18, 30, 18, 22, 46],
+            [
+                [
+                    i["title"],
+                    D(i["made_at"]),
+                    i["status_text"] + (f" ({i['error_id']})" if i["error_id"] else ""),
+                    text(i["case_number"]),
+                    _record_number(i),
+                    text(i["record_system_id"]),
+                ]
+                for i in a["items"]
+            ],
+        ),
+    ]
+
+
+def _record_number(item: dict[str, Any]) -> str:
+    """Journalpostnummer in the folder, and the year's sequence number as archives write it (2026/501)."""
+    parts = []
+    if item["record_number"] is not None:
+        parts.append(f"nr. {item['record_number']}")
+    if item["record_year"] and item["record_sequence"]:
+        parts.append(f"{item['record_year']}/{item['record_sequence']}")
+    return ", ".join(parts)
 
 
 def _access(r: dict[str, Any]) -> list[Block]:

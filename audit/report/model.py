@@ -11,7 +11,7 @@ this dict out, so all three formats say the same.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +41,7 @@ HEADINGS = {
     "meetings": "Møter",
     "goals": "Mål og evalueringer",
     "complaints": "Klager",
+    "archive": "Arkivering: hvor i kommunens arkiv",
     "access_log": "Tilgangslogg",
     "integrity": "Bevis for at ingenting er endret",
     "timeline": "Vedlegg: tidslinje",
@@ -56,7 +57,9 @@ def build_report(
     *,
     profile: MunicipalProfile,
     now: datetime,
+    archive_steps: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
+    """`archive_steps`: the case's archivable steps (step, title, made_at), as the archive's rules list them."""
     erased = bool(view.get("erased"))
     versions = created_versions(events)
     return {
@@ -78,6 +81,7 @@ def build_report(
             **S.team_reviews(view, erased),
         },
         "complaints": S.complaints(view, versions),
+        "archive": S.archive(view, archive_steps),
         "access_log": access_summary(access),
         "integrity": integrity,
         "timeline": timeline(events),

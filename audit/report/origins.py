@@ -65,6 +65,7 @@ CREATES_NOTHING: frozenset[type[CaseEvent]] = frozenset(
         P.TransferredIn,
         P.ComplaintForwarded,
         P.ComplaintDecided,
+        P.ArchiveReceiptRecorded,
     }
 )
 

@@ -8,7 +8,7 @@ such a field as "[slettet]", so a reader sees that something was there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -287,4 +287,40 @@ def closing(view: dict[str, Any], erased: bool) -> dict[str, Any]:
             "assessment": personal(closure["assessment"], erased),
         },
         "exports": view.get("exports", []),
+    }
+
+
+def archive(view: dict[str, Any], steps: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Where in the municipality's archive each archivable step is filed ("where in the archive is
+    this?"): the archive's case and record numbers and ids from its receipts, or that it is not yet.
+    `steps` are the case's archivable steps now; a step filed earlier and no longer listed (the
+    closing of a case since reopened) is shown from its receipt."""
+    filed = view.get("archive") or {}
+    items = [_archived(s["step"], s["title"], s.get("made_at"), filed.get(s["step"])) for s in steps]
+    listed = {s["step"] for s in steps}
+    items += [_archived(step, r["title"], None, r) for step, r in filed.items() if step not in listed]
+    return {
+        "items": items,
+        "archived": sum(i["status"] == "archived" for i in items),
+        "total": len(items),
+    }
+
+
+def _archived(step: str, title: str, made_at: str | None, receipt: Mapping[str, Any] | None) -> dict[str, Any]:
+    status = "waiting" if receipt is None else "archived" if receipt["accepted"] else "rejected"
+    receipt = receipt or {}
+    return {
+        "step": step,
+        "title": title,
+        "made_at": made_at,
+        "status": status,
+        "status_text": L.ARCHIVE_STATUS[status],
+        "case_number": receipt.get("case_number"),
+        "record_number": receipt.get("record_number"),
+        "record_year": receipt.get("record_year"),
+        "record_sequence": receipt.get("record_sequence"),
+        "record_system_id": receipt.get("record_system_id"),
+        "folder_system_id": receipt.get("folder_system_id"),
+        "error_id": receipt.get("error_id"),
+        "answered_at": receipt.get("at"),
     }

@@ -9,7 +9,7 @@ Each page a test opens also has its console watched: a message that the
 Content-Security-Policy refused something (an inline style or script) fails
 the test, since it means a page does not work under its own policy.
 
-Test modules import the fixtures: `from tests.support.browser import browser, page  # noqa: F401`.
+The fixtures are registered once, in tests/conftest.py (`pytest_plugins`).
 """
 
 from __future__ import annotations

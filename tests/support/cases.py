@@ -117,3 +117,12 @@ def subject_consent(fx: Fixture, categories: tuple[InfoCategory, ...] = (InfoCat
         participants=tuple(fx.participants.values()),
         categories=categories,
     )
+
+
+def file_in_archive(ledger: Any, case_id: UUID, when: datetime | None = None) -> int:
+    """Every archive message of the case answered by a simulated archive, through the archive seam and
+    the command path (INV-12: a case is erased only once every archivable step is filed); returns how many."""
+    from demo.archive import SimulatedArchive
+
+    municipality = ledger.reads.cases.municipality_of(case_id)
+    return SimulatedArchive(ledger.reads.archive).file_case(case_id, municipality, when or ledger.clock())

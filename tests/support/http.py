@@ -33,6 +33,7 @@ DEFAULT_CLAIMS: dict[Role, dict[str, str]] = {
     Role.GUARDIAN: {"sub": "foresatt-1", "name": "Mor Nordmann"},
     Role.SUPERVISOR: {"sub": "sf-1", "name": "Siri Statsforvalter"},
     Role.ADMIN: {"sub": "admin-1", "name": "Arne Admin"},
+    Role.ARCHIVE_INTEGRATION: {"sub": "arkiv-1", "name": "Arkivintegrasjon"},
 }
 
 
@@ -231,3 +232,35 @@ def populated_case(api: Api) -> tuple[HttpCase, dict[str, str]]:
     )["complaint_id"]
     ids["export_id"] = created(api.post(f"{case.path}/exports", Role.KE_CASEWORKER, {"format": "json"}))["export_id"]
     return case, ids
+
+
+def file_in_archive(api: Api, case: HttpCase, *, municipality: str = MUNICIPALITY) -> int:
+    """Every archive message of the case answered over HTTP, as an integration passes the archive's receipts on
+    (INV-12: erasure waits for them); returns how many were answered."""
+    from uuid import uuid4
+
+    from archive.receipt import Receipt, build_receipt
+
+    listing = api.get(
+        "/v1/archive/messages",
+        Role.ARCHIVE_INTEGRATION,
+        params={"case_id": case.case_id, "limit": 500},
+        municipality=municipality,
+    )
+    assert listing.status_code == 200, listing.text
+    answered = 0
+    for number, item in enumerate(listing.json()["items"], 1):
+        if item["status"] == "archived":
+            continue
+        receipt = Receipt(str(uuid4()), number == 1, 2026, 42, str(uuid4()), 2026, 100 + number, number)
+        response = api.client.post(
+            f"/v1/archive/messages/{item['message_id']}/receipt",
+            content=build_receipt(receipt),
+            headers={
+                **api.auth(Role.ARCHIVE_INTEGRATION, municipality=municipality),
+                "Content-Type": "application/xml",
+            },
+        )
+        assert response.status_code == 201, response.text
+        answered += 1
+    return answered

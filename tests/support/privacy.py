@@ -28,7 +28,7 @@ from commands.case_commands import HoldStartupConversation
 from commands.plan_commands import CloseCase, EraseCase, EstablishPlan, ExportPlan, SetGoal
 from ledger.values import LifeArea, PlanTool
 from store.keyring import Keyring
-from tests.support.cases import coordinator, ke, running_case
+from tests.support.cases import coordinator, file_in_archive, ke, running_case
 
 NAME = "Åse Ødegård Testesen"
 GOAL = "Åse vil bo i egen leilighet på Hov før sommeren"
@@ -102,6 +102,7 @@ def close_export_and_erase(ledger: Any, case_id: UUID, *, seal: bool = False) ->
     ledger.projections.catch_up()
     if seal:
         ledger.integrity.seal()
+    file_in_archive(ledger, case_id)
     app.handle(EraseCase(actor=ke(), case_id=case_id, idempotency_key=f"erase-{case_id}"))
     ledger.projections.catch_up()
     if seal:

@@ -12,8 +12,9 @@ from demo.people import DemoPerson
 from demo.scenarios import SCENARIO_1, SCENARIO_2, SCENARIO_3, Cast, Member, OnOneCase, Scenario, Told
 from ledger.national_id import synthesize
 from ledger.values import Role
-from tests.support.cases import actor, coordinator, ke
-from tests.support.story import FATHER, MOTHER, CommandSurface
+from tests.support.cases import actor, coordinator, file_in_archive, ke
+from tests.support.memory import MemoryApp
+from tests.support.story import FATHER, MOTHER
 
 
 def _provider(municipality: str, id: str, name: str, service: str) -> Any:
@@ -82,6 +83,10 @@ def _cast_3() -> Cast:
 CASTS = {SCENARIO_1.title: _cast_1(), SCENARIO_2.title: _cast_2(), SCENARIO_3.title: _cast_3()}
 
 
-def tell(app: CommandSurface, scenario: Scenario, **options: Any) -> Told:
-    """The scenario told to `app` (the application or `MemoryApp`) by the tests' cast."""
-    return scenario.tell(OnOneCase(app.handle), CASTS[scenario.title], uuid4(), **options)
+def tell(to: Any, scenario: Scenario, **options: Any) -> Told:
+    """The scenario told by the tests' cast to a ledger (through its application, with a simulated
+    archive to file the case in before erasure) or to `MemoryApp`."""
+    if isinstance(to, MemoryApp):
+        return scenario.tell(OnOneCase(to.handle), CASTS[scenario.title], uuid4(), **options)
+    step = OnOneCase(to.app.handle, archive=lambda case_id, when: file_in_archive(to, case_id, when))
+    return scenario.tell(step, CASTS[scenario.title], uuid4(), **options)

@@ -52,6 +52,10 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     return f"{db}?schema={schema}"
 
 
+# The archive schemas (data, never copied into the repository): LEDGER_SCHEMA_DIR, else ../shared/schemas.
+SCHEMA_DIR = Path(os.environ.get("LEDGER_SCHEMA_DIR") or Path(__file__).resolve().parents[3] / "shared/schemas")
+
+
 def settings_for(url: str, secrets_dir: Path, **extra: str) -> Settings:
     secrets_dir.mkdir(parents=True, exist_ok=True)
     env = {
@@ -59,6 +63,7 @@ def settings_for(url: str, secrets_dir: Path, **extra: str) -> Settings:
         "LEDGER_MASTER_KEY": "11" * 32,
         "LEDGER_SIGNING_KEY": "22" * 32,
         "LEDGER_JWT_SECRET": "test-secret-" + "x" * 40,
+        "LEDGER_SCHEMA_DIR": str(SCHEMA_DIR),
         **extra,
     }
     return Settings.from_env(env)
