@@ -13,7 +13,7 @@ import pytest
 from audit.compliance import RULES
 from commands.plan_commands import EraseCase
 from demo.scenarios import SCENARIO_1, SCENARIO_2, SCENARIO_3, SCENARIOS, Scenario
-from tests.support.cases import ke
+from tests.support.cases import file_in_archive, ke
 from tests.support.scenarios import CASTS, tell
 from tests.support.story import BREACH, NOT_APPLICABLE, OK, PENDING, SUNNFJORD, judge, on
 
@@ -92,6 +92,7 @@ def test_scenario_3_closing_is_documented_and_the_team_met_often_enough(ledger):
 def test_scenario_3_after_erasure_every_check_still_runs_and_only_the_subjects_voice_becomes_unknown(ledger):
     """Erasure changes nothing but CHK-06, whose text can no longer be read: it says so instead of guessing."""
     told = tell(ledger, SCENARIO_3, erase=False)
+    file_in_archive(ledger, told.case_id, on("2026-06-09"))  # INV-12: archived before it may be erased
     before = judge(ledger.app.case_events(told.case_id), "sunnfjord", "2026-07-01")
     ledger.app.handle(EraseCase(actor=ke(SUNNFJORD), case_id=told.case_id, occurred_at=on("2026-06-10")))
     after = judge(ledger.app.case_events(told.case_id), "sunnfjord", "2026-07-01")
