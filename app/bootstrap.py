@@ -62,8 +62,9 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
         [
             RegisterProjection(),
             CaseViewProjection(app.case_events, app.keyring),
-            ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope),
+            ComplianceProjection(app.case_events, app.profile, clock),
         ],
+        clock,
     )
     access_log = AccessLog(AccessLogRows(app.recorder), clock)
     # Forwarding a complaint must name a report this ledger issued for the case.

@@ -55,6 +55,7 @@ TABLES = (
     "case_views",
     "compliance_cases",
     "compliance_checks",
+    "projection_failures",
 )
 
 
