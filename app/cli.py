@@ -135,8 +135,9 @@ def _startup(
 
 
 @contextmanager
-def open_ledger() -> Iterator[Ledger]:
-    ledger = build(Settings.from_env())
+def open_ledger(*, service: bool = False) -> Iterator[Ledger]:
+    """`service`: a long-running process that others rely on (short database waits)."""
+    ledger = build(Settings.from_env(service=service))
     try:
         yield ledger
     finally:
@@ -233,8 +234,9 @@ def verify(as_json: Annotated[bool, typer.Option("--json", help="Print the full 
     """Recompute the whole chain; exit 0 when intact, 1 naming the first event that does not match."""
     with open_ledger() as ledger:
         report = ledger.reads.integrity.verify_chain()
+        failures = ledger.projections.failures()
     if as_json:
-        _print_json(report.to_dict())
+        _print_json({**report.to_dict(), "projection_failures": [f.to_dict() for f in failures]})
     elif report.ok:
         typer.echo(report.summary())
     else:
@@ -243,6 +245,9 @@ def verify(as_json: Annotated[bool, typer.Option("--json", help="Print the full 
             typer.echo(f"  also: {problem.message}")
         if len(report.problems) > 20:
             typer.echo(f"  … and {len(report.problems) - 20} more")
+    if failures and not as_json:
+        # The events are intact (exit 0 says so); what could not be computed from them is a defect to fix.
+        typer.echo(_failures_line(failures))
     if not report.ok:
         sys.exit(1)
 
@@ -320,7 +325,18 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="One projection (def
                 bar.update(tasks[projection], completed=position, total=max(head, 1))
 
             applied = ledger.projections.rebuild([name] if name else None, progress)
+        failures = ledger.projections.failures([name] if name else None)
     typer.echo(f"rebuilt {name or 'all projections'}: {applied} events applied (log head {total})")
+    if failures:
+        typer.echo(_failures_line(failures), err=True)
+        sys.exit(1)
+
+
+def _failures_line(failures: Sequence[Any]) -> str:
+    """One line naming the cases projections could not compute, the first one in full."""
+    first = failures[0]
+    more = f" (and {len(failures) - 1} more: `ledger verify --json` lists them)" if len(failures) > 1 else ""
+    return f"projections: {len(failures)} case(s) could not be computed; first: {first.line()}{more}"
 
 
 @app.command()
@@ -334,7 +350,7 @@ def project(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    with open_ledger() as ledger:
+    with open_ledger(service=True) as ledger:
         typer.echo(f"projecting {', '.join(ledger.projections.projections)}; stop with Ctrl-C")
         ledger.projections.run_forever(stop, interval)
 

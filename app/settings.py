@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ledger.profiles import PROFILES
-from store.config import ConfigError, StoreConfig, parse_database_url
+from store.config import ConfigError, StoreConfig, Timeouts, parse_database_url
 
 DEFAULT_DATABASE_URL = "sqlite:///ledger.db"
 DEFAULT_CASE_CACHE = 256
@@ -52,9 +52,12 @@ class Settings:
     web: WebSettings = WebSettings()
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, service: bool = False) -> Settings:
+        """`service`: the settings of a process that serves people (the API, the projection
+        process), whose database waits are short (store.config.Timeouts)."""
         env = os.environ if environ is None else environ
-        store = parse_database_url(env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL)
+        timeouts = Timeouts.from_env(env, service=service)
+        store = parse_database_url(env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL, timeouts)
         secrets_dir = store.sqlite_path.resolve().parent if store.sqlite_path else Path.cwd()
         production = env.get("LEDGER_ENV", "development") == "production"
         profile = env.get("LEDGER_PROFILE", "national-default")

@@ -28,7 +28,7 @@ from commands.transfer_in import TransferIn, accept_bundle
 from ledger.case import Case
 from ledger.context import Context
 from ledger.errors import InvalidInput, InvariantViolation
-from ledger.values import PlanTool, Provision, Subject
+from ledger.values import PlanTool, Provision, Subject, is_erased
 from store.tables import SideWrites, SubjectClaim
 
 if TYPE_CHECKING:
@@ -80,6 +80,10 @@ def subject_identity(subject: Subject) -> str:
 
 def _claim_individual_plan(app: LedgerApplication, case: Case) -> SubjectClaim | None:
     """INV-02: one open individual plan per person and municipality."""
+    if is_erased(case.subject):
+        # Asked before the case's own checks (a closed case's among them): an erased subject has no
+        # identity left to claim, and must be refused, not fail.
+        raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet; opprett en ny sak.")
     ref = app.keyring.subject_ref(case.municipality, subject_identity(case.subject))
     holder = app.subject_claim(case.municipality, ref)
     if holder == case.id:

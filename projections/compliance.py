@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from audit.compliance import CheckResult, CheckStatus, evaluate
-from audit.compliance.timeline import NORWAY
+from audit.compliance.timeline import due_instant
 from ledger.events import CoordinatorAppointed, CoordinatorReleased, CoordinatorReplaced, CoordinatorRequested
 from ledger.profiles import MunicipalProfile
 from store import compliance_rows as rows
@@ -34,21 +34,6 @@ from store.tables import Dialect
 
 JUDGEMENT_LIFETIME = timedelta(days=1)
 REFRESH_BATCH = 200
-
-
-def due_instant(deadline: date | datetime) -> datetime:
-    """The UTC moment a deadline passes: a day's deadline runs to the end of
-    that day in Norway."""
-    if isinstance(deadline, datetime):
-        moment = deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)
-    elif deadline >= date.max - timedelta(days=2):
-        return datetime.max.replace(tzinfo=UTC)  # "never": no day after it to end on
-    else:
-        moment = datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=NORWAY)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # within hours of the calendar's ends
-        return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=UTC)
 
 
 def kept(result: CheckResult) -> bool:

@@ -17,7 +17,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 
 # The library translates driver errors at the edge of its transactions; code
 # running inside one (a projection's statements) meets the driver's own.
-_UNAVAILABLE: tuple[type[BaseException], ...] = (
+UNAVAILABLE: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,
     psycopg.OperationalError,
@@ -33,4 +33,4 @@ class DatabaseUnavailable(OperationalError):
 
 def is_unavailable(error: BaseException) -> bool:
     """True when the error says the database could not be used now, not that it refused the work."""
-    return isinstance(error, _UNAVAILABLE)
+    return isinstance(error, UNAVAILABLE)
