@@ -341,12 +341,21 @@ class ProjectionRunner:
         """Poll the log (works on both stores) until `stop` is set. A failure
         (the database lost) is logged and retried from the tracked position,
         never skipped; the thread itself never dies of it."""
+        failing = False
         while not stop.is_set():
             try:
                 self.catch_up()
             except Exception as e:
-                log.error("projection.failed", error=type(e).__name__, detail=str(e)[:200])
+                if not self.store.unavailable(e):
+                    log.error("projection.failed", error=type(e).__name__, detail=str(e)[:200])
+                elif not failing:  # once per outage, not every retry
+                    log.warning("projection.database_unavailable", error=type(e).__name__)
+                failing = True
                 stop.wait(RETRY_AFTER_FAILURE)
+            else:
+                if failing:
+                    log.warning("projection.resumed")
+                failing = False
             stop.wait(interval)
 
     def start_background(self, interval: float = 0.25) -> threading.Event:

@@ -23,7 +23,7 @@ class Timeouts:
 
     connect: float = 2.0  # LEDGER_DB_CONNECT_TIMEOUT: opening a connection (PostgreSQL; at least 2)
     pool: float = 1.0  # LEDGER_DB_POOL_TIMEOUT: waiting for a free connection
-    statement: float = 1.5  # LEDGER_DB_STATEMENT_TIMEOUT: one statement (0: no limit)
+    statement: float = 1.0  # LEDGER_DB_STATEMENT_TIMEOUT: one statement (0: no limit)
     lock: float = 1.0  # LEDGER_DB_LOCK_TIMEOUT: waiting for a lock (PostgreSQL; SQLite's busy time-out below)
     busy: float = 5.0  # LEDGER_DB_BUSY_TIMEOUT: SQLite waiting for another writer (whole seconds)
 

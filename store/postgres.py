@@ -8,14 +8,15 @@ The library's PostgreSQL datastore, with:
   a **client deadline** a little after it (`BoundedConnection`): a server that answers cancels a
   slow statement itself; one that has gone silent (packets dropped, a hung host) cannot, so the
   client closes the connection at the deadline instead of waiting for TCP to give up;
-* a **pool check** (`ConnectionPool.check_connection`) before a connection is handed out, so one
-  that died while idle (a database restart) is replaced instead of failing the next request;
+* a **pool check** (`ConnectionPool.check_connection`, `BoundedPool`) before a connection is
+  handed out, so one that died while idle (a database restart) is replaced at once instead of
+  failing the next request;
 * a short **reconnect budget**, so the pool does not back off for minutes after an outage: once
   its slots give up, the next caller's demand opens a connection at once;
 * a **breaker** (`Breaker`): once the database failed to answer, callers are told so at once
-  (`DatabaseUnavailable`) instead of each waiting out the time-outs, and one caller per
-  `cooldown` tries the database again; the first success closes it. Worker threads are never
-  all parked on a dead database, and service returns within moments of the database.
+  (`DatabaseUnavailable`) instead of each waiting out the time-outs, while a probe thread asks
+  the database every `PROBE_INTERVAL`; its first success closes the breaker. Worker threads are
+  never all parked on a dead database, and service returns within moments of the database.
 
 Configured by `store.config.Timeouts` (the environment's `LEDGER_DB_*`), written into the
 library's environment by `store.config.parse_database_url`; the library constructs this module's
@@ -25,6 +26,7 @@ library's environment by `store.config.parse_database_url`; the library construc
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from time import monotonic
@@ -49,6 +51,12 @@ STATEMENT_TIMEOUT = "LEDGER_PG_STATEMENT_TIMEOUT"  # seconds; 0: none
 LOCK_TIMEOUT = "LEDGER_PG_LOCK_TIMEOUT"
 # How long past the server's statement time-out the client waits before it calls the server silent.
 DEADLINE_GRACE = 0.5
+# The pool's check (an empty query) answers in well under a millisecond from a live server.
+CHECK_DEADLINE = 0.5
+# While the database is down: how often the probe asks, and how long it waits for a connection.
+PROBE_INTERVAL = 0.2
+PROBE_TIMEOUT = 0.5
+RECONNECT_BUDGET = 0.25
 
 
 class DatabaseSilent(psycopg.OperationalError):
@@ -78,15 +86,13 @@ class BoundedConnection(psycopg.Connection[DictRow]):
 class Breaker:
     """Remembers that the database failed to answer, so callers fail fast while it is down.
 
-    Closed (normal) until a caller meets a lost or silent database. Then open: callers get
-    DatabaseUnavailable at once, except one per `cooldown`, who tries the database. A success
-    (any caller's) closes it again."""
+    Closed (normal) until a caller meets a lost or silent database; then open, and every caller
+    gets DatabaseUnavailable at once, while the datastore's probe asks the database a few times
+    a second. The probe's first success closes it."""
 
-    def __init__(self, cooldown: float = 0.25) -> None:
-        self.cooldown = cooldown
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._down_since: float | None = None
-        self._next_try = 0.0
         self.last_error = ""
 
     @property
@@ -94,33 +100,61 @@ class Breaker:
         return self._down_since is not None
 
     def admit(self) -> None:
-        """Return if the caller may use the database now; raise DatabaseUnavailable if not."""
-        with self._lock:
-            if self._down_since is None:
-                return
-            now = monotonic()
-            if now >= self._next_try:
-                self._next_try = now + self.cooldown  # this caller tries; the others wait for the next slot
-                return
-            down_for = now - self._down_since
-        raise DatabaseUnavailable(f"the database did not answer ({self.last_error}) {down_for:.1f} s ago")
+        """Return if the database may be used now; raise DatabaseUnavailable if it is known to be down."""
+        down_since = self._down_since
+        if down_since is not None:
+            raise DatabaseUnavailable(
+                f"the database did not answer ({self.last_error}) {monotonic() - down_since:.1f} s ago"
+            )
 
-    def failed(self, error: BaseException) -> None:
+    def trip(self, error: BaseException) -> bool:
+        """The database failed to answer; True if that opens the breaker (the caller starts the probe)."""
         with self._lock:
             self.last_error = type(error).__name__
-            now = monotonic()
-            self._next_try = now + self.cooldown
-            if self._down_since is None:
-                self._down_since = now
-                log.warning("database.unavailable", error=self.last_error)
-
-    def succeeded(self) -> None:
-        if self._down_since is None:  # the common case, without the lock
-            return
-        with self._lock:
             if self._down_since is not None:
-                log.warning("database.available", after_s=round(monotonic() - self._down_since, 2))
-                self._down_since = None
+                return False
+            self._down_since = monotonic()
+        log.warning("database.unavailable", error=self.last_error)
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            down_since, self._down_since = self._down_since, None
+        if down_since is not None:
+            log.warning("database.available", after_s=round(monotonic() - down_since, 2))
+
+
+class BoundedPool(ConnectionPool[Any]):
+    """The library's pool, whose connection check uses a short deadline and does not back off.
+
+    psycopg_pool's own check loop sleeps after a failed check (up to the caller's whole time-out),
+    so after a database restart the first caller would meet a dead connection, wait, and fail. Here
+    a caller checks the idle connections it is given (`check_connection`) one after another, each
+    dead one discarded and replaced by the pool, until one answers or the time-out passes."""
+
+    def getconn(self, timeout: float | None = None) -> Any:
+        deadline = monotonic() + (self.timeout if timeout is None else timeout)
+        while True:
+            conn = super().getconn(timeout=max(deadline - monotonic(), 0.001))
+            try:
+                self.check_connection(conn)
+            except Exception:
+                self.putconn(conn)  # a broken connection is discarded and a new one made
+                if monotonic() >= deadline:
+                    raise PoolTimeout(f"no working connection within {self.timeout:g} s") from None
+                continue
+            return conn
+
+    @staticmethod
+    def check_connection(conn: Any) -> None:
+        """ConnectionPool.check_connection (an empty query), within CHECK_DEADLINE: a live server
+        answers in well under a millisecond; a silent one must not cost the statement deadline."""
+        saved = getattr(conn, "deadline", None)
+        conn.deadline = CHECK_DEADLINE if saved is None else min(saved, CHECK_DEADLINE)
+        try:
+            ConnectionPool.check_connection(conn)
+        finally:
+            conn.deadline = saved
 
 
 class LedgerPostgresDatastore(PostgresDatastore):
@@ -159,6 +193,7 @@ class LedgerPostgresDatastore(PostgresDatastore):
             schema=schema,
         )
         self.breaker = Breaker()
+        self._closed = False
         deadline = statement_timeout + DEADLINE_GRACE if statement_timeout else None
         after_connect = self.after_connect_func()
 
@@ -170,7 +205,7 @@ class LedgerPostgresDatastore(PostgresDatastore):
             f"-c statement_timeout={int(statement_timeout * 1000)} -c lock_timeout={int(lock_timeout * 1000)}"
         )
         # The library's pool (not yet opened) is replaced by one with every wait bounded.
-        self.pool = ConnectionPool(
+        self.pool = BoundedPool(
             connection_class=BoundedConnection,
             kwargs={
                 "dbname": dbname,
@@ -191,12 +226,12 @@ class LedgerPostgresDatastore(PostgresDatastore):
             max_size=pool_size + max_overflow,
             open=False,
             configure=configure,
-            check=ConnectionPool.check_connection,
             timeout=pool_timeout,
             max_lifetime=conn_max_age,
-            # Give a failed slot up quickly: the next caller's demand reconnects at once, where
-            # the pool's own backoff (doubling from 1 s) could leave it idle for a minute.
-            reconnect_timeout=max(connect_timeout, 1.0),
+            # Give a failed slot up quickly (one retry): demand (the probe, a caller) then reconnects
+            # at once, where the pool's own backoff (doubling from 1 s) could leave it idle for a
+            # minute after the database came back.
+            reconnect_timeout=RECONNECT_BUDGET,
         )
 
     @contextmanager
@@ -207,10 +242,28 @@ class LedgerPostgresDatastore(PostgresDatastore):
             with super().get_connection() as conn:
                 yield conn
         except (OperationalError, InterfaceError) as e:
-            if _lost(e.__cause__ or e, conn):
-                self.breaker.failed(e.__cause__ or e)
+            cause = e.__cause__ or e
+            if _lost(cause, conn) and self.breaker.trip(cause):
+                threading.Thread(target=self._probe, name="database-probe", daemon=True).start()
             raise
-        self.breaker.succeeded()
+
+    def _probe(self) -> None:
+        """While the breaker is open: drop the pool's dead connections and ask the database, a few
+        times a second, until it answers; then close the breaker."""
+        while not self._closed:
+            time.sleep(PROBE_INTERVAL)
+            try:
+                self.pool.check()  # idle connections that died are discarded and replaced
+                with self.pool.connection(timeout=PROBE_TIMEOUT) as conn:
+                    conn.execute("SELECT 1")
+            except Exception:
+                continue
+            self.breaker.close()
+            return
+
+    def close(self) -> None:
+        self._closed = True
+        super().close()
 
 
 def _lost(error: BaseException, conn: Any) -> bool:

@@ -19,7 +19,7 @@ from api.views import Health, Readiness
 
 router = APIRouter(tags=["health"])
 
-READY_TIMEOUT = 1.8  # seconds: the readiness answer comes within 2 s whatever the database does
+READY_TIMEOUT = 1.5  # seconds: the readiness answer comes within 2 s whatever the database does
 
 
 @router.get("/v1/health", response_model=Health)
