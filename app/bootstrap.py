@@ -25,6 +25,7 @@ from projections.runner import ProjectionRunner
 from reads.service import ReadService
 from store.access_log_rows import AccessLogRows
 from store.integrity_rows import IntegrityRows
+from store.keyring import MasterKeys
 from store.projection_rows import ProjectionStore
 
 
@@ -46,7 +47,8 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     settings = settings or Settings.from_env()
     app = LedgerApplication(
         settings.store.env,
-        master_key=settings.master_key,
+        # The master keys follow their key file, so a rotation reaches a running process.
+        master_key=MasterKeys(settings.master_keys, path=settings.master_key_file),
         clock=clock,
         default_profile=settings.default_profile,
         case_cache=settings.case_cache,

@@ -8,6 +8,7 @@ ledger is not intact. Tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
@@ -136,12 +137,16 @@ def _startup(
 
 @contextmanager
 def open_ledger(*, service: bool = False) -> Iterator[Ledger]:
-    """`service`: a long-running process that others rely on (short database waits)."""
-    ledger = build(Settings.from_env(service=service))
-    try:
-        yield ledger
-    finally:
-        ledger.close()
+    """`service`: a long-running process that others rely on (short database waits, and its
+    database's comings and goings logged). A one-off command says what failed in its one line."""
+    with contextlib.ExitStack() as stack:
+        if not service:
+            stack.enter_context(quieted("ledger.store", logging.ERROR))
+        ledger = build(Settings.from_env(service=service))
+        try:
+            yield ledger
+        finally:
+            ledger.close()
 
 
 def _print_json(data: Any) -> None:
@@ -353,6 +358,28 @@ def project(
     with open_ledger(service=True) as ledger:
         typer.echo(f"projecting {', '.join(ledger.projections.projections)}; stop with Ctrl-C")
         ledger.projections.run_forever(stop, interval)
+
+
+@app.command("rotate-master-key")
+def rotate_master_key(
+    grace: Annotated[
+        float, typer.Option(min=0.0, help="Seconds to wait for running processes before the last sweep.")
+    ] = 3.0,
+) -> None:
+    """Re-wrap every case key under a new master key while the API serves (README: Rotating keys)."""
+    from app.rotation import rotate_master_key as rotate
+
+    with quieted("ledger.store", logging.ERROR):
+        done = rotate(dict(os.environ), grace=grace, say=typer.echo)
+    typer.echo(
+        f"rotated: {done.rows} stored keys wrapped by the new master key {done.new_key_id} "
+        f"({done.rewrapped} re-wrapped{', an unfinished rotation finished' if done.resumed else ''})"
+    )
+    if done.key_file is None:
+        typer.echo(
+            "now make the new key LEDGER_MASTER_KEY on every process and remove LEDGER_NEW_MASTER_KEY; "
+            "the old key opens no case key any more"
+        )
 
 
 # Who `ledger report` reads as: the coordinating unit's own system. The read

@@ -46,7 +46,7 @@ class Timeouts:
 
 
 # Batch commands: generous waits, no statement limit.
-BATCH = Timeouts(connect=5.0, pool=30.0, statement=0.0, lock=30.0, busy=30.0)
+BATCH = Timeouts(connect=5.0, pool=5.0, statement=0.0, lock=30.0, busy=30.0)
 _TIMEOUT_KEYS = {
     "connect": "LEDGER_DB_CONNECT_TIMEOUT",
     "pool": "LEDGER_DB_POOL_TIMEOUT",

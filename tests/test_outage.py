@@ -177,8 +177,8 @@ def test_a_lost_database_is_a_fast_honest_503_and_service_returns_without_a_rest
 
 def test_liveness_keeps_answering_while_impatient_clients_wait_on_a_silent_database(through_proxy) -> None:
     """16 clients that give up after 0.3 s and ask again, on routes that need the database, while
-    it drops every packet: the worker threads are never all parked, and /v1/health answers each time
-    within a second."""
+    it drops every packet: the worker threads are never all parked, /v1/health answers every time
+    (within 2 s on a loaded 2-core machine), and a patient client still gets its 503 within 2 s."""
     server, proxy, case_id = through_proxy
     stop = threading.Event()
     asked = [0]
@@ -191,6 +191,7 @@ def test_liveness_keeps_answering_while_impatient_clients_wait_on_a_silent_datab
                 except httpx.HTTPError:
                     pass  # gave up: the server goes on with the request all the same
                 asked[0] += 1
+                stop.wait(0.05)
 
     proxy.blackhole()
     clients = [threading.Thread(target=impatient, args=(k,)) for k in range(16)]
@@ -205,13 +206,15 @@ def test_liveness_keeps_answering_while_impatient_clients_wait_on_a_silent_datab
             slowest = max(slowest, time.monotonic() - t0)
             assert live.status_code == 200
             time.sleep(0.1)
+        t0 = time.monotonic()
         patient = httpx.get(f"{server.base}/v1/cases/{case_id}", headers=_headers(), timeout=BOUND + 3)
-        assert patient.status_code == 503
+        assert patient.status_code == 503 and time.monotonic() - t0 < BOUND
     finally:
         stop.set()
         for t in clients:
             t.join()
     print(f"liveness under 16 impatient clients ({asked[0]} requests): slowest /v1/health {slowest:.3f} s")
+    assert slowest < BOUND
     proxy.forward()
     assert _recovery(server, case_id) < BOUND
     _normal(server, 4)
