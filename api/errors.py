@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from audit.integrity.log import SignerRetired
 from ledger.errors import DomainError
 from reads.errors import NotComputed
 from store.availability import UNAVAILABLE, is_unavailable
@@ -87,6 +88,17 @@ def install(app: FastAPI) -> None:
             # malformed input, which the contract answers with 422.
             return problem_response(422, "Forespørselen er ikke gyldig JSON (UTF-8).")
         return problem_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(SignerRetired)
+    async def _retired(_: Request, exc: SignerRetired) -> JSONResponse:
+        # An operator's matter (a process started with a signing key rotated out), not the caller's.
+        log.error("request.signer_retired", error=str(exc))
+        return problem_response(
+            503,
+            "Tjenesten kan ikke signere med nøkkelen den ble startet med (nøkkelen er byttet); driften må starte "
+            "den på nytt med den nye nøkkelen.",
+            type=f"{PROBLEM_BASE}signing-key-retired",
+        )
 
     @app.exception_handler(NotComputed)
     async def _not_computed(_: Request, exc: NotComputed) -> JSONResponse:

@@ -128,10 +128,25 @@ class CheckpointPublic(BaseModel):
     signature: HexDigest | None = None
 
 
+class SigningKeyPublic(BaseModel):
+    """A key of the ledger's signing key history, introduced by the one before it."""
+
+    key_id: str
+    public_key: HexDigest
+    valid_from: str | None = Field(description="From when it signs (null: the first key, from the beginning)")
+    introduced: str | None = Field(
+        description="The previous key's Ed25519 signature (hex) over the statement introducing this one"
+    )
+
+
 class Checkpoints(BaseModel):
-    public_key: HexDigest = Field(description="Ed25519 public key that verifies the signatures")
+    public_key: HexDigest = Field(description="Ed25519 public key that verifies new signatures")
     key_id: str
     checkpoints: list[CheckpointPublic]
+    key_history: list[SigningKeyPublic] = Field(
+        description="Every key that has signed checkpoints, first to current; each checkpoint verifies with "
+        "the key of its time"
+    )
 
 
 class InclusionProof(BaseModel):

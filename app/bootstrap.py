@@ -57,7 +57,9 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     app.exporters["pdf"] = PlanPdf(fold)
     integrity = Integrity(IntegrityRows(app.recorder), CheckpointSigner(settings.signing_key), clock=clock)
     # Bundles this ledger signed itself (a move between two of its municipalities) and other ledgers' configured keys.
-    app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})
+    # Its own keys are every key it has signed with (a bundle exported before a rotation still comes home).
+    own = {entry.public_key for entry in integrity.key_history()}
+    app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *own, *settings.trusted_bundle_keys})
     projections = ProjectionRunner(
         app,
         ProjectionStore(app.recorder),

@@ -382,6 +382,25 @@ def rotate_master_key(
         )
 
 
+@app.command("rotate-signing-key")
+def rotate_signing_key() -> None:
+    """Make a new key sign checkpoints, introduced by the current one; old checkpoints stay verifiable."""
+    from app.rotation import rotate_signing_key as rotate
+
+    with quieted("ledger.store", logging.ERROR):
+        done = rotate(dict(os.environ), say=typer.echo)
+    cp = done.checkpoint
+    typer.echo(
+        f"signing key {done.introduced.key_id} (public key {done.introduced.public_key.hex()}) signs from "
+        f"{cp.to_dict()['time'] if done.introduced.valid_from is None else done.introduced.to_dict()['valid_from']}; "
+        f"first checkpoint: tree size {cp.tree_size}, root {cp.root.hex()}"
+    )
+    if done.key_file is None:
+        typer.echo("now make the new key LEDGER_SIGNING_KEY on every process and restart them")
+    else:
+        typer.echo("restart running ledger processes: one holding the old key seals nothing more with it")
+
+
 # Who `ledger report` reads as: the coordinating unit's own system. The read
 # is a read of case content like any other, so it is in the case's access log.
 CLI_READER = "ledger-cli"

@@ -1,4 +1,5 @@
-"""Rotating the master key while the ledger serves (`ledger rotate-master-key`).
+"""Rotating keys while the ledger serves: the master key (`ledger rotate-master-key`) and the
+checkpoint signing key (`ledger rotate-signing-key`, at the end).
 
 Two ways, as the key is kept:
 
@@ -21,11 +22,13 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.bootstrap import build
 from app.settings import Settings
+from audit.integrity.checkpoint import Checkpoint, CheckpointSigner, generate_private_key
+from audit.integrity.keys import SigningKey
 from store.config import ConfigError
 from store.key_rotation import not_opened_by, rewrap_all
 from store.keyring import master_key_id, read_key_file, write_key_file
@@ -72,6 +75,55 @@ def rotate_master_key(
     write_key_file(path, [new])
     say(f"removed the old master key from {path}")
     return rotated
+
+
+@dataclass(frozen=True)
+class SignerRotated:
+    introduced: SigningKey  # the new key's entry in the history
+    checkpoint: Checkpoint  # the first checkpoint it signed
+    key_file: Path | None
+    resumed: bool
+
+
+def rotate_signing_key(environ: dict[str, str], *, say: Callable[[str], None] = lambda _: None) -> SignerRotated:
+    """Make a new key the ledger's signing key, introduced by the current one, and seal with it.
+
+    Key file: the new key is written before the old one (`<new>\n<old>`), the history records the
+    introduction (signed by the old key), then the old key is dropped from the file; a crash in
+    between is finished by running the command again. Environment: LEDGER_NEW_SIGNING_KEY beside
+    LEDGER_SIGNING_KEY; afterwards make the new key LEDGER_SIGNING_KEY. Every checkpoint signed
+    before stays verifiable: `verify` and bundles follow the history."""
+    settings = Settings.from_env(environ)
+    path = settings.signing_key_file
+    resumed = False
+    if path is None:
+        if settings.new_signing_key is None:
+            raise ConfigError(
+                "LEDGER_SIGNING_KEY comes from the environment: run this command with LEDGER_NEW_SIGNING_KEY (the "
+                "new key, 64 hex characters) beside it, then make the new key LEDGER_SIGNING_KEY everywhere"
+            )
+        new, old = settings.new_signing_key, settings.signing_key
+    else:
+        keys = read_key_file(path)
+        resumed = len(keys) > 1
+        if resumed:
+            new, old = keys[0], keys[1]
+            say(f"finishing the signing key rotation recorded in {path}")
+        else:
+            old = keys[0]
+            new = settings.new_signing_key or generate_private_key()
+            if new == old:
+                raise ConfigError("LEDGER_NEW_SIGNING_KEY is the current signing key")
+            write_key_file(path, [new, old])
+    ledger = build(replace(settings, signing_key=old))
+    try:
+        introduced = ledger.integrity.rotate_signer(CheckpointSigner(new))
+        checkpoint = ledger.integrity.seal()
+    finally:
+        ledger.close()
+    if path is not None:
+        write_key_file(path, [new])
+    return SignerRotated(introduced, checkpoint, path, resumed)
 
 
 def _rotate(settings: Settings, new: bytes, grace: float, say: Callable[[str], None], *, resumed: bool) -> Rotated:

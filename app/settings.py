@@ -56,6 +56,9 @@ class Settings:
     master_keys: tuple[bytes, ...] = ()
     master_key_file: Path | None = None
     new_master_key: bytes | None = None
+    # The signing key's file (None: LEDGER_SIGNING_KEY), and the key to rotate to (LEDGER_NEW_SIGNING_KEY).
+    signing_key_file: Path | None = None
+    new_signing_key: bytes | None = None
 
     def __post_init__(self) -> None:
         if not self.master_keys:
@@ -83,6 +86,8 @@ class Settings:
             master_keys=master_keys,
             master_key_file=master_file,
             new_master_key=new_master,
+            signing_key_file=None if env.get("LEDGER_SIGNING_KEY") else secrets_dir / ".ledger-signing-key",
+            new_signing_key=_hex_key(env, "LEDGER_NEW_SIGNING_KEY", 32) if env.get("LEDGER_NEW_SIGNING_KEY") else None,
             signing_key=signing,
             default_profile=profile,
             oidc_jwks_url=env.get("LEDGER_OIDC_JWKS_URL") or None,

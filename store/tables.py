@@ -57,6 +57,7 @@ TABLES = (
     "compliance_checks",
     "projection_failures",
     "ledger_keys",
+    "signing_keys",
 )
 
 
@@ -100,6 +101,9 @@ def create_statements(d: Dialect) -> list[str]:
             "case_id TEXT NOT NULL, PRIMARY KEY (municipality, subject_ref))",
             f"CREATE TABLE IF NOT EXISTS {{merkle_leaves}} (log_index BIGINT PRIMARY KEY, "
             f"notification_id BIGINT NOT NULL UNIQUE, leaf_hash {d.blob} NOT NULL)",
+            # Every key that has signed checkpoints, each introduced by its predecessor (audit/integrity/keys.py).
+            "CREATE TABLE IF NOT EXISTS {signing_keys} (seq BIGINT PRIMARY KEY, public_key TEXT NOT NULL UNIQUE, "
+            "valid_from TEXT, introduced TEXT)",
             f"CREATE TABLE IF NOT EXISTS {{checkpoints}} (id {d.serial}, tree_size BIGINT NOT NULL, "
             f"root TEXT NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL, "
             "public_key TEXT NOT NULL)",

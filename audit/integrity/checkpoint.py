@@ -190,6 +190,13 @@ class CheckpointSigner:
         signature = self._private_key.sign(unsigned.message())
         return Checkpoint(tree_size, root, unsigned.time, self.key_id, signature)
 
+    def sign_statement(self, message: bytes) -> bytes:
+        """Sign another kind of statement (audit/integrity/keys.py); its first line must name its
+        purpose, so that it can never be taken for a checkpoint."""
+        if message.startswith(MESSAGE_HEADER) or b"\n" not in message:
+            raise ValueError("a statement must start with a purpose line of its own")
+        return self._private_key.sign(message)
+
 
 def verify_checkpoint(checkpoint: Checkpoint, public_key_raw: bytes) -> None:
     """Check the checkpoint was signed by this key; raise CheckpointError if not."""
