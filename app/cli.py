@@ -360,6 +360,21 @@ def project(
         ledger.projections.run_forever(stop, interval)
 
 
+@app.command()
+def backup(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
+) -> None:
+    """Write a consistent copy of the store while the ledger runs (SQLite backup API, or pg_dump)."""
+    from store.backup import backup as make_backup
+
+    settings = Settings.from_env()
+    made = make_backup(settings.store, output)
+    typer.echo(f"wrote {made.path} ({made.kind}, {made.bytes} bytes)")
+    # The copy is useless without the master key and dangerous with it beside: say where the keys are.
+    where = settings.master_key_file or "LEDGER_MASTER_KEY"
+    typer.echo(f"the copy holds no key: back up the master key ({where}) and the signing key apart from it")
+
+
 @app.command("rotate-master-key")
 def rotate_master_key(
     grace: Annotated[
