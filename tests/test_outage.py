@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -50,9 +49,11 @@ class Measured:
         )
 
 
-@pytest.fixture
-def through_proxy(pg_database: str, tmp_path: Path) -> Iterator[tuple[Server, TcpProxy, str]]:
-    """`ledger serve` on a schema of its own, reaching PostgreSQL only through the proxy; one case in it."""
+@pytest.fixture(scope="module")
+def through_proxy(pg_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, TcpProxy, str]]:
+    """`ledger serve` on a schema of its own, reaching PostgreSQL only through the proxy; one case in it.
+    One server for the module (starting one is the slow part); each test leaves the proxy forwarding."""
+    tmp_path = tmp_path_factory.mktemp("outage")
     schema = f"outage_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
