@@ -184,6 +184,10 @@ def test_kill_9_under_load_loses_and_duplicates_nothing(store_url: str, tmp_path
 
         report = ledger.integrity.verify()
         assert report.ok, report.summary()
+        print(
+            f"kill -9 under {WRITERS} writers: {len(answers)} commands acknowledged, {len(retried)} retried after "
+            f"no answer, {len(cases)} cases, {report.events} events; verify: {report.summary()[:40]}"
+        )
         ledger.projections.catch_up()
         kept = snapshot(ledger)
         ledger.projections.rebuild()
