@@ -11,11 +11,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from audit.integrity.log import SignerRetired
 from ledger.errors import DomainError
+from reads.errors import NotComputed
+from store.availability import UNAVAILABLE, is_unavailable
 
 log = structlog.get_logger("ledger.api")
 
 PROBLEM = "application/problem+json"
+PROBLEM_BASE = "https://ledger.example/problems/"
 
 _STATUS = {
     "invalid": 422,
@@ -58,7 +62,7 @@ def problem_response(
     status: int, detail: str, rule: str | None = None, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
     body: dict[str, Any] = {
-        "type": f"https://ledger.example/problems/{rule.lower() if rule else status}",
+        "type": f"{PROBLEM_BASE}{rule.lower() if rule else status}",
         "title": _TITLES.get(status, "Feil"),
         "status": status,
         "detail": detail,
@@ -93,9 +97,51 @@ def install(app: FastAPI) -> None:
             return problem_response(422, "Forespørselen er ikke gyldig JSON (UTF-8).")
         return problem_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(SignerRetired)
+    async def _retired(_: Request, exc: SignerRetired) -> JSONResponse:
+        # An operator's matter (a process started with a signing key rotated out), not the caller's.
+        log.error("request.signer_retired", error=str(exc))
+        return problem_response(
+            503,
+            "Tjenesten kan ikke signere med nøkkelen den ble startet med (nøkkelen er byttet); driften må starte "
+            "den på nytt med den nye nøkkelen.",
+            type=f"{PROBLEM_BASE}signing-key-retired",
+        )
+
+    @app.exception_handler(NotComputed)
+    async def _not_computed(_: Request, exc: NotComputed) -> JSONResponse:
+        # Not a crash: a known kind of failure, recorded, with an answer that says what it is.
+        return problem_response(
+            503, exc.message, type=f"{PROBLEM_BASE}not-computed", title="Kunne ikke beregnes", part=exc.part
+        )
+
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database is unreachable, silent or busy past its time-outs: a
+        # condition of the moment, said honestly and quickly.
+        log.warning("request.database_unavailable", path=request.url.path, error=type(exc).__name__)
+        return database_unavailable()
+
+    for error_class in UNAVAILABLE:
+        app.add_exception_handler(error_class, _unavailable)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_unavailable(exc):  # wrapped where the specific handlers did not see it
+            return await _unavailable(request, exc)
         # Never a bare 500 page: log the cause (no request body: it may hold
         # personal data) and answer problem+json.
         log.error("request.failed", path=request.url.path, error=type(exc).__name__)
         return problem_response(500, "En uventet feil oppstod; den er logget.")
+
+
+RETRY_AFTER_SECONDS = 1
+
+
+def database_unavailable() -> JSONResponse:
+    """503 with Retry-After: the database cannot be used right now."""
+    return problem_response(
+        503,
+        "Databasen svarer ikke akkurat nå. Prøv igjen om litt.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        type=f"{PROBLEM_BASE}database-unavailable",
+    )

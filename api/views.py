@@ -75,9 +75,39 @@ class AccessLog(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
+    """Liveness: no database call, nothing secret."""
+
+    status: str = Field(examples=["ok"])
+    store: str = Field(description="sqlite or postgres")
+
+
+class ProjectionLag(BaseModel):
+    position: int = Field(description="The last event (notification id) the projection has applied")
+    lag: int = Field(description="Events recorded that it has not applied yet")
+
+
+class FailedProjection(BaseModel):
+    projection: str
+    cases: int = Field(description="Cases the projection could not compute")
+    first_position: int = Field(description="Log position (notification id) of the first failing event")
+    error: str = Field(description="The error's type and the line that raised it (never its message)")
+
+
+class DatabaseState(BaseModel):
+    reachable: bool
+    ms: float | None = Field(None, description="How long the readiness queries took")
+    error: str | None = Field(None, description="Why not reachable (the error's kind)")
+
+
+class Readiness(BaseModel):
+    """Readiness: `ready`, `degraded` (cases could not be computed; still serving) or `not_ready` (503)."""
+
+    status: str = Field(examples=["ready"])
     store: str
-    database: str = Field(description="The database URL without credentials")
+    database: DatabaseState
+    log_head: int | None = Field(description="Events in the log (its last notification id)")
+    projections: dict[str, ProjectionLag]
+    failed_projections: list[FailedProjection]
 
 
 class Verification(BaseModel):
@@ -98,10 +128,25 @@ class CheckpointPublic(BaseModel):
     signature: HexDigest | None = None
 
 
+class SigningKeyPublic(BaseModel):
+    """A key of the ledger's signing key history, introduced by the one before it."""
+
+    key_id: str
+    public_key: HexDigest
+    valid_from: str | None = Field(description="From when it signs (null: the first key, from the beginning)")
+    introduced: str | None = Field(
+        description="The previous key's Ed25519 signature (hex) over the statement introducing this one"
+    )
+
+
 class Checkpoints(BaseModel):
-    public_key: HexDigest = Field(description="Ed25519 public key that verifies the signatures")
+    public_key: HexDigest = Field(description="Ed25519 public key that verifies new signatures")
     key_id: str
     checkpoints: list[CheckpointPublic]
+    key_history: list[SigningKeyPublic] = Field(
+        description="Every key that has signed checkpoints, first to current; each checkpoint verifies with "
+        "the key of its time"
+    )
 
 
 class InclusionProof(BaseModel):
@@ -163,6 +208,11 @@ class BreachOverview(BaseModel):
     total: int = Field(description="Items matched, over all pages")
     breaches_per_rule: dict[str, int] = Field(description="Breaches matched per rule, over all pages")
     items: list[BreachItem]
+    not_computed: list[UUID] = Field(
+        default_factory=list,
+        description="Cases of the municipality whose checks could not be computed from their events (a defect "
+        "reported to operators); they have no items above, and their own `/compliance` read says so",
+    )
 
 
 # ------------------------------------------------------------------ archive

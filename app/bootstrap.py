@@ -28,6 +28,7 @@ from reads.archive import ArchiveDesk
 from reads.service import ReadService
 from store.access_log_rows import AccessLogRows
 from store.integrity_rows import IntegrityRows
+from store.keyring import MasterKeys
 from store.projection_rows import ProjectionStore
 
 
@@ -49,7 +50,8 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     settings = settings or Settings.from_env()
     app = LedgerApplication(
         settings.store.env,
-        master_key=settings.master_key,
+        # The master keys follow their key file, so a rotation reaches a running process.
+        master_key=MasterKeys(settings.master_keys, path=settings.master_key_file),
         clock=clock,
         default_profile=settings.default_profile,
         case_cache=settings.case_cache,
@@ -61,16 +63,19 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     app.archivable = archivable
     integrity = Integrity(IntegrityRows(app.recorder), CheckpointSigner(settings.signing_key), clock=clock)
     # Bundles this ledger signed itself (a move between two of its municipalities) and other ledgers' configured keys.
-    app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *settings.trusted_bundle_keys})
+    # Its own keys are every key it has signed with (a bundle exported before a rotation still comes home).
+    own = {entry.public_key for entry in integrity.key_history()}
+    app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *own, *settings.trusted_bundle_keys})
     projections = ProjectionRunner(
         app,
         ProjectionStore(app.recorder),
         [
             RegisterProjection(),
             CaseViewProjection(app.case_events, app.keyring),
-            ComplianceProjection(app.case_events, app.profile, clock, app.keyring.scope),
-            ArchiveProjection(app.case_events, archivable, clock, app.keyring.scope),
+            ComplianceProjection(app.case_events, app.profile, clock),
+            ArchiveProjection(app.case_events, archivable, clock),
         ],
+        clock,
     )
     access_log = AccessLog(AccessLogRows(app.recorder), clock)
     # Forwarding a complaint must name a report this ledger issued for the case.

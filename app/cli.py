@@ -8,6 +8,7 @@ ledger is not intact. Tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
@@ -135,12 +136,17 @@ def _startup(
 
 
 @contextmanager
-def open_ledger() -> Iterator[Ledger]:
-    ledger = build(Settings.from_env())
-    try:
-        yield ledger
-    finally:
-        ledger.close()
+def open_ledger(*, service: bool = False) -> Iterator[Ledger]:
+    """`service`: a long-running process that others rely on (short database waits, and its
+    database's comings and goings logged). A one-off command says what failed in its one line."""
+    with contextlib.ExitStack() as stack:
+        if not service:
+            stack.enter_context(quieted("ledger.store", logging.ERROR))
+        ledger = build(Settings.from_env(service=service))
+        try:
+            yield ledger
+        finally:
+            ledger.close()
 
 
 def _print_json(data: Any) -> None:
@@ -233,8 +239,9 @@ def verify(as_json: Annotated[bool, typer.Option("--json", help="Print the full 
     """Recompute the whole chain; exit 0 when intact, 1 naming the first event that does not match."""
     with open_ledger() as ledger:
         report = ledger.reads.integrity.verify_chain()
+        failures = ledger.projections.failures()
     if as_json:
-        _print_json(report.to_dict())
+        _print_json({**report.to_dict(), "projection_failures": [f.to_dict() for f in failures]})
     elif report.ok:
         typer.echo(report.summary())
     else:
@@ -243,6 +250,9 @@ def verify(as_json: Annotated[bool, typer.Option("--json", help="Print the full 
             typer.echo(f"  also: {problem.message}")
         if len(report.problems) > 20:
             typer.echo(f"  … and {len(report.problems) - 20} more")
+    if failures and not as_json:
+        # The events are intact (exit 0 says so); what could not be computed from them is a defect to fix.
+        typer.echo(_failures_line(failures))
     if not report.ok:
         sys.exit(1)
 
@@ -320,7 +330,18 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="One projection (def
                 bar.update(tasks[projection], completed=position, total=max(head, 1))
 
             applied = ledger.projections.rebuild([name] if name else None, progress)
+        failures = ledger.projections.failures([name] if name else None)
     typer.echo(f"rebuilt {name or 'all projections'}: {applied} events applied (log head {total})")
+    if failures:
+        typer.echo(_failures_line(failures), err=True)
+        sys.exit(1)
+
+
+def _failures_line(failures: Sequence[Any]) -> str:
+    """One line naming the cases projections could not compute, the first one in full."""
+    first = failures[0]
+    more = f" (and {len(failures) - 1} more: `ledger verify --json` lists them)" if len(failures) > 1 else ""
+    return f"projections: {len(failures)} case(s) could not be computed; first: {first.line()}{more}"
 
 
 @app.command()
@@ -334,9 +355,65 @@ def project(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    with open_ledger() as ledger:
+    with open_ledger(service=True) as ledger:
         typer.echo(f"projecting {', '.join(ledger.projections.projections)}; stop with Ctrl-C")
         ledger.projections.run_forever(stop, interval)
+
+
+@app.command()
+def backup(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
+) -> None:
+    """Write a consistent copy of the store while the ledger runs (SQLite backup API, or pg_dump)."""
+    from store.backup import backup as make_backup
+
+    settings = Settings.from_env()
+    made = make_backup(settings.store, output)
+    typer.echo(f"wrote {made.path} ({made.kind}, {made.bytes} bytes)")
+    # The copy is useless without the master key and dangerous with it beside: say where the keys are.
+    where = settings.master_key_file or "LEDGER_MASTER_KEY"
+    typer.echo(f"the copy holds no key: back up the master key ({where}) and the signing key apart from it")
+
+
+@app.command("rotate-master-key")
+def rotate_master_key(
+    grace: Annotated[
+        float, typer.Option(min=0.0, help="Seconds to wait for running processes before the last sweep.")
+    ] = 3.0,
+) -> None:
+    """Re-wrap every case key under a new master key while the API serves (README: Rotating keys)."""
+    from app.rotation import rotate_master_key as rotate
+
+    with quieted("ledger.store", logging.ERROR):
+        done = rotate(dict(os.environ), grace=grace, say=typer.echo)
+    typer.echo(
+        f"rotated: {done.rows} stored keys wrapped by the new master key {done.new_key_id} "
+        f"({done.rewrapped} re-wrapped{', an unfinished rotation finished' if done.resumed else ''})"
+    )
+    if done.key_file is None:
+        typer.echo(
+            "now make the new key LEDGER_MASTER_KEY on every process and remove LEDGER_NEW_MASTER_KEY; "
+            "the old key opens no case key any more"
+        )
+
+
+@app.command("rotate-signing-key")
+def rotate_signing_key() -> None:
+    """Make a new key sign checkpoints, introduced by the current one; old checkpoints stay verifiable."""
+    from app.rotation import rotate_signing_key as rotate
+
+    with quieted("ledger.store", logging.ERROR):
+        done = rotate(dict(os.environ), say=typer.echo)
+    cp = done.checkpoint
+    typer.echo(
+        f"signing key {done.introduced.key_id} (public key {done.introduced.public_key.hex()}) signs from "
+        f"{cp.to_dict()['time'] if done.introduced.valid_from is None else done.introduced.to_dict()['valid_from']}; "
+        f"first checkpoint: tree size {cp.tree_size}, root {cp.root.hex()}"
+    )
+    if done.key_file is None:
+        typer.echo("now make the new key LEDGER_SIGNING_KEY on every process and restart them")
+    else:
+        typer.echo("restart running ledger processes: one holding the old key seals nothing more with it")
 
 
 # Who `ledger report` reads as: the coordinating unit's own system. The read

@@ -35,7 +35,8 @@ def create_app(ledger: Ledger | None = None, *, run_projections: bool | None = N
         # Started on its own (uvicorn --factory): log with the ledger's
         # redaction, as `ledger serve` does. Tests pass their own ledger.
         configure_logging()
-    led = ledger or build()
+    # A serving process: short database waits, so a lost database is a quick 503 (store.config.Timeouts).
+    led = ledger or build(Settings.from_env(service=True))
     if run_projections is None:
         run_projections = os.environ.get("LEDGER_PROJECTIONS", "inline") != "external"
     app = build_api(led.app, led.reads, token_verifier(led.settings))

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from archive.settings import ArchiveSettings
 from ledger.profiles import PROFILES
-from store.config import ConfigError, StoreConfig, parse_database_url
+from store.config import ConfigError, StoreConfig, Timeouts, parse_database_url
+from store.keyring import read_key_file
 
 DEFAULT_DATABASE_URL = "sqlite:///ledger.db"
 DEFAULT_CASE_CACHE = 256
@@ -119,23 +120,43 @@ class Settings:
     case_cache: int = DEFAULT_CASE_CACHE
     web: WebSettings = WebSettings()
     archive: ArchiveConfig = ArchiveConfig()
+    # Master keys (README: Rotating keys): the ones this process unwraps with, the first wrapping
+    # new keys; the key file they came from (None: the environment); the key to rotate to.
+    master_keys: tuple[bytes, ...] = ()
+    master_key_file: Path | None = None
+    new_master_key: bytes | None = None
+    # The signing key's file (None: LEDGER_SIGNING_KEY), and the key to rotate to (LEDGER_NEW_SIGNING_KEY).
+    signing_key_file: Path | None = None
+    new_signing_key: bytes | None = None
+
+    def __post_init__(self) -> None:
+        if not self.master_keys:
+            object.__setattr__(self, "master_keys", (self.master_key,))
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, service: bool = False) -> Settings:
+        """`service`: the settings of a process that serves people (the API, the projection
+        process), whose database waits are short (store.config.Timeouts)."""
         env = os.environ if environ is None else environ
-        store = parse_database_url(env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL)
+        timeouts = Timeouts.from_env(env, service=service)
+        store = parse_database_url(env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL, timeouts)
         secrets_dir = store.sqlite_path.resolve().parent if store.sqlite_path else Path.cwd()
         production = env.get("LEDGER_ENV", "development") == "production"
         profile = env.get("LEDGER_PROFILE", "national-default")
         if profile not in PROFILES:
             raise ConfigError(f"LEDGER_PROFILE {profile!r} is unknown; choose one of {', '.join(sorted(PROFILES))}")
-        master = _secret(env, "LEDGER_MASTER_KEY", secrets_dir / ".ledger-master-key", production, 32)
+        master, master_keys, master_file, new_master = _master_keys(env, secrets_dir / ".ledger-master-key", production)
         signing = _secret(env, "LEDGER_SIGNING_KEY", secrets_dir / ".ledger-signing-key", production, 32)
         jwt = _secret(env, "LEDGER_JWT_SECRET", secrets_dir / ".ledger-jwt-secret", production, 32, raw=True)
         return cls(
             store=store,
             jwt_secret=jwt.decode(),
             master_key=master,
+            master_keys=master_keys,
+            master_key_file=master_file,
+            new_master_key=new_master,
+            signing_key_file=None if env.get("LEDGER_SIGNING_KEY") else secrets_dir / ".ledger-signing-key",
+            new_signing_key=_hex_key(env, "LEDGER_NEW_SIGNING_KEY", 32) if env.get("LEDGER_NEW_SIGNING_KEY") else None,
             signing_key=signing,
             default_profile=profile,
             oidc_jwks_url=env.get("LEDGER_OIDC_JWKS_URL") or None,
@@ -200,6 +221,37 @@ def _public_keys(value: str) -> tuple[bytes, ...]:
     return tuple(keys)
 
 
+def _master_keys(
+    env: Mapping[str, str], path: Path, production: bool
+) -> tuple[bytes, tuple[bytes, ...], Path | None, bytes | None]:
+    """The current master key, the master keys a process reads with (the wrapping one first), the
+    key file they are kept in (None: from the environment) and the key being rotated to
+    (LEDGER_NEW_MASTER_KEY), if any.
+
+    From the environment: LEDGER_MASTER_KEY, with LEDGER_NEW_MASTER_KEY first when set (the
+    process then wraps new keys with the new one and reads either). From the key file: its lines,
+    the current key first and any kept by an unfinished rotation after it."""
+    new = _hex_key(env, "LEDGER_NEW_MASTER_KEY", 32) if env.get("LEDGER_NEW_MASTER_KEY") else None
+    current = _secret(env, "LEDGER_MASTER_KEY", path, production, 32)  # a file is made on first use
+    if env.get("LEDGER_MASTER_KEY"):
+        return current, ((new, current) if new is not None and new != current else (current,)), None, new
+    try:
+        keys = tuple(read_key_file(path))
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
+    return keys[0], keys, path, new
+
+
+def _hex_key(env: Mapping[str, str], name: str, size: int) -> bytes:
+    try:
+        key = bytes.fromhex(env.get(name, ""))
+    except ValueError:
+        raise ConfigError(f"{name} must be {size * 2} hexadecimal characters") from None
+    if len(key) != size:
+        raise ConfigError(f"{name} must be {size * 2} hexadecimal characters")
+    return key
+
+
 def _secret(env: Mapping[str, str], name: str, path: Path, production: bool, size: int, raw: bool = False) -> bytes:
     value = env.get(name)
     if value:
@@ -207,13 +259,7 @@ def _secret(env: Mapping[str, str], name: str, path: Path, production: bool, siz
             if len(value) < 32:
                 raise ConfigError(f"{name} must be at least 32 characters")
             return value.encode()
-        try:
-            key = bytes.fromhex(value)
-        except ValueError:
-            raise ConfigError(f"{name} must be {size * 2} hexadecimal characters") from None
-        if len(key) != size:
-            raise ConfigError(f"{name} must be {size * 2} hexadecimal characters")
-        return key
+        return _hex_key(env, name, size)
     if production:
         raise ConfigError(f"{name} is required when LEDGER_ENV=production (take it from the secret store)")
     if not path.exists():
@@ -224,4 +270,5 @@ def _secret(env: Mapping[str, str], name: str, path: Path, production: bool, siz
         with os.fdopen(fd, "w") as f:
             f.write(text)
     text = path.read_text().strip()
-    return text.encode() if raw else bytes.fromhex(text)
+    # A key file may hold more than one key (a master key rotation under way): the current one is first.
+    return text.encode() if raw else bytes.fromhex(text.splitlines()[0].strip())

@@ -38,16 +38,9 @@ from audit.report.records import (
     render_minutes_pdf,
 )
 from ledger.events import CaseOpened, DecisionRecorded
-from ledger.events_plan import CaseClosed, CaseReopened, MeetingHeld, MinutesDistributed, PlanEstablished
+from ledger.events_plan import CaseClosed, MeetingHeld, MinutesDistributed
 
 SYSTEM_ACTOR = "coordination-ledger"  # who "made" a plan snapshot: the ledger itself, at a date
-
-# The events that can make an archivable step, or end the making of them (`archivable_steps` reads
-# nothing else that decides whether a step exists): a case needs looking at again only after one of
-# these, or when a half-year ends.
-STEP_EVENTS: frozenset[type[Any]] = frozenset(
-    {DecisionRecorded, MeetingHeld, MinutesDistributed, PlanEstablished, CaseClosed, CaseReopened}
-)
 
 
 class StepKind(Enum):

@@ -31,7 +31,7 @@ from ledger.context import Context
 from ledger.errors import IdempotencyConflict, InvariantViolation, NotFound, VersionMismatch
 from ledger.profiles import MunicipalProfile, profile_for
 from ledger.values import Actor
-from store.keyring import Keyring
+from store.keyring import Keyring, MasterKeys
 from store.mapper import CaseMapper
 from store.protocols import LedgerRecorder
 from store.tables import IdempotencyRecord
@@ -57,12 +57,13 @@ class LedgerApplication(Application[UUID]):
         self,
         env: dict[str, str],
         *,
-        master_key: bytes,
+        master_key: bytes | MasterKeys,
         clock: Callable[[], datetime] = utc_now,
         default_profile: str = "national-default",
         case_cache: int = 0,
     ) -> None:
-        self.keyring = Keyring(master_key, self._fetch_keys)
+        # The recorder keeps the ledger's own keys; it exists once the library has built it (below).
+        self.keyring = Keyring(master_key, self._fetch_keys, lambda: getattr(self, "ledger_recorder", None))
         self.clock = clock
         self.default_profile = default_profile
         # Re-entrant: a command holds its case's lock and loads the case under it.

@@ -81,8 +81,9 @@ def subject_identity(subject: Subject) -> str:
 def _claim_individual_plan(app: LedgerApplication, case: Case) -> SubjectClaim | None:
     """INV-02: one open individual plan per person and municipality."""
     if isinstance(case.subject, Erased):
-        # The case refuses first (reopening an erased case: INV-12); no identity is left to claim with.
-        raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet.")
+        # Asked before the case's own checks (a closed case's among them): an erased subject has no
+        # identity left to claim, and must be refused, not fail.
+        raise InvariantViolation("INV-12", "Personopplysningene i saken er slettet; opprett en ny sak.")
     ref = app.keyring.subject_ref(case.municipality, subject_identity(case.subject))
     holder = app.subject_claim(case.municipality, ref)
     if holder == case.id:

@@ -3,19 +3,18 @@ every case (the decision, the plan at the end of each half-year and at
 closing, the minutes of each meeting, the closing letter) becomes one Fiks
 Arkiv message to send, decided exactly once.
 
-Per batch, each case with an event that can make a step (`archive.steps.
-STEP_EVENTS`) is looked at again (`prepare`, before the runner's write
-transaction) and its steps are written as outbox rows in the transaction
-that advances the projection's position (`finish`): a crash loses no step
-and decides none twice (a row per case and step; a step decided again keeps
-its first row). The same transaction writes the outcome of each receipt in
-the batch (`ArchiveReceiptRecorded`), guarded by the receipt's version, so
-a rebuild or a replay lands on the same state.
+Per batch, each case with an event is looked at again (`judge`, before the
+runner's write transaction) and its steps are written as outbox rows in the
+transaction that advances the projection's position (`write`): a crash loses
+no step and decides none twice (a row per case and step; a step decided
+again keeps its first row). The same transaction writes the outcome of each
+of the case's receipts (`ArchiveReceiptRecorded`), guarded by the receipt's
+version, so a rebuild or a replay lands on the same state.
 
 A half-year snapshot falls due by time alone, with no event to notice it:
-each open case with a plan is scheduled for its next half-year end, and
-`refresh` (run by the runner after every catch-up, as the compliance
-projection's is) looks at the due cases again.
+each open case with a plan is scheduled for its next half-year end, and the
+runner looks at the `lapsed` cases again after every catch-up, as it does
+for the compliance projection.
 
 A rebuild forgets only the schedule: the messages stay, with what was sent
 and answered, and every case is decided again into the same rows.
@@ -23,25 +22,20 @@ and answered, and every case is decided again into the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
 from archive import ids
-from archive.steps import STEP_EVENTS, Archivable, half_year_ends
-from ledger.events_plan import ArchiveReceiptRecorded, KeyDestroyed, TransferredOut
+from archive.steps import Archivable, half_year_ends
+from ledger.events_plan import ArchiveReceiptRecorded, KeyDestroyed
 from store import archive_rows as rows
 from store.projection_rows import ProjectionStore
 from store.tables import Dialect
 
 REFRESH_BATCH = 200
-# Besides the steps' own events, these change whether a case waits for a half-year's end.
-SCHEDULE_EVENTS: frozenset[type[Any]] = frozenset({KeyDestroyed, TransferredOut})
-LOOK_AGAIN = STEP_EVENTS | SCHEDULE_EVENTS
 
 
 def retry_delay(handed_out: int) -> timedelta:
@@ -52,35 +46,29 @@ def retry_delay(handed_out: int) -> timedelta:
 
 @dataclass(frozen=True)
 class Decision:
-    """One case looked at once: the outbox rows `finish` writes for it."""
+    """One case looked at once: the outbox rows `write` keeps for it, and the outcome of each of its receipts."""
 
     case_id: str
     municipality: str
     version: int
     steps: list[rows.DecidedStep]
     due_at: datetime | None
-
-
-@dataclass
-class Batch:
-    decisions: list[Decision] = field(default_factory=list)
     answers: list[rows.Answer] = field(default_factory=list)
 
 
 class ArchiveProjection:
+    """A per-case projection (the runner's `CaseJudge`): each case with events in a batch is looked at
+    again (`judge`, before the runner's write transaction) and its steps written in the transaction
+    that advances the position (`write`); cases whose half-year snapshot fell due are `lapsed`."""
+
     name = "archive"
 
     def __init__(
-        self,
-        events_of: Callable[[UUID], list[Any]],
-        archivable: Archivable,
-        clock: Callable[[], datetime],
-        case_keys: Callable[[list[UUID]], Any],
+        self, events_of: Callable[[UUID], list[Any]], archivable: Archivable, clock: Callable[[], datetime]
     ) -> None:
         self._events_of = events_of
         self._archivable = archivable
         self._clock = clock
-        self._case_keys = case_keys
 
     def create_statements(self, d: Dialect) -> list[str]:
         return rows.create_statements(d)
@@ -89,61 +77,47 @@ class ArchiveProjection:
         rows.forget_schedule(c, d)
 
     def apply(self, c: Any, d: Dialect, e: Any) -> None:
-        """Deciding is per case, not per event: see `prepare` and `finish`."""
+        """Deciding is per case, not per event: the runner calls `judge` and `write`."""
 
-    def prepare(self, events: Sequence[Any]) -> Batch:
-        now = self._clock()
-        touched = dict.fromkeys(e.originator_id for e in events if type(e) in LOOK_AGAIN)
-        decided = (self._decide(case_id, now) for case_id in touched)
-        return Batch(
-            [d for d in decided if d is not None],
-            [
-                rows.Answer(e.message_id, e.accepted, e.originator_version, e.timestamp, _error(e))
-                for e in events
-                if isinstance(e, ArchiveReceiptRecorded)
-            ],
-        )
+    def judge(self, case_id: UUID) -> Decision | None:
+        return self._decide(case_id, self._clock())
 
-    def finish(self, c: Any, d: Dialect, prepared: Batch) -> None:
-        now = self._clock()
-        for decision in prepared.decisions:
-            _write(c, d, decision, now)
+    def write(self, c: Any, d: Dialect, decision: Decision, *, unless_newer: bool = False) -> None:
+        # A step decided again keeps its first row, and an answer never turns back a later one,
+        # so a decision older than the rows (`unless_newer`) changes nothing that stands.
+        _write(c, d, decision, self._clock())
         # After the steps: on a rebuild from nothing, a receipt finds the row its step just made.
-        for answer in prepared.answers:
+        for answer in decision.answers:
             rows.answer(c, d, answer, retry_delay)
 
-    def refresh(self, store: ProjectionStore) -> int:
-        """Look again at every case whose next half-year snapshot has fallen due; returns how many."""
-        now = self._clock()
-        done = 0
-        while True:
-            due = store.read(rows.due, now, REFRESH_BATCH)
-            if not due:
-                return done
-            with self._case_keys(due):
-                decided = [x for x in (self._decide(case_id, now) for case_id in due) if x is not None]
-            try:
-                with store.writing() as c:
-                    for decision in decided:
-                        _write(c, store.d, decision, now)
-            except IntegrityError:
-                return done  # another process decided these cases at the same moment: its rows stand
-            done += len(due)
+    def discard(self, c: Any, d: Dialect, case_id: str) -> None:
+        """A case that cannot be looked at keeps the messages already decided (they may be sent and
+        answered); it is only no longer scheduled, until a later event looks at it again."""
+        rows.schedule(c, d, case_id, "", None)
+
+    def lapsed(self, store: ProjectionStore) -> list[UUID]:
+        """Cases whose next half-year snapshot has fallen due (a batch of them); the runner looks again."""
+        return store.read(rows.due, self._clock(), REFRESH_BATCH)
 
     def _decide(self, case_id: UUID, now: datetime) -> Decision | None:
         events = self._events_of(case_id)
         if not events:
             return None
         municipality = events[0].municipality
+        answers = [
+            rows.Answer(e.message_id, e.accepted, e.originator_version, e.timestamp, _error(e))
+            for e in events
+            if isinstance(e, ArchiveReceiptRecorded)
+        ]
         if any(isinstance(e, KeyDestroyed) for e in events):
             # Erasure waited for every step to be filed; nothing new can be rendered now.
-            return Decision(str(case_id), municipality, len(events), [], None)
+            return Decision(str(case_id), municipality, len(events), [], None, answers)
         view, steps = self._archivable.of(events, now)
         decided = [rows.DecidedStep(ids.message(case_id, s.id), s.id, s.made_at) for s in steps]
         due_at = None
         if view.get("status") == "open" and view.get("plan"):
             due_at = half_year_ends(now, now + timedelta(days=200))[0]
-        return Decision(str(case_id), municipality, len(events), decided, due_at)
+        return Decision(str(case_id), municipality, len(events), decided, due_at, answers)
 
 
 def _error(e: ArchiveReceiptRecorded) -> str | None:

@@ -127,7 +127,7 @@ def _released(v: dict[str, Any], e: Any) -> None:
 
 def _consent(v: dict[str, Any], e: Any) -> None:
     in_force = set(e.required_refs) <= set(e.signer_refs)
-    v["consents"][str(e.consent_id)] = {
+    v.setdefault("consents", {})[str(e.consent_id)] = {
         "consent_id": str(e.consent_id),
         "given_by_role": e.giver_role.value,
         "signers": jsonable(e.signers),
@@ -142,8 +142,17 @@ def _consent(v: dict[str, Any], e: Any) -> None:
     }
 
 
+def _item(v: dict[str, Any], collection: str, key: Any) -> Any:
+    """The item an event changes, if this view has it. Times of events are given by people, so a
+    change may be dated before the item it changes: a view `as_of` between the two has the change
+    and not the item, and the change then has nothing to change."""
+    return v.get(collection, {}).get(str(key))
+
+
 def _signed(v: dict[str, Any], e: Any) -> None:
-    c = v["consents"][str(e.consent_id)]
+    c = _item(v, "consents", e.consent_id)
+    if c is None:
+        return
     # After erasure the consent's signers read as erased (None): keep the
     # count of signatures, never fail the fold.
     c["signers"] = [*(c["signers"] or []), jsonable(e.signer)]
@@ -152,7 +161,9 @@ def _signed(v: dict[str, Any], e: Any) -> None:
 
 
 def _withdrawn(v: dict[str, Any], e: Any) -> None:
-    c = v["consents"][str(e.consent_id)]
+    c = _item(v, "consents", e.consent_id)
+    if c is None:
+        return
     c["withdrawals"].append(
         {
             "scope": e.scope.value,
@@ -166,11 +177,12 @@ def _withdrawn(v: dict[str, Any], e: Any) -> None:
 
 
 def _expired(v: dict[str, Any], e: Any) -> None:
-    v["consents"][str(e.consent_id)]["status"] = "expired"
+    if (c := _item(v, "consents", e.consent_id)) is not None:
+        c["status"] = "expired"
 
 
 def _participant(v: dict[str, Any], e: Any) -> None:
-    v["participants"][str(e.participant_id)] = {
+    v.setdefault("participants", {})[str(e.participant_id)] = {
         "participant_id": str(e.participant_id),
         "person_id": e.person_id,
         "name": jsonable(e.person_name),
@@ -183,11 +195,12 @@ def _participant(v: dict[str, Any], e: Any) -> None:
 
 
 def _participant_removed(v: dict[str, Any], e: Any) -> None:
-    v["participants"][str(e.participant_id)]["removed_at"] = e.occurred_at.isoformat()
+    if (p := _item(v, "participants", e.participant_id)) is not None:
+        p["removed_at"] = e.occurred_at.isoformat()
 
 
 def _goal(v: dict[str, Any], e: Any) -> None:
-    v["goals"][str(e.goal_id)] = {
+    v.setdefault("goals", {})[str(e.goal_id)] = {
         "goal_id": str(e.goal_id),
         "text": jsonable(e.text),
         "life_area": e.life_area.value,
@@ -202,16 +215,20 @@ def _goal(v: dict[str, Any], e: Any) -> None:
 
 
 def _goal_revised(v: dict[str, Any], e: Any) -> None:
-    g = v["goals"][str(e.goal_id)]
-    g["text"], g["evaluate_by"] = jsonable(e.text), e.evaluate_by.isoformat()
+    if (g := _item(v, "goals", e.goal_id)) is not None:
+        g["text"], g["evaluate_by"] = jsonable(e.text), e.evaluate_by.isoformat()
 
 
 def _goal_closed(v: dict[str, Any], e: Any) -> None:
-    v["goals"][str(e.goal_id)]["closed"] = True
+    if (g := _item(v, "goals", e.goal_id)) is not None:
+        g["closed"] = True
 
 
 def _activity(v: dict[str, Any], e: Any) -> None:
-    v["goals"][str(e.goal_id)]["activities"][str(e.activity_id)] = {
+    g = _item(v, "goals", e.goal_id)
+    if g is None:
+        return
+    g["activities"][str(e.activity_id)] = {
         "activity_id": str(e.activity_id),
         "what": jsonable(e.what),
         "responsible_service": e.responsible_service,
@@ -221,18 +238,21 @@ def _activity(v: dict[str, Any], e: Any) -> None:
 
 
 def _activity_done(v: dict[str, Any], e: Any) -> None:
-    for g in v["goals"].values():
+    for g in v.get("goals", {}).values():
         if str(e.activity_id) in g["activities"]:
             g["activities"][str(e.activity_id)]["completed_at"] = e.occurred_at.isoformat()
 
 
 def _comment(v: dict[str, Any], e: Any) -> None:
-    if e.goal_id is not None:
-        v["goals"][str(e.goal_id)]["comments"].append({"text": jsonable(e.text), "at": e.occurred_at.isoformat()})
+    if e.goal_id is not None and (g := _item(v, "goals", e.goal_id)) is not None:
+        g["comments"].append({"text": jsonable(e.text), "at": e.occurred_at.isoformat()})
 
 
 def _evaluated(v: dict[str, Any], e: Any) -> None:
-    v["goals"][str(e.goal_id)]["evaluations"].append(
+    g = _item(v, "goals", e.goal_id)
+    if g is None:
+        return
+    g["evaluations"].append(
         {
             "status": e.status.value,
             "note": jsonable(e.note),
@@ -243,7 +263,7 @@ def _evaluated(v: dict[str, Any], e: Any) -> None:
 
 
 def _meeting(v: dict[str, Any], e: Any) -> None:
-    v["meetings"][str(e.meeting_id)] = {
+    v.setdefault("meetings", {})[str(e.meeting_id)] = {
         "meeting_id": str(e.meeting_id),
         "scheduled_for": e.scheduled_for.isoformat(),
         "invitees": jsonable(e.invitees),
@@ -257,7 +277,10 @@ def _meeting(v: dict[str, Any], e: Any) -> None:
 
 def _meeting_part(part: str, *fields: str) -> Any:
     def handler(v: dict[str, Any], e: Any) -> None:
-        v["meetings"][str(e.meeting_id)][part] = {
+        meeting = _item(v, "meetings", e.meeting_id)
+        if meeting is None:
+            return
+        meeting[part] = {
             **{f: jsonable(getattr(e, f)) for f in fields},
             "at": e.occurred_at.isoformat(),
         }
@@ -290,7 +313,7 @@ def _transferred(v: dict[str, Any], e: Any) -> None:
 
 
 def _complaint(v: dict[str, Any], e: Any) -> None:
-    v["complaints"][str(e.complaint_id)] = {
+    v.setdefault("complaints", {})[str(e.complaint_id)] = {
         "complaint_id": str(e.complaint_id),
         "concerns": jsonable(e.concerns),
         "received_at": e.received_at.isoformat(),
@@ -301,12 +324,17 @@ def _complaint(v: dict[str, Any], e: Any) -> None:
 
 
 def _complaint_forwarded(v: dict[str, Any], e: Any) -> None:
-    complaint = v["complaints"][str(e.complaint_id)]
+    complaint = _item(v, "complaints", e.complaint_id)
+    if complaint is None:
+        return
     complaint["forwarded_at"], complaint["report_sha256"] = e.occurred_at.isoformat(), e.report_sha256
 
 
 def _complaint_decided(v: dict[str, Any], e: Any) -> None:
-    v["complaints"][str(e.complaint_id)]["decisions"].append(
+    complaint = _item(v, "complaints", e.complaint_id)
+    if complaint is None:
+        return
+    complaint["decisions"].append(
         {"decided_by": e.decided_by.value, "outcome": e.outcome.value, "at": e.occurred_at.isoformat()}
     )
 
@@ -335,11 +363,14 @@ def _archive_receipt(v: dict[str, Any], e: Any) -> None:
 
 
 def _life_area(v: dict[str, Any], e: Any) -> None:
-    v["life_areas"][e.life_area.value] = {"situation": jsonable(e.situation), "at": e.occurred_at.isoformat()}
+    v.setdefault("life_areas", {})[e.life_area.value] = {
+        "situation": jsonable(e.situation),
+        "at": e.occurred_at.isoformat(),
+    }
 
 
 def _transition(v: dict[str, Any], e: Any) -> None:
-    v["transitions"][str(e.transition_id)] = {
+    v.setdefault("transitions", {})[str(e.transition_id)] = {
         "kind": e.kind.value,
         "from": e.from_service,
         "to": e.to_service,
@@ -351,7 +382,8 @@ def _transition(v: dict[str, Any], e: Any) -> None:
 
 
 def _transition_done(v: dict[str, Any], e: Any) -> None:
-    v["transitions"][str(e.transition_id)]["completed_at"] = e.occurred_at.isoformat()
+    if (t := _item(v, "transitions", e.transition_id)) is not None:
+        t["completed_at"] = e.occurred_at.isoformat()
 
 
 def _relay_closed(v: dict[str, Any], e: Any) -> None:

@@ -6,9 +6,10 @@ pending check becomes a breach when its deadline passes with no event at
 all. So each row keeps the moment its judgement stops holding
 (`valid_until`: the nearest deadline still ahead, and at most one day, so a
 rule whose status turns with the calendar in a way that leaves no deadline
-is still judged again daily); `refresh` judges such cases again. The runner
-calls it on every catch-up, so the overview a reader gets is never older
-than the last catch-up.
+is still judged again daily); `lapsed` names such cases and the runner
+judges them again on every catch-up, so the overview a reader gets is never
+older than the last catch-up. A case that cannot be judged keeps no rows and
+is recorded as failed (projections.runner); the overview names it.
 
 Only what KE acts on is kept: breaches and pending checks. No `detail` sentence is stored: the rows
 hold rule, status, dates and event versions, nothing of the person; the
@@ -19,14 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
 from audit.compliance import CheckResult, CheckStatus, evaluate
-from audit.compliance.timeline import NORWAY
+from audit.compliance.timeline import due_instant
 from ledger.events import CoordinatorAppointed, CoordinatorReleased, CoordinatorReplaced, CoordinatorRequested
 from ledger.profiles import MunicipalProfile
 from store import compliance_rows as rows
@@ -35,21 +34,6 @@ from store.tables import Dialect
 
 JUDGEMENT_LIFETIME = timedelta(days=1)
 REFRESH_BATCH = 200
-
-
-def due_instant(deadline: date | datetime) -> datetime:
-    """The UTC moment a deadline passes: a day's deadline runs to the end of
-    that day in Norway."""
-    if isinstance(deadline, datetime):
-        moment = deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)
-    elif deadline >= date.max - timedelta(days=2):
-        return datetime.max.replace(tzinfo=UTC)  # "never": no day after it to end on
-    else:
-        moment = datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=NORWAY)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # within hours of the calendar's ends
-        return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=UTC)
 
 
 def kept(result: CheckResult) -> bool:
@@ -67,12 +51,10 @@ class ComplianceProjection:
         events_of: Callable[[UUID], list[Any]],
         profile_of: Callable[[str], MunicipalProfile],
         clock: Callable[[], datetime],
-        case_keys: Callable[[list[UUID]], Any],
     ) -> None:
         self._events_of = events_of
         self._profile_of = profile_of
         self._clock = clock
-        self._case_keys = case_keys
 
     def create_statements(self, d: Dialect) -> list[str]:
         return rows.create_statements(d)
@@ -81,39 +63,24 @@ class ComplianceProjection:
         rows.delete_all(c, d)
 
     def apply(self, c: Any, d: Dialect, e: Any) -> None:
-        """Judging is per case, not per event: see `prepare` and `finish`."""
+        """Judging is per case, not per event: the runner calls `judge` and `write`."""
 
-    def prepare(self, events: Sequence[Any]) -> list[Judgement]:
-        """Judge each case the batch touched, once, before the runner opens its
-        write transaction: reading a case's events inside it would hold the
-        writer (SQLite has one) while waiting for a connection to read with."""
-        now = self._clock()
-        judged = (self._judgement(case_id, now) for case_id in dict.fromkeys(e.originator_id for e in events))
-        return [j for j in judged if j is not None]
+    def judge(self, case_id: UUID) -> Judgement | None:
+        """Judge a case now, from all its events. The runner calls it before it
+        opens its write transaction: reading a case's events inside it would hold
+        the writer (SQLite has one) while waiting for a connection to read with."""
+        return self._judgement(case_id, self._clock())
 
-    def finish(self, c: Any, d: Dialect, prepared: list[Judgement]) -> None:
-        for judgement in prepared:
-            self._write(c, d, judgement)
+    def write(self, c: Any, d: Dialect, judgement: Judgement, *, unless_newer: bool = False) -> None:
+        self._write(c, d, judgement, unless_newer=unless_newer)
 
-    def refresh(self, store: ProjectionStore) -> int:
-        """Judge again every case whose judgement has lapsed; returns how many."""
-        now = self._clock()
-        done = 0
-        while True:
-            stale = store.read(rows.lapsed, now, REFRESH_BATCH)
-            if not stale:
-                return done
-            with self._case_keys(stale):
-                judged = [j for j in (self._judgement(case_id, now) for case_id in stale) if j is not None]
-            try:
-                with store.writing() as c:
-                    for judgement in judged:
-                        self._write(c, store.d, judgement, unless_newer=True)
-            except IntegrityError:
-                # Another process judged one of these cases at the same moment;
-                # its rows stand (judging is a function of events and time).
-                return done
-            done += len(stale)
+    def discard(self, c: Any, d: Dialect, case_id: str) -> None:
+        """A case that cannot be judged keeps no rows: old ones would be shown as if they still held."""
+        rows.delete_case(c, d, case_id)
+
+    def lapsed(self, store: ProjectionStore) -> list[UUID]:
+        """Cases whose judgement has lapsed with time (a batch of them); the runner judges them again."""
+        return store.read(rows.lapsed, self._clock(), REFRESH_BATCH)
 
     def _judgement(self, case_id: UUID, now: datetime) -> Judgement | None:
         events = self._events_of(case_id)

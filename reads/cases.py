@@ -30,6 +30,7 @@ from ledger.values import Actor
 from projections.case_view import fold
 from projections.case_views import open_view
 from projections.runner import ProjectionRunner
+from reads.errors import computing
 from reads.policy import ReadScope, filter_view, read_scope
 from store import case_view_rows
 
@@ -82,10 +83,12 @@ class CaseReads:
         """The case now, as it stood at `as_of` (events that occurred by then), or as known at
         `known_at` (events recorded by then), filtered by what the reader's consent covers."""
         events, case, scope = self._read(actor, case_id, "case")
-        projected = self._current_view(case_id) if as_of is None and known_at is None else None
+        projected = self._current_view(case_id, case.version) if as_of is None and known_at is None else None
         # The projection serves the present; a past view (or a row whose key was
-        # destroyed a moment ago) is the same fold over the events.
-        view = projected if projected is not None else fold(events, as_of=as_of, known_at=known_at)
+        # destroyed a moment ago, or one the projection could not compute) is
+        # the same fold over the events.
+        with computing(case_id, "case"):
+            view = projected if projected is not None else fold(events, as_of=as_of, known_at=known_at)
         version = view.get("version", case.version)
         if not view:
             return CaseData({"case_id": str(case_id), "version": 0, "status": "not_yet_recorded"}, version)
@@ -98,10 +101,11 @@ class CaseReads:
         self._integrity.sync()  # leaves are built off the write path; catch up before naming indexes
         log_index = self._integrity.log_index_of([nid for nid, _ in hashes.values()])
         items = []
-        for event in events:
-            nid, digest = hashes.get(event.originator_version, (None, b""))
-            index = log_index.get(nid) if nid is not None else None
-            items.append({**event_to_dict(event), "log_index": index, "hash": digest.hex()})
+        with computing(case_id, "history"):
+            for event in events:
+                nid, digest = hashes.get(event.originator_version, (None, b""))
+                index = log_index.get(nid) if nid is not None else None
+                items.append({**event_to_dict(event), "log_index": index, "hash": digest.hex()})
         return CaseData({"case_id": str(case_id), "events": items}, case.version)
 
     def access_log(self, actor: Actor, case_id: UUID) -> list[dict[str, Any]]:
@@ -114,13 +118,15 @@ class CaseReads:
         events, case, _ = self._read(actor, case_id, "compliance")
         profile = self._app.profile(case.municipality)
         now = self._clock()
+        with computing(case_id, "compliance"):
+            checks = [result.to_dict() for result in evaluate(events, profile, now)]
         return {
             "case_id": case_id,
             "municipality": case.municipality,
             "profile": profile.key,
             "evaluated_at": now.isoformat(),
             "version": case.version,
-            "checks": [result.to_dict() for result in evaluate(events, profile, now)],
+            "checks": checks,
         }
 
     def report(self, actor: Actor, case_id: UUID, why: str = "") -> dict[str, Any]:
@@ -133,7 +139,9 @@ class CaseReads:
         is handed out: forwarding a complaint names the report sent to Statsforvalteren by that
         digest, and is refused for any digest the ledger did not issue for the case."""
         events, case, _ = self._authorized(actor, case_id, "report")
-        document = render(self._report(events, case), fmt)
+        report = self._report(events, case)
+        with computing(case_id, "report"):
+            document = render(report, fmt)
         digest = hashlib.sha256(document).hexdigest()
         self._log(actor, case, "report", why, issued={"format": fmt, "sha256": digest})
         return IssuedReport(document, digest, FORMATS[fmt].media_type, filename(case_id, fmt))
@@ -141,7 +149,8 @@ class CaseReads:
     def export(self, actor: Actor, case_id: UUID, export_id: UUID) -> ExportedDocument:
         """An exported document, rendered again from the events before its export (Gone if it cannot be)."""
         events, case, _ = self._read(actor, case_id, "exports")
-        document, fmt = reproduce(self._app.exporters, case.municipality, events, export_id)
+        with computing(case_id, "exports"):
+            document, fmt = reproduce(self._app.exporters, case.municipality, events, export_id)
         media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
         return ExportedDocument(document, fmt, media_type, hashlib.sha256(document).hexdigest())
 
@@ -158,37 +167,43 @@ class CaseReads:
 
     def _authorized(self, actor: Actor, case_id: UUID, part: str) -> tuple[list[Any], Case, ReadScope]:
         """The case's events and state, if the read policy lets `actor` read `part` (else NotFound/Forbidden)."""
-        events = self._app.case_events(case_id)
-        if not events:
-            raise NotFound(None, "Ingen slik sak i din kommune.")
-        case: Any = None
-        for event in events:
-            case = event.mutate(case)
+        with computing(case_id, part):
+            events = self._app.case_events(case_id)
+            if not events:
+                raise NotFound(None, "Ingen slik sak i din kommune.")
+            case: Any = None
+            for event in events:
+                case = event.mutate(case)
         return events, case, read_scope(actor, case, part, self._clock())
 
     def _log(self, actor: Actor, case: Case, part: str, why: str, issued: Mapping[str, str] | None = None) -> None:
         self._access_log.record(actor, case.id, case.municipality, [part], why, issued=issued)
 
     # --------------------------------------------------------------- sources
-    def _current_view(self, case_id: UUID) -> dict[str, Any] | None:
+    def _current_view(self, case_id: UUID, version: int) -> dict[str, Any] | None:
         """The projected view, after catching up, so a read after a command's
-        response sees that command; None if absent or sealed with a key
-        destroyed since (the caller folds the events instead)."""
+        response sees that command; None if absent, sealed with a key destroyed
+        since, or not at the case's version (a case the projection could not
+        compute stops at its last good event): the caller folds the events instead."""
         self._projections.catch_up(["case_view"])
         row = self._projections.store.read(case_view_rows.sealed_view, str(case_id))
-        return None if row is None else open_view(self._app.keyring, case_id, row)
+        view = None if row is None else open_view(self._app.keyring, case_id, row)
+        return view if view is not None and view.get("version") == version else None
 
     def _report(self, events: list[Any], case: Case) -> dict[str, Any]:
         """The report's inputs gathered for one case, judged under its municipality's profile at the clock."""
         profile = self._app.profile(case.municipality)
         now = self._clock()
-        return build_report(
-            fold(events),
-            events,
-            evaluate(events, profile, now),
-            self._access_log.entries(case.id),
-            case_proof(self._integrity, case.id),
-            profile=profile,
-            now=now,
-            archive_steps=self._archive_steps(events, now),
-        )
+        entries = self._access_log.entries(case.id)
+        proof = case_proof(self._integrity, case.id)
+        with computing(case.id, "report"):
+            return build_report(
+                fold(events),
+                events,
+                evaluate(events, profile, now),
+                entries,
+                proof,
+                profile=profile,
+                now=now,
+                archive_steps=self._archive_steps(events, now),
+            )

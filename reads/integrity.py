@@ -37,7 +37,13 @@ class IntegrityReads:
             for cp, row in self._integrity.checkpoints()
         ]
         signer = self._integrity.signer
-        return {"public_key": signer.public_key_hex, "key_id": signer.key_id, "checkpoints": items}
+        history = [entry.to_dict() for entry in self._integrity.key_history()]
+        return {
+            "public_key": signer.public_key_hex,
+            "key_id": signer.key_id,
+            "checkpoints": items,
+            "key_history": history,
+        }
 
     def inclusion_proof(self, actor: Actor, log_index: int, tree_size: int) -> dict[str, Any]:
         """RFC 9162 inclusion proof of leaf `log_index` in the tree of size `tree_size`."""

@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from audit.compliance import RULE_TITLES
+from audit.compliance.timeline import due_instant
 from ledger.values import Actor
-from projections.compliance import due_instant
 from projections.runner import ProjectionRunner
 from reads.policy import require_coordinating_unit
-from store import compliance_rows, register_rows
+from store import compliance_rows, projection_failures, register_rows
 from store.tables import Dialect
 
 # Without `due_before`, pending checks due within this are listed with the breaches.
@@ -74,6 +74,8 @@ class MunicipalityOverviews:
             "total": found.total,
             "breaches_per_rule": found.breaches_per_rule,
             "items": found.items,
+            # Cases that could not be judged have no rows: say so, rather than let them pass as fine.
+            "not_computed": self._not_computed("compliance", actor.municipality),
         }
 
     def _register(self, actor: Actor, query: Callable[[Any, Dialect, str], dict[str, Any]]) -> dict[str, Any]:
@@ -81,7 +83,15 @@ class MunicipalityOverviews:
         # Catch up first, so a read after a command's response sees that command
         # even when the background runner (or another process) is behind.
         self._projections.catch_up(["register"])
-        return {"municipality": actor.municipality, **self._projections.store.read(query, actor.municipality)}
+        return {
+            "municipality": actor.municipality,
+            **self._projections.store.read(query, actor.municipality),
+            "not_computed": self._not_computed("register", actor.municipality),
+        }
+
+    def _not_computed(self, projection: str, municipality: str) -> list[str]:
+        """The municipality's cases the projection could not compute (usually none)."""
+        return self._projections.store.read(projection_failures.failed_in, projection, municipality)
 
 
 def _instant(value: date | datetime) -> datetime:

@@ -8,6 +8,7 @@ Built once by the composition root beside the command service
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from reads.archive import ArchiveDesk
 from reads.cases import CaseReads
 from reads.integrity import IntegrityReads
 from reads.overviews import MunicipalityOverviews
+from store.availability import is_unavailable
 from store.config import StoreConfig
 
 
@@ -45,10 +47,53 @@ class ReadService:
         self.integrity = IntegrityReads(integrity, access_log)
         self._app = app
         self._store = store
+        self._projections = projections
 
     def health(self) -> dict[str, Any]:
-        """Liveness: the service answers, and which kind of store it uses (never a password); no database call."""
-        return {"status": "ok", "store": self._store.backend, "database": self._store.redacted_url}
+        """Liveness: the process answers, and which kind of store it uses. No database call, nothing
+        secret (no connection string): it must answer while the database is gone."""
+        return {"status": "ok", "store": self._store.backend}
+
+    def readiness(self) -> dict[str, Any]:
+        """Readiness: the database answers (how fast), how far each projection is behind the log,
+        and the cases a projection could not compute (counts and positions, no case ids: anyone may
+        ask). `status`: `ready`; `degraded` when cases could not be computed (the service still
+        serves everything else); `not_ready` when the database does not answer."""
+        started = time.perf_counter()
+        try:
+            head = self.log_head()
+            positions = {name: self._projections.position(name) for name in self._projections.projections}
+            failures = self._projections.failures()
+        except Exception as e:
+            if not is_unavailable(e):
+                raise
+            return self.not_ready(type(e).__name__)
+        elapsed = round((time.perf_counter() - started) * 1000, 1)
+        failed: dict[str, dict[str, Any]] = {}
+        for f in failures:
+            entry = failed.setdefault(
+                f.projection, {"projection": f.projection, "cases": 0, "first_position": f.position, "error": f.error}
+            )
+            entry["cases"] += 1
+        return {
+            "status": "degraded" if failed else "ready",
+            "store": self._store.backend,
+            "database": {"reachable": True, "ms": elapsed},
+            "log_head": head,
+            "projections": {name: {"position": p, "lag": max(0, head - p)} for name, p in positions.items()},
+            "failed_projections": list(failed.values()),
+        }
+
+    def not_ready(self, why: str) -> dict[str, Any]:
+        """Readiness when the database cannot be asked: the error's kind, no more."""
+        return {
+            "status": "not_ready",
+            "store": self._store.backend,
+            "database": {"reachable": False, "error": why},
+            "log_head": None,
+            "projections": {},
+            "failed_projections": [],
+        }
 
     def log_head(self) -> int:
         """How many events the ledger holds (the notification log's last id; 0 when empty)."""

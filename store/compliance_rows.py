@@ -83,6 +83,11 @@ def judged_version(c: Any, d: Dialect, case_id: str) -> int | None:
     return None if row is None else int(row["version"])
 
 
+def delete_case(c: Any, d: Dialect, case_id: str) -> None:
+    c.execute(d.sql("DELETE FROM {compliance_checks} WHERE case_id = ?"), (case_id,))
+    c.execute(d.sql("DELETE FROM {compliance_cases} WHERE case_id = ?"), (case_id,))
+
+
 def replace(
     c: Any,
     d: Dialect,
@@ -97,8 +102,7 @@ def replace(
     coordinator_id: str | None,
 ) -> None:
     """The case's rows become exactly these."""
-    c.execute(d.sql("DELETE FROM {compliance_checks} WHERE case_id = ?"), (case_id,))
-    c.execute(d.sql("DELETE FROM {compliance_cases} WHERE case_id = ?"), (case_id,))
+    delete_case(c, d, case_id)
     c.execute(
         d.sql(
             "INSERT INTO {compliance_cases} (case_id, municipality, version, judged_at, valid_until) "

@@ -126,6 +126,18 @@ class IntegrityRows:
                 (tree_size, root, time, key_id, signature, public_key),
             )
 
+    def signing_key_rows(self) -> list[dict[str, Any]]:
+        with self._db.transaction(commit=False) as c:
+            c.execute(self.d.sql("SELECT seq, public_key, valid_from, introduced FROM {signing_keys} ORDER BY seq"))
+            return [dict(r) for r in c.fetchall()]
+
+    def add_signing_key(self, seq: int, public_key: str, valid_from: str | None, introduced: str | None) -> None:
+        with self._db.transaction(commit=True) as c:
+            c.execute(
+                self.d.sql("INSERT INTO {signing_keys} (seq, public_key, valid_from, introduced) VALUES (?, ?, ?, ?)"),
+                (seq, public_key, valid_from, introduced),
+            )
+
     def checkpoint_rows(self) -> list[dict[str, Any]]:
         with self._db.transaction(commit=False) as c:
             c.execute(

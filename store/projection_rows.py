@@ -16,6 +16,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from eventsourcing.persistence import IntegrityError
 
 from ledger.values import is_erased
+from store import projection_failures
+from store.availability import is_unavailable
 from store.tables import Dialect, schema_changes_serialized
 
 P = ParamSpec("P")
@@ -39,6 +41,16 @@ class ProjectionStore:
         self.d: Dialect = recorder.dialect
         self._recorder = recorder
         self._db = recorder.datastore
+
+    @staticmethod
+    def unavailable(error: BaseException) -> bool:
+        """The database could not be used now (try again later), as opposed to refusing the work."""
+        return is_unavailable(error)
+
+    @staticmethod
+    def lost_race(error: BaseException) -> bool:
+        """Another writer (process) wrote the same row first."""
+        return isinstance(error, IntegrityError)
 
     # ------------------------------------------------------------ the log
     def max_notification_id(self) -> int:
@@ -64,6 +76,22 @@ class ProjectionStore:
                 c.execute("PRAGMA secure_delete = ON")
             yield c
 
+    @contextmanager
+    def isolated(self, c: Any) -> Iterator[None]:
+        """A savepoint around one event's writes: if applying it fails, only
+        its own writes are undone and the batch's transaction goes on (on
+        PostgreSQL a failed statement would otherwise abort the whole batch).
+        A lost database is not undone here: the batch fails and is retried."""
+        c.execute("SAVEPOINT ledger_event")
+        try:
+            yield
+        except Exception as e:
+            if not is_unavailable(e):
+                c.execute("ROLLBACK TO SAVEPOINT ledger_event")
+                c.execute("RELEASE SAVEPOINT ledger_event")
+            raise
+        c.execute("RELEASE SAVEPOINT ledger_event")
+
     def read(self, query: Callable[Concatenate[Any, Dialect, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """`query(cursor, dialect, ...)` in a read transaction of its own."""
         with self._db.transaction(commit=False) as c:
@@ -80,7 +108,7 @@ class ProjectionStore:
                     "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
                 )
             )
-            for statement in statements:
+            for statement in [*projection_failures.create_statements(self.d), *statements]:
                 c.execute(statement)
         for name in names:
             try:

@@ -32,3 +32,11 @@ class LedgerRecorder(Protocol):
     def fetch_event_hashes(self, case_id: UUID) -> dict[int, tuple[int, bytes]]:
         """version -> (notification id, chain hash) of one case's events."""
         ...
+
+    def fetch_ledger_key(self, name: str) -> bytes | None:
+        """A ledger key (subject index, fingerprints) as stored, wrapped by the master key."""
+        ...
+
+    def insert_ledger_key(self, name: str, wrapped: bytes) -> None:
+        """Store a ledger key unless one is stored already."""
+        ...

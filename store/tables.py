@@ -57,6 +57,9 @@ TABLES = (
     "compliance_checks",
     "archive_messages",
     "archive_schedule",
+    "projection_failures",
+    "ledger_keys",
+    "signing_keys",
 )
 
 
@@ -89,6 +92,8 @@ def create_statements(d: Dialect) -> list[str]:
             f"CREATE TABLE IF NOT EXISTS {{case_keys}} (kid TEXT PRIMARY KEY, case_id TEXT NOT NULL, "
             f"wrapped {d.blob} NOT NULL)",
             "CREATE INDEX IF NOT EXISTS case_keys_case ON {case_keys} (case_id)",
+            # The ledger's own keys (subject index, fingerprints), wrapped by the master key like case keys.
+            f"CREATE TABLE IF NOT EXISTS {{ledger_keys}} (name TEXT PRIMARY KEY, wrapped {d.blob} NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {{event_hashes}} (notification_id BIGINT PRIMARY KEY, "
             f"originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, hash {d.blob} NOT NULL, "
             "UNIQUE (originator_id, originator_version))",
@@ -98,6 +103,9 @@ def create_statements(d: Dialect) -> list[str]:
             "case_id TEXT NOT NULL, PRIMARY KEY (municipality, subject_ref))",
             f"CREATE TABLE IF NOT EXISTS {{merkle_leaves}} (log_index BIGINT PRIMARY KEY, "
             f"notification_id BIGINT NOT NULL UNIQUE, leaf_hash {d.blob} NOT NULL)",
+            # Every key that has signed checkpoints, each introduced by its predecessor (audit/integrity/keys.py).
+            "CREATE TABLE IF NOT EXISTS {signing_keys} (seq BIGINT PRIMARY KEY, public_key TEXT NOT NULL UNIQUE, "
+            "valid_from TEXT, introduced TEXT)",
             f"CREATE TABLE IF NOT EXISTS {{checkpoints}} (id {d.serial}, tree_size BIGINT NOT NULL, "
             f"root TEXT NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL, "
             "public_key TEXT NOT NULL)",
@@ -232,6 +240,22 @@ class SideTableReads:
             for row in c.fetchall():
                 found.setdefault(UUID(row["case_id"]), []).append((row["kid"], bytes(row["wrapped"])))
         return found
+
+    def fetch_ledger_key(self, name: str) -> bytes | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.dialect.sql("SELECT wrapped FROM {ledger_keys} WHERE name = ?"), (name,))
+            row = c.fetchone()
+        return None if row is None else bytes(row["wrapped"])
+
+    def insert_ledger_key(self, name: str, wrapped: bytes) -> None:
+        """Store a ledger key unless one is stored already (every process derives the same value)."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                self.dialect.sql(
+                    "INSERT INTO {ledger_keys} (name, wrapped) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"
+                ),
+                (name, wrapped),
+            )
 
     def fetch_idempotency(self, scope: str, key: str) -> IdempotencyRecord | None:
         with self.datastore.transaction(commit=False) as c:

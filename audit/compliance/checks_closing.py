@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 from audit.compliance.checks_coordinator import awaiting_meeting, coordinators
@@ -18,7 +17,7 @@ from audit.compliance.result import (
     not_applicable,
     ok,
 )
-from audit.compliance.timeline import Timeline, days_between, fmt, local_date, plural
+from audit.compliance.timeline import Timeline, add_days, days_between, fmt, local_date, plural
 from ledger.events import DecisionRecorded
 from ledger.events_plan import (
     ActivityPlanned,
@@ -136,11 +135,11 @@ def chk18_refusal_told_of_complaint(t: Timeline, p: MunicipalProfile) -> CheckRe
                     CheckStatus.BREACH,
                     f"{name} oppga {plural(weeks, 'ukes', 'ukers')} klagefrist; hjemmelen gir {right} uker.",
                     (d,),
-                    local_date(d.occurred_at) + timedelta(weeks=min(expected)),
+                    add_days(local_date(d.occurred_at), 7 * min(expected)),
                 )
             )
         else:
-            findings.append(Finding(CheckStatus.OK, "", (d,), local_date(d.occurred_at) + timedelta(weeks=weeks)))
+            findings.append(Finding(CheckStatus.OK, "", (d,), add_days(local_date(d.occurred_at), 7 * weeks)))
     told = "Avslaget" if len(refusals) == 1 else "Hvert avslag"
     sentence = f"{told} informerte om retten til å klage til Statsforvalteren og om klagefristen."
     return combine(rule, findings, all_ok=" ".join([sentence, *notes]))
@@ -207,7 +206,7 @@ def chk20_complaint_forwarded(t: Timeline, p: MunicipalProfile) -> CheckResult:
     findings: list[Finding] = []
     for c in complaints:
         received = c.received_at
-        deadline = local_date(received) + timedelta(days=days)
+        deadline = add_days(local_date(received), days)
         sent = next((f for f in t.of(ComplaintForwarded) if f.complaint_id == c.complaint_id), None)
         upheld = next(
             (

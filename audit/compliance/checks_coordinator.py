@@ -3,7 +3,6 @@ absence and change, and the relay log handed over (CHK-01, 02, 11, 14, 17)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from audit.compliance.result import (
@@ -18,7 +17,7 @@ from audit.compliance.result import (
     ok,
     pending,
 )
-from audit.compliance.timeline import Timeline, days_between, fmt, local_date, plural
+from audit.compliance.timeline import Timeline, add_days, days_between, fmt, local_date, plural
 from ledger.events import (
     CoordinatorAppointed,
     CoordinatorReleased,
@@ -77,7 +76,7 @@ def chk01_coordinator_named_in_time(t: Timeline, p: MunicipalProfile) -> CheckRe
     findings, fine = [], []
     for request in requests:
         asked = request.occurred_at
-        deadline = local_date(asked) + timedelta(days=days)
+        deadline = add_days(local_date(asked), days)
         answer = next((a for a in appointments if a.request_id == request.request_id), None) or next(
             (a for a in appointments if a.request_id is None and a.occurred_at >= asked), None
         )
@@ -284,7 +283,7 @@ def _release_covered(t: Timeline, p: MunicipalProfile, released: CoordinatorRele
     left = f"Koordinatoren ble fritatt {fmt(released.occurred_at)}, og ingen ny koordinator er oppnevnt"
     if days is None:
         return Finding(CheckStatus.PENDING, f"{left}; rutinen setter ingen frist.", (released,))
-    deadline = local_date(released.occurred_at) + timedelta(days=days)
+    deadline = add_days(local_date(released.occurred_at), days)
     if t.today_date <= deadline:
         return Finding(CheckStatus.PENDING, f"{left} ennå; frist {fmt(deadline)}.", (released,), deadline)
     return Finding(

@@ -4,7 +4,7 @@ how often the team meets (CHK-04, 05, 06, 07)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from audit.compliance.result import (
     CheckResult,
@@ -20,6 +20,7 @@ from audit.compliance.timeline import (
     ComingMeeting,
     HeldMeeting,
     Timeline,
+    add_days,
     add_months,
     fmt,
     local_date,
@@ -63,7 +64,7 @@ def chk04_agenda_in_time(t: Timeline, p: MunicipalProfile) -> CheckResult:
 
 def _agenda(t: Timeline, meeting: HeldMeeting | ComingMeeting, days: int) -> Finding:
     when = meeting.at
-    deadline = local_date(when) - timedelta(days=days)
+    deadline = add_days(local_date(when), -days)
     sent = [a for a in meeting.agendas if a.occurred_at <= when]
     good = [a for a in sent if a.agreed_with_subject and local_date(a.occurred_at) <= deadline]
     held_event = meeting.held if isinstance(meeting, HeldMeeting) else None
@@ -130,7 +131,7 @@ def chk05_minutes(t: Timeline, p: MunicipalProfile) -> CheckResult:
 
 def _minutes(t: Timeline, meeting: HeldMeeting, days: int) -> Finding:
     held = meeting.held
-    deadline = local_date(held.occurred_at) + timedelta(days=days)
+    deadline = add_days(local_date(held.occurred_at), days)
     name = f"møtet {fmt(held.occurred_at)}"
     in_time = [m for m in meeting.minutes if local_date(m.occurred_at) <= deadline]
     complete = [m for m in in_time if all(getattr(m, field) for field, _ in MINUTES_CONTENT)]
@@ -229,7 +230,7 @@ def _frequency(t: Timeline, needed: int, start: datetime, end: datetime | None, 
     days = [local_date(m.occurred_at) for m in meetings]
     first_day = local_date(start)
     windows: list[tuple[date, date]] = [(first_day, add_months(first_day, 12))]
-    windows += [(d + timedelta(days=1), add_months(d, 12)) for d in days]
+    windows += [(add_days(d, 1), add_months(d, 12)) for d in days]
     next_due: date | None = None
     for begin, finish in windows:
         count = sum(begin <= d <= finish for d in days)

@@ -37,7 +37,7 @@ class Step:
 
 def school_start(birth: date) -> date:
     """August of the year the child turns 6."""
-    return date(birth.year + 6, SCHOOL_START_MONTH, SCHOOL_START_DAY)
+    return add_years(date(birth.year, SCHOOL_START_MONTH, SCHOOL_START_DAY), 6)
 
 
 def steps_for(birth: date) -> list[Step]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -46,9 +46,42 @@ except ZoneInfoNotFoundError:  # a system without the tz database: Norwegian win
     NORWAY = timezone(timedelta(hours=1))
 
 
+def in_norway(moment: datetime) -> datetime:
+    """The moment on Norway's clock (a naive moment is taken as UTC). Within hours of the
+    calendar's ends, where Norway's clock is outside it, the moment as it was written."""
+    try:
+        return aware(moment).astimezone(NORWAY)
+    except OverflowError:
+        return aware(moment)
+
+
 def local_date(moment: datetime) -> date:
     """The Norwegian calendar day of a moment (a naive moment is taken as UTC)."""
-    return aware(moment).astimezone(NORWAY).date()
+    return in_norway(moment).date()
+
+
+def due_instant(deadline: date | datetime) -> datetime:
+    """The UTC moment a deadline passes: a moment is itself; a day's deadline runs to the end of
+    that day in Norway. Held at the calendar's ends: the last day's end is "never"."""
+    if isinstance(deadline, datetime):
+        moment = aware(deadline)
+    elif deadline >= date.max - timedelta(days=2):
+        return datetime.max.replace(tzinfo=UTC)  # no day after it to end on
+    else:
+        moment = datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=NORWAY)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # within hours of the calendar's ends
+        return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=UTC)
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days`, held at the calendar's first or last day: a deadline past year 9999 is
+    "never", one before year 1 "always", and judging a case never fails on it."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def aware(moment: datetime) -> datetime:
@@ -59,6 +92,8 @@ def add_months(day: date, months: int) -> date:
     """The same day `months` later; the last day of the month where it is shorter (31 Aug + 6 = 28/29 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not MINYEAR <= year <= MAXYEAR:  # held at the calendar's ends, as `add_days`
+        return date.max if year > MAXYEAR else date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from audit.compliance import CHECKS
 from audit.compliance.result import CheckStatus, Finding, Task, versions
-from audit.compliance.timeline import NORWAY, Timeline, aware, fmt, local_date
+from audit.compliance.timeline import Timeline, add_days, due_instant, fmt, local_date
 from ledger.events import (
     CaseOpened,
     CoordinatorAppointed,
@@ -253,7 +253,7 @@ class _Case:
         for record in self.t.consents_in_force(self.t.today):
             consent = record.state
             ends = consent.valid_until
-            if ends is None or not today <= ends <= today + timedelta(days=CONSENT_NOTICE_DAYS):
+            if ends is None or not today <= ends <= add_days(today, CONSENT_NOTICE_DAYS):
                 continue
             if consent.giver_role is ConsentGiverRole.SUBJECT:
                 givers = [Assignee(AssigneeKind.SUBJECT)]
@@ -289,6 +289,4 @@ class _Case:
 
 def due_at(deadline: date | datetime) -> datetime:
     """The UTC moment a deadline passes: a moment is itself; a day runs to its end in Norway."""
-    if isinstance(deadline, datetime):
-        return aware(deadline).astimezone(UTC)
-    return datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=NORWAY).astimezone(UTC)
+    return due_instant(deadline)

@@ -14,7 +14,9 @@ A bundle is one JSON document (UTF-8, orjson, two-space indent):
          "inclusion_proof": ["<hex>", ...]}        # RFC 9162 audit path to the checkpoint's root
       ],
       "checkpoint": {"tree_size", "root", "time", "key_id", "signature"},   # audit/checkpoint.py
-      "public_key": "<hex of the raw Ed25519 key that signed the checkpoint>"
+      "public_key": "<hex of the raw Ed25519 key that signed the checkpoint>",
+      "key_history": [{"key_id", "public_key", "valid_from", "introduced"}, ...]  # only when that key
+                                         # is not the ledger's first: its introductions (audit/integrity/keys.py)
     }
 
 What it carries, and why:
@@ -44,6 +46,7 @@ from uuid import UUID
 import orjson
 
 from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
+from audit.integrity.keys import chain_up_to
 from audit.integrity.merkle import MerkleTree
 from ledger.errors import Gone, InvariantViolation
 from ledger.event_data import event_to_dict
@@ -114,17 +117,21 @@ class BundleExporter:
                     "inclusion_proof": [h.hex() for h in tree.inclusion_proof(index, checkpoint.tree_size)],
                 }
             )
-        return orjson.dumps(
-            {
-                "format": FORMAT,
-                "case_id": str(case_id),
-                "municipality": municipality,
-                "events": items,
-                "checkpoint": checkpoint.to_dict(),
-                "public_key": public_key,
-            },
-            option=orjson.OPT_INDENT_2,
-        )
+        document: dict[str, Any] = {
+            "format": FORMAT,
+            "case_id": str(case_id),
+            "municipality": municipality,
+            "events": items,
+            "checkpoint": checkpoint.to_dict(),
+            "public_key": public_key,
+        }
+        chain = chain_up_to(integrity.key_history(), bytes.fromhex(public_key))
+        if len(chain) > 1:
+            # Signed by a key introduced later than the ledger's first: the introductions up to it
+            # let a receiver who pinned an earlier key of this ledger trust this one. (A bundle signed
+            # by the first key carries none, so its bytes are as they always were.)
+            document["key_history"] = [entry.to_dict() for entry in chain]
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
 
 def _log_indexes(

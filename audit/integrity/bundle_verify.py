@@ -5,7 +5,10 @@ The caller gives the decoder of stored event state (the store's transcoder),
 so this room reads a stored record without knowing how the store writes one.
 Checks, and the name each failure is reported under:
 
-* `public_key`: the bundle's key is the one the verifier pinned (if it did).
+* `public_key`: the bundle's key is the one the verifier pinned (if it did), or
+  one introduced by it: a bundle signed after a rotation carries the key
+  history up to its key (audit/integrity/keys.py), so pinning any earlier key
+  of the ledger (its first verifies every bundle) still holds.
   Without a pinned key a bundle only proves it is self-consistent: anyone can
   make a fresh key, sign a checkpoint over invented events and ship that key
   along. Pinning the source ledger's published key (`ledger seal`,
@@ -46,6 +49,7 @@ import orjson
 from audit.integrity.bundle import FORMAT
 from audit.integrity.chain import GENESIS, event_hash, leaf_input
 from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
+from audit.integrity.keys import SigningKey, history_problems
 from audit.integrity.merkle import ProofError, leaf_hash, root_from_inclusion_proof
 from ledger.event_data import jsonable
 
@@ -79,6 +83,7 @@ class Bundle:
     events: list[BundleEvent]
     checkpoint: Checkpoint
     public_key: bytes
+    key_history: list[SigningKey] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,11 +130,9 @@ def verify_bundle(data: bytes, pinned_key: bytes | None = None, *, decode: Decod
 
 
 def _check(b: Bundle, pinned_key: bytes | None, decode: Decode) -> BundleProblem | None:
-    if pinned_key is not None and pinned_key != b.public_key:
-        return BundleProblem(
-            "public_key",
-            f"public_key: the bundle is signed with key {b.public_key.hex()}, not the pinned key {pinned_key.hex()}",
-        )
+    keys = _check_keys(b, pinned_key)
+    if keys is not None:
+        return keys
     root, size = b.checkpoint.root, b.checkpoint.tree_size
     previous, last_index = GENESIS, -1
     # When the first event's proof misses the root, either that proof or the root is wrong:
@@ -256,6 +259,31 @@ def _shown(view: dict[str, Any], data: dict[str, Any], name: str) -> Any:
     return data.get(name)
 
 
+def _check_keys(b: Bundle, pinned_key: bytes | None) -> BundleProblem | None:
+    """The signing key is the pinned one, or one the pinned key introduced (through the bundle's
+    key history, each introduction signed by the key before it); and a history the bundle carries
+    holds together, ends with the checkpoint's key, and began before the checkpoint was signed."""
+    history = b.key_history
+    if history:
+        problems = history_problems(history)
+        if problems:
+            return BundleProblem("public_key", f"key_history: {problems[0]}")
+        if history[-1].public_key != b.public_key:
+            return BundleProblem("public_key", "key_history: it does not end with the key that signed the checkpoint")
+        since = history[-1].valid_from
+        if since is not None and b.checkpoint.time < since:
+            return BundleProblem("public_key", "key_history: the checkpoint is older than the key that signed it")
+    if pinned_key is None or pinned_key == b.public_key:
+        return None
+    if any(entry.public_key == pinned_key for entry in history[:-1]):
+        return None  # an earlier key of the same ledger, which introduced this one
+    return BundleProblem(
+        "public_key",
+        f"public_key: the bundle is signed with key {b.public_key.hex()}, not the pinned key {pinned_key.hex()}"
+        + (" nor one it introduced" if history else ""),
+    )
+
+
 # ------------------------------------------------------------------ parsing
 def parse_bundle(data: bytes) -> Bundle:
     """The bundle's fields in their types; BundleMalformed naming the first that is not."""
@@ -277,7 +305,14 @@ def parse_bundle(data: bytes) -> Bundle:
     except CheckpointError as e:
         raise BundleMalformed(str(e), "checkpoint") from None
     public_key = _hex(top.get("public_key"), "public_key")
-    return Bundle(case_id, municipality, events, checkpoint, public_key)
+    history = []
+    if "key_history" in top:
+        for i, entry in enumerate(_typed(top["key_history"], list, "key_history")):
+            try:
+                history.append(SigningKey.from_dict(_object(entry, f"key_history[{i}]")))
+            except CheckpointError as e:
+                raise BundleMalformed(str(e), f"key_history[{i}]") from None
+    return Bundle(case_id, municipality, events, checkpoint, public_key, history)
 
 
 def _event(item: Any, where: str) -> BundleEvent:

@@ -207,11 +207,18 @@ class CheckpointSigner:
         signature = self._private_key.sign(unsigned.message())
         return Checkpoint(tree_size, root, unsigned.time, self.key_id, signature)
 
+    def sign_statement(self, message: bytes) -> bytes:
+        """Sign another kind of statement (audit/integrity/keys.py); its first line must name its
+        purpose, so that it can never be taken for a checkpoint."""
+        if message.startswith(MESSAGE_HEADER) or b"\n" not in message:
+            raise ValueError("a statement must start with a purpose line of its own")
+        return self._private_key.sign(message)
+
     def sign_extract(self, checkpoint: Checkpoint, files: Mapping[str, str]) -> bytes:
         """Sign that these files of an archive extract were made from the events `checkpoint` covers."""
         if checkpoint.key_id != self.key_id:
             raise CheckpointError("an extract is signed with the key of the checkpoint it names")
-        return self._private_key.sign(extract_message(checkpoint, files))
+        return self.sign_statement(extract_message(checkpoint, files))
 
 
 def verify_checkpoint(checkpoint: Checkpoint, public_key_raw: bytes) -> None:

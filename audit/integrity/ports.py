@@ -76,6 +76,15 @@ class IntegrityStore(Protocol):
         """notification id -> (log index, stored leaf hash), up to notification `stop`."""
         ...
 
+    # ------------------------------------------------------- signing keys
+    def signing_key_rows(self) -> list[dict[str, Any]]:
+        """The signing key history as stored, in order: `public_key`, `valid_from`, `introduced`."""
+        ...
+
+    def add_signing_key(self, seq: int, public_key: str, valid_from: str | None, introduced: str | None) -> None:
+        """Record the history's entry number `seq` (IntegrityError if another process recorded it first)."""
+        ...
+
     def log_indexes(self, notification_ids: Sequence[int]) -> dict[int, int]:
         """notification id -> log index of its leaf, for those that have one."""
         ...

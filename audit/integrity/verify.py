@@ -16,7 +16,9 @@ For every event, in log (notification id) order:
 
 Then: recorded hashes and leaves whose event is gone (`removed`), holes in
 the stored tree, the stored tree's order against the log's, and every
-checkpoint: well-formed, signed by the ledger's key, not beyond the log
+checkpoint: well-formed, signed by the ledger's signing key of its time (the
+key history, audit/integrity/keys.py, holds together and ends with the
+configured key: `keys`), not beyond the log
 (`shortened`), and its root equal to the root of the tree recomputed from
 the events' stored bytes (`checkpoint`).
 
@@ -34,7 +36,8 @@ from typing import Any
 from uuid import UUID
 
 from audit.integrity.chain import GENESIS, event_hash, leaf_input
-from audit.integrity.checkpoint import Checkpoint, CheckpointError, verify_checkpoint
+from audit.integrity.checkpoint import Checkpoint, CheckpointError, format_time, key_id, verify_checkpoint
+from audit.integrity.keys import SigningKey, history_problems, key_at
 from audit.integrity.merkle import MerkleTree, leaf_hash
 from audit.integrity.ports import IntegrityStore, LoggedRecord
 
@@ -45,7 +48,7 @@ Key = tuple[str, int]  # (case id as text, version)
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # altered | missing_hash | removed | reordered | checkpoint | shortened
+    kind: str  # altered | missing_hash | removed | reordered | checkpoint | shortened | keys
     message: str
     case_id: str | None = None
     version: int | None = None
@@ -99,7 +102,10 @@ class _Gap:
 
 
 def verify_ledger(
-    store: IntegrityStore, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]], public_key: bytes
+    store: IntegrityStore,
+    checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]],
+    history: Sequence[SigningKey],
+    public_key: bytes,
 ) -> VerifyReport:
     """Verify everything up to the last event recorded now.
 
@@ -112,7 +118,8 @@ def verify_ledger(
     for n in _read_events(store, stop):
         run.event(n.id, _uuid(n.originator_id), n.originator_version, n.topic, n.state)
     run.finish()
-    run.check_checkpoints(checkpoints, public_key)
+    run.check_keys(history, public_key)
+    run.check_checkpoints(checkpoints, history or [SigningKey(public_key)])
     return run.report()
 
 
@@ -274,8 +281,20 @@ class _Run:
                 return
 
     # --------------------------------------------------------- checkpoints
+    def check_keys(self, history: Sequence[SigningKey], public_key: bytes) -> None:
+        """The key history holds together, and ends with the key this verifier trusts (the one
+        configured): through the introductions, that key vouches for every key before it."""
+        for message in history_problems(history):
+            self.add("keys", message)
+        if history and history[-1].public_key != public_key:
+            self.add(
+                "keys",
+                f"the ledger's current signing key is {history[-1].key_id}, "
+                f"not the configured key {key_id(public_key)}",
+            )
+
     def check_checkpoints(
-        self, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]], public_key: bytes
+        self, checkpoints: Sequence[tuple[Checkpoint | None, dict[str, Any]]], history: Sequence[SigningKey]
     ) -> None:
         size = len(self.tree)
         for cp, row in checkpoints:
@@ -283,8 +302,16 @@ class _Run:
             if cp is None:
                 self.add("checkpoint", f"{label} is malformed")
                 continue
+            signer = key_at(history, cp.key_id, cp.time)
+            if signer is None:
+                self.add(
+                    "checkpoint",
+                    f"{label}: signed by key {cp.key_id}, which was not the ledger's signing key at "
+                    f"{format_time(cp.time)}",
+                )
+                continue
             try:
-                verify_checkpoint(cp, public_key)
+                verify_checkpoint(cp, signer.public_key)
             except CheckpointError as e:
                 self.add("checkpoint", f"{label}: {e}")
                 continue

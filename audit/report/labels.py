@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from audit.compliance.timeline import NORWAY, fmt
+from audit.compliance.timeline import fmt, in_norway
 from ledger.vocabulary import EVENT_TYPES_BY_NAME
 
 ERASED_TEXT = "[slettet]"
@@ -72,7 +72,7 @@ def moment_text(moment: str | None) -> str:
     parsed = parse(moment)
     if not isinstance(parsed, datetime):
         return date_text(moment)
-    local = parsed.astimezone(NORWAY) if parsed.tzinfo else parsed
+    local = in_norway(parsed) if parsed.tzinfo else parsed
     return f"{local:%d.%m.%Y} kl. {local:%H:%M}"
 
 
