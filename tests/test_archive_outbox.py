@@ -35,16 +35,20 @@ def test_each_archivable_step_of_a_closed_case_is_one_pending_message(ledger):
 
 
 def test_a_crash_before_the_position_advances_loses_no_step_and_decides_none_twice(ledger, monkeypatch):
-    """The rows and the position commit together: a failure rolls both back, and the retry decides each step once."""
+    """The rows and the position commit together: a process dying after the rows are written rolls both
+    back, and the retry decides each step once."""
     story, _ = closed_case(ledger)
-    finish = ArchiveProjection.finish
+    write = ArchiveProjection.write
 
-    def crash_after_writing(self: ArchiveProjection, c: Any, d: Any, prepared: Any) -> None:
-        finish(self, c, d, prepared)
-        raise RuntimeError("the process died before committing")
+    class Died(BaseException):
+        """The process ending mid-transaction: not an error a projection's isolation catches."""
 
-    monkeypatch.setattr(ArchiveProjection, "finish", crash_after_writing)
-    with pytest.raises(RuntimeError):
+    def die_after_writing(self: ArchiveProjection, c: Any, d: Any, decision: Any, **kw: Any) -> None:
+        write(self, c, d, decision, **kw)
+        raise Died()
+
+    monkeypatch.setattr(ArchiveProjection, "write", die_after_writing)
+    with pytest.raises(Died):
         ledger.projections.catch_up(["archive"])
     assert ledger.projections.position("archive") == 0
     assert ledger.projections.store.read(archive_rows.listing, SELBU) == []
