@@ -1,5 +1,5 @@
-"""Annotated dependencies: the command service, the read service and the
-verified acting user. The services are built by the composition root and
+"""Annotated dependencies: the command service, the read service, KE's
+notification directory and the verified acting user. The services are built by the composition root and
 handed to `api.main.build_api`, which keeps them on `app.state`."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from commands.application import LedgerApplication
+from commands.directory import NotificationDirectory
 from ledger.values import Actor
 from reads.service import ReadService
 
@@ -26,6 +27,10 @@ def get_reads(request: Request) -> ReadService:
     return request.app.state.reads
 
 
+def get_directory(request: Request) -> NotificationDirectory:
+    return request.app.state.directory
+
+
 def current_actor(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Actor:
@@ -35,6 +40,7 @@ def current_actor(
 
 CommandsDep = Annotated[LedgerApplication, Depends(get_commands)]
 ReadsDep = Annotated[ReadService, Depends(get_reads)]
+DirectoryDep = Annotated[NotificationDirectory, Depends(get_directory)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 

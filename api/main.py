@@ -14,12 +14,15 @@ from api.routers import (
     compliance,
     health,
     ledger,
+    notifications,
     overview,
     register,
     report,
+    tasks,
 )
 from api.routers import reads as reads_router
 from commands.application import LedgerApplication
+from commands.directory import NotificationDirectory
 from reads.service import ReadService
 
 DESCRIPTION = """Event-sourced coordination ledger for Norwegian municipalities: coordinator,
@@ -29,15 +32,31 @@ invariant refused. Send `Authorization: Bearer <token>` (`ledger token` in devel
 `If-Match: "<version>"` for optimistic concurrency and `Idempotency-Key` on POSTs."""
 
 
-def build_api(commands: LedgerApplication, reads: ReadService, verifier: TokenVerifier) -> FastAPI:
+def build_api(
+    commands: LedgerApplication, reads: ReadService, verifier: TokenVerifier, directory: NotificationDirectory
+) -> FastAPI:
     """The routes, the problem+json errors and the OpenAPI document; the routers reach the
-    services through `CommandsDep` and `ReadsDep` (api/deps.py)."""
+    services through `CommandsDep`, `ReadsDep` and `DirectoryDep` (api/deps.py)."""
     app = FastAPI(title="Koordineringsprotokoll (coordination ledger)", version="0.1.0", description=DESCRIPTION)
     app.state.commands = commands
     app.state.reads = reads
     app.state.verifier = verifier
+    app.state.directory = directory
     errors.install(app)
-    for module in (health, command_routes, reads_router, compliance, overview, register, ledger, report, archive):
+    routers = (
+        health,
+        command_routes,
+        reads_router,
+        compliance,
+        overview,
+        register,
+        tasks,
+        notifications,
+        ledger,
+        report,
+        archive,
+    )
+    for module in routers:
         app.include_router(module.router)
     _add_problem_schema(app)
     return app

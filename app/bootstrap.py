@@ -18,18 +18,26 @@ from audit.integrity.checkpoint import CheckpointSigner
 from audit.integrity.log import Integrity
 from audit.report.plan import PlanPdf
 from commands.application import LedgerApplication, utc_now
+from commands.consent_expiry import expire_consents
+from commands.directory import NotificationDirectory
+from notify.deciding import ReminderDecider
 from projections.archive import ArchiveProjection
 from projections.case_view import fold
 from projections.case_views import CaseViewProjection
 from projections.compliance import ComplianceProjection
+from projections.duties import DutiesProjection
 from projections.register import RegisterProjection
 from projections.runner import ProjectionRunner
 from reads.archive import ArchiveDesk
 from reads.service import ReadService
+from store import duty_rows
 from store.access_log_rows import AccessLogRows
 from store.integrity_rows import IntegrityRows
 from store.keyring import MasterKeys
 from store.projection_rows import ProjectionStore
+
+# Consents whose end is recorded per pass of the projection process (the rest on the next pass).
+EXPIRY_BATCH = 100
 
 
 @dataclass
@@ -40,6 +48,7 @@ class Ledger:
     integrity: Integrity
     access_log: AccessLog
     projections: ProjectionRunner
+    directory: NotificationDirectory  # KE's contacts, webhook subscriptions and dead-letter replays
     clock: Callable[[], datetime] = field(default=utc_now)
 
     def close(self) -> None:
@@ -66,16 +75,27 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
     # Its own keys are every key it has signed with (a bundle exported before a rotation still comes home).
     own = {entry.public_key for entry in integrity.key_history()}
     app.trusted_bundle_keys = frozenset({integrity.signer.public_key_raw, *own, *settings.trusted_bundle_keys})
+    store = ProjectionStore(app.recorder)
     projections = ProjectionRunner(
         app,
-        ProjectionStore(app.recorder),
+        store,
         [
             RegisterProjection(),
             CaseViewProjection(app.case_events, app.keyring),
             ComplianceProjection(app.case_events, app.profile, clock),
             ArchiveProjection(app.case_events, archivable, clock),
+            # Duties for the worklists, and the reminders they call for decided in the same transaction.
+            DutiesProjection(
+                app.case_events,
+                app.profile,
+                clock,
+                app.keyring.person_ref,
+                ReminderDecider(settings.notify.reminder_rules),
+            ),
         ],
         clock,
+        # The process that keeps the projections records the end of each consent whose period ran out.
+        jobs=[lambda: expire_consents(app, store.read(duty_rows.consents_due, clock(), EXPIRY_BATCH))],
     )
     access_log = AccessLog(AccessLogRows(app.recorder), clock)
     # Forwarding a complaint must name a report this ledger issued for the case.
@@ -105,5 +125,6 @@ def build(settings: Settings | None = None, *, clock: Callable[[], datetime] = u
         integrity=integrity,
         access_log=access_log,
         projections=projections,
+        directory=NotificationDirectory(store, app.keyring, clock),
         clock=clock,
     )

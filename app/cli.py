@@ -14,8 +14,9 @@ import logging
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -344,19 +345,36 @@ def _failures_line(failures: Sequence[Any]) -> str:
     return f"projections: {len(failures)} case(s) could not be computed; first: {first.line()}{more}"
 
 
-@app.command()
-def project(
-    interval: Annotated[float, typer.Option(min=0.01, help="Seconds between polls of the log.")] = 0.25,
-) -> None:
-    """Run the projections as a separate process (set LEDGER_PROJECTIONS=external for the API)."""
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT: the process finishes what it is doing, then stops."""
     import signal
-    import threading
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    with open_ledger(service=True) as ledger:
+    return stop
+
+
+@app.command()
+def project(
+    interval: Annotated[float, typer.Option(min=0.01, help="Seconds between polls of the log.")] = 0.25,
+    with_notify: Annotated[
+        bool, typer.Option("--notify", help="Also deliver notifications (as `ledger notify`), in this process.")
+    ] = False,
+) -> None:
+    """Run the projections as a separate process (set LEDGER_PROJECTIONS=external for the API).
+
+    Keeping the projections also decides the reminders the duties call for and records
+    ConsentExpired for each consent whose period ran out."""
+    from app.notifier import dispatching, run_dispatcher
+
+    stop = _stop_on_signals()
+    with open_ledger(service=True) as ledger, ExitStack() as stack:
         typer.echo(f"projecting {', '.join(ledger.projections.projections)}; stop with Ctrl-C")
+        if with_notify:
+            dispatcher = stack.enter_context(dispatching(ledger))
+            idle = ledger.settings.notify.dispatch.idle
+            threading.Thread(target=run_dispatcher, args=(dispatcher, stop, idle), name="notify", daemon=True).start()
         ledger.projections.run_forever(stop, interval)
 
 
@@ -414,6 +432,27 @@ def rotate_signing_key() -> None:
         typer.echo("now make the new key LEDGER_SIGNING_KEY on every process and restart them")
     else:
         typer.echo("restart running ledger processes: one holding the old key seals nothing more with it")
+
+
+@app.command()
+def notify(
+    once: Annotated[bool, typer.Option("--once", help="Deliver what is due now, then stop.")] = False,
+) -> None:
+    """Deliver notifications from the outbox (e-mail over SMTP, signed webhooks) until stopped.
+
+    Run it beside the API (or `ledger project`); several may run at once. What is delivered was
+    decided by the process that keeps the projections."""
+    from app.notifier import dispatching, run_dispatcher
+
+    stop = _stop_on_signals()
+    with open_ledger(service=True) as ledger, dispatching(ledger) as dispatcher:
+        settings = ledger.settings.notify
+        if once:
+            typer.echo(f"{dispatcher.run_once()} delivery attempts made")
+            return
+        channels = "e-mail and webhooks" if settings.smtp is not None else "webhooks (no LEDGER_SMTP_HOST: no e-mail)"
+        typer.echo(f"delivering notifications by {channels}; stop with Ctrl-C", err=True)
+        run_dispatcher(dispatcher, stop, settings.dispatch.idle)
 
 
 # Who `ledger report` reads as: the coordinating unit's own system. The read

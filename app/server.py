@@ -39,7 +39,7 @@ def create_app(ledger: Ledger | None = None, *, run_projections: bool | None = N
     led = ledger or build(Settings.from_env(service=True))
     if run_projections is None:
         run_projections = os.environ.get("LEDGER_PROJECTIONS", "inline") != "external"
-    app = build_api(led.app, led.reads, token_verifier(led.settings))
+    app = build_api(led.app, led.reads, token_verifier(led.settings), led.directory)
     install_web(app, led)
     if run_projections:
         stop = led.projections.start_background()

@@ -12,11 +12,12 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.settings import ArchiveSettings
 from ledger.profiles import PROFILES
+from notify.settings import NotifySettings
 from store.config import ConfigError, StoreConfig, Timeouts, parse_database_url
 from store.keyring import read_key_file
 
@@ -76,16 +77,16 @@ _ARCHIVE_ENV = {
 
 def _archive_config(env: Mapping[str, str]) -> ArchiveConfig:
     values: dict[str, str] = {}
-    for field, name in _ARCHIVE_ENV.items():
+    for key, name in _ARCHIVE_ENV.items():
         value = env.get(name)
         if value is None:
             continue
         value = value.strip()
         if len(value) > 200 or any(ch < " " for ch in value):
             raise ConfigError(f"{name} must be one line of at most 200 characters")
-        if not value and field not in ("archive_part",):
+        if not value and key not in ("archive_part",):
             raise ConfigError(f"{name} must not be empty (leave it unset for the default)")
-        values[field] = value
+        values[key] = value
     if "system" in values and not re.fullmatch(r"[A-Za-z0-9._-]+", values["system"]):
         raise ConfigError("LEDGER_ARCHIVE_SYSTEM must be letters, digits, '.', '_' or '-' (it is part of every key)")
     return ArchiveConfig(**values, schema_dir=Path(env.get("LEDGER_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR))
@@ -128,6 +129,8 @@ class Settings:
     # The signing key's file (None: LEDGER_SIGNING_KEY), and the key to rotate to (LEDGER_NEW_SIGNING_KEY).
     signing_key_file: Path | None = None
     new_signing_key: bytes | None = None
+    # Reminders and their delivery (SMTP, webhooks, the dispatcher): see notify/settings.py.
+    notify: NotifySettings = field(default_factory=lambda: NotifySettings.from_env({}))
 
     def __post_init__(self) -> None:
         if not self.master_keys:
@@ -167,6 +170,8 @@ class Settings:
             case_cache=_case_cache(env.get("LEDGER_CASE_CACHE", "")),
             web=_web_settings(env, production),
             archive=_archive_config(env),
+            # Only the process that delivers (`ledger notify`) needs the web app's address for links.
+            notify=NotifySettings.from_env(env, require_public_url=False),
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from ledger.values import (
@@ -84,6 +84,15 @@ class Consent:
         if self.expired_at is not None and self.expired_at <= at:
             return False
         return self.valid_until is None or at.date() <= self.valid_until
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """The first moment the consent's period no longer covers (`in_force` reads `valid_until` as
+        the last day it holds); None for a consent without an end. From then `ConsentExpired` may
+        be recorded, dated at this moment."""
+        if self.valid_until is None or self.valid_until == date.max:  # no day after it to end on
+            return None
+        return datetime.combine(self.valid_until + timedelta(days=1), time.min, tzinfo=UTC)
 
     def covers(self, participant_id: UUID | None, service: str | None, at: datetime) -> set[InfoCategory]:
         """The categories this consent lets that participant or service read at `at`."""

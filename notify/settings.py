@@ -1,7 +1,8 @@
-"""The settings of notification delivery, read from an environment mapping (see notify/README.md).
+"""The settings of notification delivery, read from an environment mapping (the README's
+"Notifications" section lists them).
 
-Additive to app/settings.py: the composition root reads `NotifySettings.from_env(env)` beside its own
-settings. Nothing here connects anywhere; a missing SMTP host only means no e-mail is sent.
+`app.settings.Settings.from_env` reads `NotifySettings.from_env(env)` as its `notify` part. Nothing
+here connects anywhere; a missing SMTP host only means no e-mail is sent.
 """
 
 from __future__ import annotations
@@ -39,11 +40,26 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True)
+class DispatchSettings:
+    # How long a claimed delivery is held by the dispatcher that claimed it. A dispatcher that dies
+    # mid-delivery lets it go when this runs out, and another delivers it again under the same id;
+    # it must outlast one attempt (the longest time-out), or a slow attempt would be sent twice.
+    lease: float = 300.0
+    idle: float = 5.0  # seconds between looks at the outbox when nothing is due
+
+
+@dataclass(frozen=True)
 class NotifySettings:
     public_url: str
     smtp: SmtpSettings | None
     webhooks: WebhookSettings
     reminder_rules: ReminderRules
+    dispatch: DispatchSettings = DispatchSettings()
+
+    def require_links(self) -> None:
+        """Refuse to deliver without the web app's address (production without LEDGER_PUBLIC_URL)."""
+        if not self.public_url:
+            raise ConfigError(_PUBLIC_URL_REQUIRED)
 
     def case_link(self, case_id: object) -> str:
         return f"{self.public_url}/saker/{case_id}"
@@ -52,25 +68,36 @@ class NotifySettings:
         return f"{self.public_url}/oversikt"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> NotifySettings:
+    def from_env(cls, env: Mapping[str, str], *, require_public_url: bool = True) -> NotifySettings:
+        """`require_public_url=False`: a production process that delivers nothing (an API process)
+        starts without LEDGER_PUBLIC_URL; `public_url` is then "" and `require_links` refuses to
+        deliver."""
         production = env.get("LEDGER_ENV", "development") == "production"
+        smtp = _smtp(env, production)
+        webhooks = WebhookSettings(
+            timeout=_number(env, "LEDGER_WEBHOOK_TIMEOUT", 10.0, low=0.1, high=120),
+            max_attempts=int(_number(env, "LEDGER_WEBHOOK_MAX_ATTEMPTS", 8, low=1, high=50, whole=True)),
+            backoff_base=_number(env, "LEDGER_WEBHOOK_BACKOFF_BASE", 30.0, low=0.0, high=86400),
+            backoff_max=_number(env, "LEDGER_WEBHOOK_BACKOFF_MAX", 6 * 3600.0, low=0.0, high=7 * 86400),
+        )
         return cls(
-            public_url=_public_url(env.get("LEDGER_PUBLIC_URL", ""), production),
-            smtp=_smtp(env, production),
-            webhooks=WebhookSettings(
-                timeout=_number(env, "LEDGER_WEBHOOK_TIMEOUT", 10.0, low=0.1, high=120),
-                max_attempts=int(_number(env, "LEDGER_WEBHOOK_MAX_ATTEMPTS", 8, low=1, high=50, whole=True)),
-                backoff_base=_number(env, "LEDGER_WEBHOOK_BACKOFF_BASE", 30.0, low=0.0, high=86400),
-                backoff_max=_number(env, "LEDGER_WEBHOOK_BACKOFF_MAX", 6 * 3600.0, low=0.0, high=7 * 86400),
-            ),
+            public_url=_public_url(env.get("LEDGER_PUBLIC_URL", ""), production, require_public_url),
+            smtp=smtp,
+            webhooks=webhooks,
             reminder_rules=_rules(env.get("LEDGER_REMINDER_RULES", "")),
+            dispatch=_dispatch(env, max(webhooks.timeout, smtp.timeout if smtp else 0.0)),
         )
 
 
-def _public_url(value: str, production: bool) -> str:
+_PUBLIC_URL_REQUIRED = "LEDGER_PUBLIC_URL is required when LEDGER_ENV=production (links in notifications)"
+
+
+def _public_url(value: str, production: bool, required: bool = True) -> str:
     url = (value.strip() or ("" if production else DEFAULT_PUBLIC_URL)).rstrip("/")
     if not url:
-        raise ConfigError("LEDGER_PUBLIC_URL is required when LEDGER_ENV=production (links in notifications)")
+        if not required:
+            return ""
+        raise ConfigError(_PUBLIC_URL_REQUIRED)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError("LEDGER_PUBLIC_URL must be an http(s) URL without query, like https://ledger.example.no")
@@ -109,6 +136,16 @@ def _smtp(env: Mapping[str, str], production: bool) -> SmtpSettings | None:
         timeout=_number(env, "LEDGER_SMTP_TIMEOUT", 10.0, low=0.1, high=300),
         ca_file=Path(ca_file) if ca_file else None,
     )
+
+
+def _dispatch(env: Mapping[str, str], longest_attempt: float) -> DispatchSettings:
+    lease = _number(env, "LEDGER_NOTIFY_LEASE", 300.0, low=1.0, high=86400)
+    if lease <= longest_attempt:
+        raise ConfigError(
+            f"LEDGER_NOTIFY_LEASE ({lease:g} s) must be longer than one delivery attempt may take "
+            f"({longest_attempt:g} s, the SMTP or webhook time-out), or a slow attempt is sent twice"
+        )
+    return DispatchSettings(lease=lease, idle=_number(env, "LEDGER_NOTIFY_IDLE", 5.0, low=0.01, high=3600))
 
 
 def _rules(path: str) -> ReminderRules:

@@ -87,11 +87,15 @@ class ProjectionRunner:
         store: ProjectionStore,
         projections: Sequence[Projection],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        jobs: Sequence[Callable[[], object]] = (),
     ) -> None:
         self.app = app
         self.store = store
         self.projections = {p.name: p for p in projections}
         self._clock = clock
+        # Work the process that keeps the projections does after each catch-up (recording the end
+        # of consents whose period ran out: app/bootstrap.py); `run_forever` runs them, reads never do.
+        self.jobs = list(jobs)
         self._lock = threading.Lock()
         store.create_tables(
             self.projections, [s for p in self.projections.values() for s in p.create_statements(store.d)]
@@ -117,6 +121,9 @@ class ProjectionRunner:
                         progress(name, self.position(name), self.store.max_notification_id())
                 if hasattr(projection, "lapsed"):  # rows whose judgement lapsed with time, not with an event
                     self._judge_lapsed(projection)
+                timed = getattr(projection, "after_catch_up", None)
+                if timed is not None:  # what time alone makes due beyond any case (KE's weekly digest)
+                    timed(self.store)
         return done
 
     def _step(self, projection: Any) -> int | None:
@@ -337,14 +344,19 @@ class ProjectionRunner:
         """Every case a projection could not compute, in log order."""
         return self.store.read(projection_failures.failures, names)
 
+    def run_jobs(self) -> None:
+        for job in self.jobs:
+            job()
+
     def run_forever(self, stop: threading.Event, interval: float = 0.25) -> None:
-        """Poll the log (works on both stores) until `stop` is set. A failure
-        (the database lost) is logged and retried from the tracked position,
+        """Poll the log (works on both stores) until `stop` is set, running the jobs after each
+        catch-up. A failure (the database lost) is logged and retried from the tracked position,
         never skipped; the thread itself never dies of it."""
         failing = False
         while not stop.is_set():
             try:
                 self.catch_up()
+                self.run_jobs()
             except Exception as e:
                 if not self.store.unavailable(e):
                     log.error("projection.failed", error=type(e).__name__, detail=str(e)[:200])

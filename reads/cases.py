@@ -32,7 +32,7 @@ from projections.case_views import open_view
 from projections.runner import ProjectionRunner
 from reads.errors import computing
 from reads.policy import ReadScope, filter_view, read_scope
-from store import case_view_rows
+from store import case_view_rows, notification_rows
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,15 @@ class CaseReads:
         media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
         return ExportedDocument(document, fmt, media_type, hashlib.sha256(document).hexdigest())
 
+    def notifications(self, actor: Actor, case_id: UUID) -> dict[str, Any]:
+        """Every notification decided for the case (KE, the case's coordinator), oldest first, each with
+        its deliveries (channel, target, state) and every attempt with its time and result."""
+        self._read(actor, case_id, "notifications")
+        # Catch up first, so reminders the case's latest events call for are in the answer.
+        self._projections.catch_up(["duties"])
+        items = self._projections.store.read(notification_rows.for_case, str(case_id), self._clock())
+        return {"case_id": str(case_id), "items": items}
+
     def municipality_of(self, case_id: UUID) -> str:
         """The municipality a case belongs to, for an operator's tool that reads on that municipality's
         behalf (`ledger report`); no content, so not logged. NotFound if there is no such case."""
@@ -206,4 +215,6 @@ class CaseReads:
                 profile=profile,
                 now=now,
                 archive_steps=self._archive_steps(events, now),
+                # Whether and when whoever was responsible was reminded (issue #11), from the record.
+                reminders=self._projections.store.read(notification_rows.reminders_by_rule, str(case.id)),
             )

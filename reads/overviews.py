@@ -51,7 +51,7 @@ class MunicipalityOverviews:
         deadline first, a page at a time; the counts cover every item matched."""
         require_coordinating_unit(actor)
         now = self._clock()
-        until = now + SOON if due_before is None else _instant(due_before)
+        until = now + SOON if due_before is None else instant(due_before)
         # Catch up first, so the overview includes what was just recorded and
         # judgements that lapsed with time are made again.
         self._projections.catch_up(["compliance"])
@@ -94,7 +94,8 @@ class MunicipalityOverviews:
         return self._projections.store.read(projection_failures.failed_in, projection, municipality)
 
 
-def _instant(value: date | datetime) -> datetime:
+def instant(value: date | datetime) -> datetime:
+    """A moment as given; a date means the end of that day in Norway."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return due_instant(value)

@@ -8,11 +8,13 @@ what a consent in force names them for, from the moment it is recorded until
 it is withdrawn; a unit leader asked to appoint a coordinator reads who
 coordinates; an admin reads no content.
 
-Beyond one case: the municipality's overviews (register, breaches) are KE's;
-the ledger's integrity (verification, checkpoints, proofs) is for KE,
-Statsforvalteren and the system administrator; the archive messages and
-receipts are the archive integration's service account's, which reads no
-case itself.
+Beyond one case: the municipality's overviews (register, breaches, everyone's
+tasks, the notification set-up and its dead letters) are KE's; the ledger's
+integrity (verification, checkpoints, proofs) is for KE, Statsforvalteren and
+the system administrator; the archive messages and receipts are the archive
+integration's service account's, which reads no case itself. Everyone reads
+their own tasks: staff by the id the events name them by, KE its unit's, a
+citizen or guardian those of the cases that recognise their national id.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ledger.errors import Forbidden, NotFound
 from ledger.values import Actor, Role
 from projections.case_view import LIFE_AREA_CATEGORIES
 
-PARTS = ("case", "history", "compliance", "report", "access_log", "exports")
+PARTS = ("case", "history", "compliance", "report", "access_log", "exports", "notifications")
 
 # Which roles may read each part when they may read the case at all.
 _PART_ROLES = {
@@ -43,6 +45,7 @@ _PART_ROLES = {
     "report": {Role.KE_CASEWORKER, Role.SUPERVISOR},
     "access_log": {Role.KE_CASEWORKER, Role.CITIZEN, Role.GUARDIAN, Role.SUPERVISOR},
     "exports": {Role.KE_CASEWORKER, Role.COORDINATOR},
+    "notifications": {Role.KE_CASEWORKER, Role.COORDINATOR},
 }
 
 
@@ -88,6 +91,34 @@ def require_coordinating_unit(actor: Actor) -> None:
     """The municipality's overviews are for its coordinating unit (KE) only."""
     if actor.role is not Role.KE_CASEWORKER:
         raise Forbidden("INV-07", "Oversikten er for koordinerende enhet.")
+
+
+@dataclass(frozen=True)
+class OwnTasks:
+    """Which duties are the actor's own: of these kinds of assignee, in their municipality, and
+    named by their id (staff) or by the pseudonym of their national id (a citizen or guardian)."""
+
+    kinds: frozenset[str]
+    by_id: bool = False
+    by_person: bool = False
+
+
+_OWN_TASKS = {
+    Role.COORDINATOR: OwnTasks(frozenset({"coordinator"}), by_id=True),
+    Role.UNIT_LEADER: OwnTasks(frozenset({"unit_leader"}), by_id=True),
+    Role.KE_CASEWORKER: OwnTasks(frozenset({"ke"})),
+    Role.CITIZEN: OwnTasks(frozenset({"subject"}), by_person=True),
+    Role.GUARDIAN: OwnTasks(frozenset({"guardian"}), by_person=True),
+}
+
+
+def own_tasks(actor: Actor) -> OwnTasks:
+    """The actor's own duties; none for a role that has none (a service provider, Statsforvalteren,
+    the system administrator) or a citizen or guardian whose token carries no national id."""
+    own = _OWN_TASKS.get(actor.role)
+    if own is None or (own.by_person and not actor.pid):
+        return OwnTasks(frozenset())
+    return own
 
 
 _AUDITORS = frozenset({Role.KE_CASEWORKER, Role.SUPERVISOR, Role.ADMIN})

@@ -20,15 +20,18 @@ from projections.runner import ProjectionRunner
 from reads.archive import ArchiveDesk
 from reads.cases import CaseReads
 from reads.integrity import IntegrityReads
+from reads.notifications import NotificationReads
 from reads.overviews import MunicipalityOverviews
+from reads.tasks import TaskReads
 from store.availability import is_unavailable
 from store.config import StoreConfig
 
 
 class ReadService:
-    """`cases`: one case (access-logged); `overviews`: the municipality's (KE);
-    `integrity`: the ledger's proofs; `archive`: the archive seam (messages,
-    receipts, extracts); and the facts about the service itself."""
+    """`cases`: one case (access-logged); `overviews`: the municipality's (KE); `tasks`: worklists
+    (everyone's own, KE's of everyone); `notifications`: KE's notification set-up and dead letters;
+    `integrity`: the ledger's proofs; `archive`: the archive seam (messages, receipts, extracts); and
+    the facts about the service itself."""
 
     def __init__(
         self,
@@ -44,6 +47,8 @@ class ReadService:
         self.cases = CaseReads(app, integrity, access_log, projections, clock, archive_steps=archive.steps_of)
         self.archive = archive
         self.overviews = MunicipalityOverviews(projections, clock)
+        self.tasks = TaskReads(projections, app.keyring.person_ref, clock)
+        self.notifications = NotificationReads(projections, clock)
         self.integrity = IntegrityReads(integrity, access_log)
         self._app = app
         self._store = store

@@ -316,6 +316,27 @@ class Keyring:
         nonce = os.urandom(NONCE_BYTES)
         return nonce + self._wrapper(master).encrypt(nonce, key, aad)
 
+    def person_ref(self, municipality: str, national_id: str) -> str:
+        """A keyed pseudonym of a citizen or guardian, so that the worklists find their duties by the
+        national id of their token without holding it (a key of its own: not linkable to the index)."""
+        message = f"{municipality}\x00{national_id}".encode()
+        return hmac.new(self.ledger_key(PERSON_REFS), message, hashlib.sha256).hexdigest()
+
+    # ------------------------------------------------------------ secrets
+    def seal_secret(self, secret: str, bound_to: str) -> bytes:
+        """A secret the ledger must use again (a webhook's signing secret), sealed with a ledger key
+        (wrapped by the master key, so it survives a rotation) and bound to what it belongs to, so a
+        database copy does not reveal it."""
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._secrets().encrypt(nonce, secret.encode(), b"secret\x00" + bound_to.encode())
+
+    def open_secret(self, sealed: bytes, bound_to: str) -> str:
+        aad = b"secret\x00" + bound_to.encode()
+        return self._secrets().decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad).decode()
+
+    def _secrets(self) -> AESGCM:
+        return AESGCM(self.ledger_key(STORED_SECRETS))
+
     # ------------------------------------------------------------ helpers
     def _wrap(self, case_id: UUID, kid: str, data_key: bytes) -> bytes:
         return self._wrap_with(self.masters.current()[0], data_key, case_key_aad(case_id, kid))
@@ -326,6 +347,8 @@ class Keyring:
 
 SUBJECT_INDEX = b"subject index"
 FINGERPRINTS = b"idempotency fingerprints"
+PERSON_REFS = b"person references"
+STORED_SECRETS = b"stored secrets"
 
 
 def case_key_aad(case_id: UUID, kid: str) -> bytes:

@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError
 from ledger.values import is_erased
 from store import projection_failures
 from store.availability import is_unavailable
-from store.tables import Dialect, schema_changes_serialized
+from store.tables import Dialect, rows_changed, schema_changes_serialized
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -131,13 +131,7 @@ class ProjectionStore:
             self.d.sql("UPDATE {projection_positions} SET position = ? WHERE name = ? AND position = ?"),
             (end, name, start),
         )
-        return self._rows_changed(c) == 1
+        return rows_changed(c, self.d) == 1
 
     def rewind(self, c: Any, name: str) -> None:
         c.execute(self.d.sql("UPDATE {projection_positions} SET position = 0 WHERE name = ?"), (name,))
-
-    def _rows_changed(self, c: Any) -> int:
-        if self.d.name == "sqlite":
-            c.execute("SELECT changes() AS n")
-            return int(c.fetchone()["n"])
-        return int(c.rowcount)

@@ -60,7 +60,23 @@ TABLES = (
     "projection_failures",
     "ledger_keys",
     "signing_keys",
+    "duty_cases",
+    "duties",
+    "consent_expiries",
+    "notifications",
+    "outbox",
+    "outbox_attempts",
+    "contacts",
+    "webhooks",
 )
+
+
+def rows_changed(c: Any, d: Dialect) -> int:
+    """How many rows the last statement on `c` changed (SQLite's cursor does not say)."""
+    if d.name == "sqlite":
+        c.execute("SELECT changes() AS n")
+        return int(c.fetchone()["n"])
+    return int(c.rowcount)
 
 
 @contextmanager

@@ -602,7 +602,8 @@ def test_a_request_without_a_token_is_refused_before_its_headers_are_judged(api:
 
 def test_the_schema_names_the_command_headers_and_the_replay_answer(api: Api) -> None:
     """GET /openapi.json documents If-Match, Idempotency-Key, the 200 replay and the ETag of every command on a
-    case (the archive seam's claims and receipts are not commands on a case: tests/test_archive_seam.py)."""
+    case (the archive seam's claims and receipts, and KE's notification set-up in /v1/contacts and /v1/webhooks,
+    change no case: tests/test_archive_seam.py, tests/test_notify_api.py)."""
     schema = api.client.get("/openapi.json").json()
     commands = [
         (path, op)

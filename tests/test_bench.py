@@ -8,7 +8,17 @@ import re
 
 import pytest
 
-from bench import api_latency, archive_extract, breaches, bundle, case_cache, demo_rate, report_time, verify
+from bench import (
+    api_latency,
+    archive_extract,
+    breaches,
+    bundle,
+    case_cache,
+    demo_rate,
+    notifications,
+    report_time,
+    verify,
+)
 
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
@@ -87,3 +97,16 @@ def test_archive_extract_bench_measures_against_its_baseline(store: str, capsys:
         assert found is not None, out
         assert float(found.group(1)) > 0 and float(found.group(2)) > 0
     assert re.search(rf"^{store}\s+archive extract .* 10 documents", out, re.MULTILINE)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_notifications_bench_decides_and_delivers_against_its_baselines(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notifications.main(["--base", "6", "--cases", "12", "--store", store])
+    out = capsys.readouterr().out
+    assert "scaled to 12 cases" in out
+    deciding = re.search(rf"{store}\s+deciding\s+12 cases.*ratio\s+({NUMBER})\s+decided\s+(\d+).*decisions/s", out)
+    delivering = re.search(rf"{store}\s+delivering\s+(\d+) webhooks.*raw POSTs\s+{NUMBER} /s\s+ratio\s+{NUMBER}", out)
+    assert deciding and delivering, out
+    assert int(deciding.group(2)) > 0 and int(delivering.group(1)) > 0

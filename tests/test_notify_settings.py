@@ -78,3 +78,23 @@ def test_a_reminder_rules_file_is_read_over_the_shipped_rules(tmp_path):
     path.write_text("[selbu]\ndays_before = 'fjorten'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="paminnelser.toml.*whole days"):
         NotifySettings.from_env({"LEDGER_REMINDER_RULES": str(path)})
+
+
+def test_in_production_only_the_process_that_delivers_needs_the_public_url(tmp_path):
+    """The API starts without LEDGER_PUBLIC_URL; `ledger notify` refuses to send links to a placeholder."""
+    from app.settings import Settings
+
+    env = {
+        "LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/ledger.db",
+        "LEDGER_ENV": "production",
+        "LEDGER_MASTER_KEY": "11" * 32,
+        "LEDGER_SIGNING_KEY": "22" * 32,
+        "LEDGER_JWT_SECRET": "s" * 40,
+    }
+    settings = Settings.from_env(env)
+    assert settings.notify.public_url == ""
+    with pytest.raises(ConfigError, match="LEDGER_PUBLIC_URL is required"):
+        settings.notify.require_links()
+    given = Settings.from_env({**env, "LEDGER_PUBLIC_URL": "https://ledger.kommune.no"})
+    given.notify.require_links()
+    assert given.notify.case_link("c") == "https://ledger.kommune.no/saker/c"

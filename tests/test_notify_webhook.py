@@ -4,8 +4,6 @@ signatures verified by the receiver, retries with back-off under one id, and dea
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import random
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -13,46 +11,15 @@ from itertools import pairwise
 
 import orjson
 import pytest
-from standardwebhooks.webhooks import Webhook
 
 from notify.dispatch import Channel, Delivery, DeliveryState, Dispatcher, Outcome, RetryPolicy
 from notify.memory import MemoryOutbox
 from notify.webhook import Subscriber, WebhookSender
 from tests.support.duty_story import at, rich_story
-from tests.support.notify import Received, Receiver, SilentReceiver, deliveries
+from tests.support.notify import Clock, Receiver, SilentReceiver, deliveries, verified
 
 PUBLIC_URL = "https://ledger.kommune.test"
 SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-
-
-class Clock:
-    """Real time plus a jump the test makes to the next due attempt: attempts take real time (so a
-    timeout shows), the back-off between them is skipped, and signatures stay fresh for the receiver."""
-
-    def __init__(self) -> None:
-        self.ahead = timedelta()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.ahead
-
-    def jump_to(self, moment: datetime) -> None:
-        self.ahead += max(timedelta(), moment - self())
-
-
-def verified(secret: str):
-    """The receiver's check: the reference library, and the specification's recipe done by hand."""
-
-    def verify(request: Received) -> None:
-        Webhook(secret).verify(request.body, request.headers, json_parse=False)
-        msg_id, stamp = request.headers["webhook-id"], request.headers["webhook-timestamp"]
-        key = base64.b64decode(secret.removeprefix("whsec_"))
-        expected = hmac.new(key, f"{msg_id}.{stamp}.".encode() + request.body, hashlib.sha256).digest()
-        offered = [s.split(",", 1)[1] for s in request.headers["webhook-signature"].split() if s.startswith("v1,")]
-        assert any(hmac.compare_digest(base64.b64decode(s), expected) for s in offered)
-        payload = orjson.loads(request.body)
-        assert payload["data"]["id"] == msg_id and set(payload) == {"type", "timestamp", "data"}
-
-    return verify
 
 
 def one_delivery(subscriber_id: str = "sub-1") -> Delivery:

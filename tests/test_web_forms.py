@@ -63,7 +63,16 @@ from ledger.values import (
     TransitionKind,
 )
 from ledger.vocabulary import WORDS
-from tests.support.cases import Fixture, actor, coordinator, ke, open_case, running_case, subject_consent
+from tests.support.cases import (
+    Fixture,
+    actor,
+    coordinator,
+    file_in_archive,
+    ke,
+    open_case,
+    running_case,
+    subject_consent,
+)
 from tests.support.clock import FakeClock
 from tests.support.forms import Site, field_error, flash_of, form_on, form_site, forms_on, summary_of
 from tests.support.stores import database_url
@@ -477,6 +486,7 @@ def test_closing_export_and_erasure_with_its_confirmation_step(site: Site) -> No
     )
     assert site.submit(fx.case_id, "eksporter", {"format": "pdf", "filed_in": "2026/123"}).status_code == 303
     assert site.submit(fx.case_id, "varsle-avslutning", {"ke_notified": "ja"}).status_code == 303
+    assert file_in_archive(site.ledger, fx.case_id) > 0  # INV-12: erased only once the archive holds it
 
     page = site.page(f"/saker/{fx.case_id}").text
     assert f'href="/saker/{fx.case_id}/handlinger/slett"' in page and "slett" not in forms_on(page), "a page of its own"
@@ -798,6 +808,8 @@ def test_every_form_offered_records_its_event_when_filled_in(site: Site, closed:
         if slug == "oversend-klage":
             del data["report_sha256"]  # the one report issued, chosen on the page
             data["report_sha256"] = re.findall(r'name="report_sha256" value="([0-9a-f]{64})"', page.text)[0]
+        if slug == "slett":
+            file_in_archive(site.ledger, fx.case_id)  # INV-12: erased only once the archive holds it
         before = len(site.events(fx.case_id))
         answer = site.post_form(page.text, slug, data)
         if slug in REFUSED_WITH_SAMPLES:

@@ -19,11 +19,11 @@ import json
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from importlib.resources import files
 from typing import Any
 
-from audit.compliance.timeline import local_date
+from audit.compliance.timeline import NORWAY, local_date
 from audit.duties.duties import AssigneeKind, Duty, DutyStatus
 from ledger.profiles import PROFILES
 
@@ -166,8 +166,19 @@ def due_digest(
 ) -> Digest | None:
     """KE's weekly digest of `duties` (the municipality's), due from the profile's weekday in each ISO
     week; None before that day, without a weekday, or with nothing to tell."""
+    due = digest_due(municipality, profile, rules, now)
+    if due is None or not duties:
+        return None
+    digest_id, name, day = due
+    ordered = tuple(sorted(duties, key=lambda d: (d.status is not DutyStatus.OVERDUE, d.due_at, d.rule)))
+    return Digest(digest_id, municipality, name, day, ordered)
+
+
+def digest_due(municipality: str, profile: str, rules: ReminderRules, now: datetime) -> tuple[str, str, date] | None:
+    """The digest of this week that is due at `now` (its id, ISO week and day), before any duty is
+    read: whoever records digests asks this first, and reads the duties only for one not yet made."""
     weekday = rules.digest_weekday(profile)
-    if weekday is None or not duties:
+    if weekday is None:
         return None
     today = local_date(now)
     day = today - timedelta(days=today.weekday() - weekday)
@@ -175,8 +186,24 @@ def due_digest(
         return None
     year, week, _ = day.isocalendar()
     name = f"{year}-W{week:02d}"
-    ordered = tuple(sorted(duties, key=lambda d: (d.status is not DutyStatus.OVERDUE, d.due_at, d.rule)))
-    return Digest(_digest_id(municipality, name), municipality, name, day, ordered)
+    return _digest_id(municipality, name), name, day
+
+
+def next_reminder_at(duty: Duty, rules: ReminderRules, now: datetime) -> datetime | None:
+    """The next moment after `now` at which `due_reminders(duty, …)` calls for a reminder it does not
+    call for at `now` (the start of a `days_before` day in Norway, or the moment the duty becomes
+    overdue); None when no later reminder will come. Whoever keeps duties judges them again then."""
+    rule = rules.rule_for(duty.profile, duty.assignee.kind)
+    if duty.status is DutyStatus.OVERDUE or now >= duty.due_at:
+        return None
+    moments = [
+        datetime.combine(duty.deadline - timedelta(days=n), time.min, tzinfo=NORWAY).astimezone(UTC)
+        for n in rule.days_before
+    ]
+    if rule.on_overdue:
+        moments.append(duty.due_at)
+    ahead = [m for m in moments if m > now]
+    return min(ahead) if ahead else None
 
 
 def reminder_id(duty: Duty, stage: str) -> str:

@@ -8,7 +8,7 @@ renderers never show a code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -78,3 +78,28 @@ def moment_text(moment: str | None) -> str:
 
 def yes_no(value: bool | None) -> str:
     return "" if value is None else ("ja" if value else "nei")
+
+
+CHANNELS = {"email": "e-post", "webhook": "webhook"}
+
+
+def reminder_stage_text(stage: str | None) -> str:
+    """A reminder's stage (`before:7`, `overdue`) as words."""
+    if stage == "overdue":
+        return "fristen var overskredet"
+    if stage and stage.startswith("before:") and stage[7:].isdigit():
+        days = int(stage[7:])
+        return "på fristdagen" if days == 0 else f"{days} {'dag' if days == 1 else 'dager'} før fristen"
+    return stage or ""
+
+
+def deliveries_text(deliveries: Sequence[Mapping[str, Any]]) -> str:
+    """How a reminder went out: each channel delivered (when) or not; no recipient at all said so."""
+    if not deliveries:
+        return "ingen mottaker var registrert"
+    return ", ".join(
+        f"{word(CHANNELS, d['channel'])} levert {moment_text(d['delivered_at'])}"
+        if d.get("delivered_at")
+        else f"{word(CHANNELS, d['channel'])} ikke levert"
+        for d in deliveries
+    )

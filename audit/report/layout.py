@@ -85,10 +85,13 @@ def _checks(r: dict[str, Any]) -> list[Block]:
     counts = r["checks"]["counts"]
     out: list[Block] = [Paragraph(", ".join(f"{L.CHECK_STATUS[s]}: {n}" for s, n in counts.items()))]
     for c in r["checks"]["items"]:
+        rows = [("Frist", D(c["deadline"])), ("Bevis (hendelse nr.)", ", ".join(str(v) for v in c["evidence"]))]
+        if c["status"] in ("breach", "pending") or c["reminders"]:
+            rows.append(("Påminnet", c["reminded_text"]))
         out += [
             Heading(f"{c['rule']} {c['title']}: {c['status_text']}", 2, c["status"]),
             Paragraph(c["detail"]),
-            Pairs([("Frist", D(c["deadline"])), ("Bevis (hendelse nr.)", ", ".join(str(v) for v in c["evidence"]))]),
+            Pairs(rows),
         ]
     return out
 

@@ -58,8 +58,13 @@ def build_report(
     profile: MunicipalProfile,
     now: datetime,
     archive_steps: Sequence[Mapping[str, Any]] = (),
+    reminders: Mapping[str, Sequence[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """`archive_steps`: the case's archivable steps (step, title, made_at), as the archive's rules list them."""
+    """`archive_steps`: the case's archivable steps (step, title, made_at), as the archive's rules list
+    them. `reminders`: the case's recorded reminders by rule (each: `stage`, `decided_at` and its
+    `deliveries` with `channel`, `state`, `delivered_at`), so each check says whether and when whoever
+    was responsible was reminded: a supervisor asks whether the routine worked, not only whether a
+    deadline passed."""
     erased = bool(view.get("erased"))
     versions = created_versions(events)
     return {
@@ -69,7 +74,7 @@ def build_report(
         "case_id": view.get("case_id"),
         "generated_at": now.isoformat(),
         "case": case_summary(view, profile, erased),
-        "checks": check_results(checks),
+        "checks": check_results(checks, reminders or {}),
         "decisions": S.decisions(view, versions, erased),
         "coordinators": S.coordinators(view, events, versions, erased),
         "consents": S.consents(view, versions, erased),
@@ -137,18 +142,32 @@ def timeline(events: Sequence[Any]) -> dict[str, Any]:
     return {"late_after_days": LATE_RECORDING.days, "late_versions": late, "events": items}
 
 
-def check_results(checks: Sequence[CheckResult]) -> dict[str, Any]:
+def check_results(
+    checks: Sequence[CheckResult], reminders: Mapping[str, Sequence[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
     items = [
         {
             "rule": r.rule,
             "title": RULE_TITLES.get(r.rule, r.rule),
             **r.to_dict(),
             "status_text": L.word(L.CHECK_STATUS, r.status.value),
+            "reminders": list((reminders or {}).get(r.rule, ())),
+            "reminded_text": reminded_text((reminders or {}).get(r.rule, ())),
         }
         for r in checks
     ]
     counts = Counter(i["status"] for i in items)
     return {"counts": {status: counts.get(status, 0) for status in L.CHECK_STATUS}, "items": items}
+
+
+def reminded_text(reminders: Sequence[dict[str, Any]]) -> str:
+    """Whether and when the responsible person was reminded, as a person reads it."""
+    if not reminders:
+        return "Ingen påminnelse er registrert."
+    return "; ".join(
+        f"{L.moment_text(r['decided_at'])} ({L.reminder_stage_text(r['stage'])}: {L.deliveries_text(r['deliveries'])})"
+        for r in reminders
+    )
 
 
 def access_summary(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:

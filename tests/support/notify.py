@@ -1,10 +1,13 @@
 """Test helpers for notification delivery (this module holds no tests): a self-signed certificate, a
-real SMTP server (aiosmtpd: STARTTLS and AUTH) and real HTTP receivers on loopback ports, and the
-deliveries a story's duties call for. Every server runs in its own thread and is stopped by the test
-that started it; nothing waits by sleeping."""
+real SMTP server (aiosmtpd: STARTTLS and AUTH) and real HTTP receivers on loopback ports, the
+deliveries a story's duties call for, and a story's events written into a ledger's store. Every
+server runs in its own thread and is stopped by the test that started it; nothing waits by sleeping."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import ipaddress
 import socket
 import ssl
@@ -17,17 +20,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import orjson
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from standardwebhooks.webhooks import Webhook
 
 from audit.duties import default_rules, due_reminders, duties_of
 from ledger.profiles import profile_for
+from ledger.values import Actor, Role
 from notify.content import reminder_content
 from notify.dispatch import Channel, Delivery
+from store.tables import SideWrites
 
 SMTP_USER, SMTP_PASSWORD = "varsel", "hemmelig-passord-for-test"
 
@@ -133,6 +140,36 @@ def smtp_server(cert: Path, key: Path) -> Iterator[tuple[int, Mailbox]]:
 
 
 # ------------------------------------------------------------------ webhooks
+class Clock:
+    """Real time plus a jump the test makes to the next due attempt: attempts take real time (so a
+    timeout shows), the back-off between them is skipped, and signatures stay fresh for the receiver."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+    def jump_to(self, moment: datetime) -> None:
+        self.ahead += max(timedelta(), moment - self())
+
+
+def verified(secret: str) -> Callable[[Received], None]:
+    """The receiver's check: the reference library, and the specification's recipe done by hand."""
+
+    def verify(request: Received) -> None:
+        Webhook(secret).verify(request.body, request.headers, json_parse=False)
+        msg_id, stamp = request.headers["webhook-id"], request.headers["webhook-timestamp"]
+        key = base64.b64decode(secret.removeprefix("whsec_"))
+        expected = hmac.new(key, f"{msg_id}.{stamp}.".encode() + request.body, hashlib.sha256).digest()
+        offered = [s.split(",", 1)[1] for s in request.headers["webhook-signature"].split() if s.startswith("v1,")]
+        assert any(hmac.compare_digest(base64.b64decode(s), expected) for s in offered)
+        payload = orjson.loads(request.body)
+        assert payload["data"]["id"] == msg_id and set(payload) == {"type", "timestamp", "data"}
+
+    return verify
+
+
 @dataclass
 class Received:
     headers: dict[str, str]
@@ -186,6 +223,50 @@ class Receiver:
         self._thread.join(timeout=10)
 
 
+class HoldingReceiver:
+    """An HTTP receiver on 127.0.0.1 that holds the first POST unanswered until `release` is set (so
+    its sender can be killed mid-delivery) and answers every other one 200 at once."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                first = not receiver.received
+                receiver.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body))
+                if first:
+                    receiver.holding.set()
+                    receiver.release.wait(timeout=60)
+                try:
+                    self.send_response(200)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                except OSError:
+                    pass  # the sender is gone (killed): nobody to answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/ledger"
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+
+    def __enter__(self) -> HoldingReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=10)
+
+
 class SilentReceiver:
     """Accepts TCP connections and never answers; keeps them open until stopped."""
 
@@ -228,3 +309,30 @@ def deliveries(story: Any, now: datetime, channel: Channel, target: str) -> list
         for reminder in due_reminders(duty, rules, now):
             found.append(Delivery(reminder.id, channel, target, reminder_content(reminder, now)))
     return found
+
+
+# ------------------------------------------------------------- in the store
+def store_story(ledger: Any, story: Any) -> Any:
+    """Write a story's events into the ledger's store as the command path does (sealed with a case key
+    of its own, chained): the same events `duties_of` is given in memory, now read back by the
+    projections. Returns the case id."""
+    app, case_id = ledger.app, story.case_id
+    new_key = app.keyring.prepare_write(case_id)
+    try:
+        stored = [app.mapper.to_stored_event(e) for e in story.events]
+        app.recorder.insert_events(stored, side=SideWrites(new_keys=[new_key] if new_key else []))
+    finally:
+        app.keyring.finish_write(case_id)
+    return case_id
+
+
+def ke_of(municipality: str) -> Actor:
+    return Actor("ke-4", Role.KE_CASEWORKER, municipality, "Kari Saksbehandlersen")
+
+
+FAR = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def everyones_tasks(ledger: Any, municipality: str, **filters: Any) -> list[dict[str, Any]]:
+    """Every duty of the municipality, however far ahead, as KE's list gives them."""
+    return ledger.reads.tasks.everyone(ke_of(municipality), due_before=FAR, **filters)["items"]
