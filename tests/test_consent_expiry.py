@@ -19,8 +19,9 @@ from ledger.errors import Forbidden
 from ledger.events import ConsentExpired
 from ledger.values import Role, WithdrawalScope
 from store import duty_rows
-from tests.conftest import settings_for
-from tests.support import FakeClock, coordinator, running_case, subject_consent
+from tests.support.cases import coordinator, running_case, subject_consent
+from tests.support.clock import FakeClock
+from tests.support.stores import settings_for
 
 LAST_DAY = date(2026, 11, 25)
 ENDS = datetime(2026, 11, 26, tzinfo=UTC)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.values import Role
-from tests.api_support import Api, api, assert_problem  # noqa: F401
+from tests.support.http import Api, assert_problem
 
 OTHERS = [Role.COORDINATOR, Role.UNIT_LEADER, Role.SERVICE_PROVIDER, Role.CITIZEN, Role.SUPERVISOR, Role.ADMIN]
 

@@ -17,9 +17,9 @@ import pytest
 
 from app.bootstrap import Ledger, build
 from store import notification_rows
-from tests.conftest import settings_for
-from tests.notify_support import HoldingReceiver, ke_of, store_story, verified
-from tests.story import SONDRE_LAND, Story, at
+from tests.support.duty_story import SONDRE_LAND, Story, at
+from tests.support.notify import HoldingReceiver, ke_of, store_story, verified
+from tests.support.stores import settings_for
 
 KE = ke_of(SONDRE_LAND)
 DECIDED_AT = at(2026, 1, 13)

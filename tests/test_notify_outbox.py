@@ -20,8 +20,8 @@ from ledger.values import Actor, Role
 from projections.duties import DutiesProjection
 from store import notification_rows
 from store.notification_rows import OutboxRows
-from tests.conftest import settings_for
-from tests.notify_support import (
+from tests.support.duty_story import OSLO, SONDRE_LAND, UNIT_LEADER, Story, at, rich_story
+from tests.support.notify import (
     SMTP_PASSWORD,
     SMTP_USER,
     Receiver,
@@ -32,7 +32,7 @@ from tests.notify_support import (
     store_story,
     verified,
 )
-from tests.story import OSLO, SONDRE_LAND, UNIT_LEADER, Story, at, rich_story
+from tests.support.stores import settings_for
 
 KE = ke_of(SONDRE_LAND)
 REQUESTED = at(2026, 1, 5)
@@ -110,8 +110,8 @@ def test_a_crash_before_the_projections_transaction_commits_loses_and_repeats_no
     assert decider is not None
     position = ledger.projections.position("duties")
 
-    class Crash(Exception):
-        pass
+    class Crash(BaseException):
+        """The process ending mid-transaction: not an error a projection's isolation catches."""
 
     def decide_then_crash(*args: Any) -> int:
         decider.decide(*args)  # written with the transaction's cursor...

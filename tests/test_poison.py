@@ -73,9 +73,9 @@ def test_a_poison_event_stops_neither_the_log_nor_the_other_cases(api: Api) -> N
         ledger.projections.projections, head
     )
     failures = {f.projection: f for f in ledger.projections.failures()}
-    # The register has no column for a meeting; the archive outbox looks at the whole case, as the
-    # compliance rows do.
-    assert set(failures) == {"case_view", "compliance", "archive"}
+    # The register has no column for a meeting; the archive outbox and the duties look at the whole
+    # case, as the compliance rows do.
+    assert set(failures) == {"case_view", "compliance", "archive", "duties"}
     assert {f.case_id for f in failures.values()} == {victim}
     assert failures["case_view"].position == position and failures["case_view"].version == 5
     assert failures["case_view"].error.startswith("AttributeError at projections/case_view.py:")
@@ -147,7 +147,7 @@ def test_verify_and_rebuild_name_the_failure_in_one_line(api: Api, monkeypatch: 
         verified = runner.invoke(cli, ["verify"])
         assert verified.exit_code == 0, verified.output
         [line] = [line for line in verified.output.splitlines() if line.startswith("projections:")]
-        assert "3 case(s) could not be computed" in line and victim in line and f"log position {position}" in line
+        assert "4 case(s) could not be computed" in line and victim in line and f"log position {position}" in line
         rebuilt = runner.invoke(cli, ["rebuild"])
         assert rebuilt.exit_code == 1
         assert "Traceback" not in rebuilt.output

@@ -13,8 +13,7 @@ from app.bootstrap import Ledger
 from audit.duties import duties_of
 from ledger.profiles import profile_for
 from ledger.values import Actor, Role, TransitionKind
-from tests.notify_support import FAR, everyones_tasks, ke_of, store_story
-from tests.story import (
+from tests.support.duty_story import (
     FATHER,
     MOTHER,
     OSLO,
@@ -26,6 +25,7 @@ from tests.story import (
     Story,
     at,
 )
+from tests.support.notify import FAR, everyones_tasks, ke_of, store_story
 
 MUNICIPALITIES = (SONDRE_LAND, SUNNFJORD, SELBU, VESTRE_TOTEN, OSLO)
 

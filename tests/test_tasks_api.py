@@ -11,7 +11,7 @@ import pytest
 
 from ledger.national_id import synthesize
 from ledger.values import Role
-from tests.api_support import Api, HttpCase, api, assert_problem, created, open_case, running_case, set_goal  # noqa: F401
+from tests.support.http import Api, HttpCase, assert_problem, created, open_case, running_case, set_goal
 
 PARENT_NID = synthesize(date(1984, 6, 1), 41)
 
