@@ -3,7 +3,7 @@ counts per rule. Reads `register_cases` (`store.register_rows`) and `compliance_
 (`store.compliance_rows`); writes nothing.
 
 Paging is by offset, counted in the database: a municipality of 10,000 cases reads one page of
-rows and one count, each over the `(municipality, status)` index.
+rows in the order of the `(municipality, opened_at, case_id)` index and counts over an index.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def cases(
         d.sql(
             "SELECT r.case_id, r.status, r.opened_at, r.coordinator_id, r.coordinator_name, r.coordinator_kind, "
             f"{_UNIT} AS unit, r.team_name, r.participants FROM {{register_cases}} r{condition} "
-            f"ORDER BY r.opened_at DESC, r.case_id LIMIT {int(limit)} OFFSET {int(offset)}"
+            f"ORDER BY r.opened_at DESC, r.case_id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
         ),
         params,
     )
