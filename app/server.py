@@ -20,7 +20,7 @@ from api.main import build_api
 from app.bootstrap import Ledger, build
 from app.logging import configure_logging
 from app.settings import Settings
-from demo.dataset import demo_staff
+from demo.sign_in import demo_people, demo_person_cases
 from store.sessions import SqlSessionStore
 from web.app import install
 from web.config import OidcClientConfig, WebConfig
@@ -69,8 +69,9 @@ def install_web(app: FastAPI, ledger: Ledger) -> None:
         app,
         config=config,
         sessions=sessions,
-        # Development signs in as the demo data set's staff; production offers nobody.
-        people=tuple if config.production else functools.cache(demo_staff),
+        # Development signs in as the demo data set's staff and people; production offers nobody.
+        people=tuple if config.production else functools.cache(demo_people),
+        person_cases=dict if config.production else functools.cache(demo_person_cases),
         oidc=OidcClient(config.oidc) if config.oidc else None,
         commands=ledger.app,
         reads=ledger.reads,

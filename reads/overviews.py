@@ -16,7 +16,7 @@ from audit.compliance.timeline import due_instant
 from ledger.values import Actor
 from projections.runner import ProjectionRunner
 from reads.policy import require_coordinating_unit
-from store import compliance_rows, projection_failures, register_rows
+from store import compliance_rows, projection_failures, register_pages, register_rows
 from store.tables import Dialect
 
 # Without `due_before`, pending checks due within this are listed with the breaches.
@@ -76,6 +76,62 @@ class MunicipalityOverviews:
             "items": found.items,
             # Cases that could not be judged have no rows: say so, rather than let them pass as fine.
             "not_computed": self._not_computed("compliance", actor.municipality),
+        }
+
+    def register(
+        self,
+        actor: Actor,
+        *,
+        status: str | None = None,
+        unit: str | None = None,
+        coordinator: str | None = None,
+        breached_rule: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """The municipality's cases (status, unit, coordinator, team size, breached rules), newest
+        first, a page at a time, filtered by status, unit, coordinator (the id the events name them
+        by) and a rule the case breaches; `total` counts every case matched, `choices` lists the
+        units and coordinators to filter by."""
+        require_coordinating_unit(actor)
+        now = self._clock()
+        self._projections.catch_up(["register", "compliance"])
+        store = self._projections.store
+        found = store.read(
+            register_pages.cases,
+            actor.municipality,
+            now,
+            status=status,
+            unit=unit,
+            coordinator_id=coordinator,
+            breached_rule=breached_rule,
+            limit=limit,
+            offset=offset,
+        )
+        return {
+            "municipality": actor.municipality,
+            "evaluated_at": now.isoformat(),
+            "total": found.total,
+            "limit": limit,
+            "offset": offset,
+            "items": found.items,
+            "choices": store.read(register_pages.choices, actor.municipality),
+            "not_computed": self._not_computed("register", actor.municipality),
+        }
+
+    def per_rule(self, actor: Actor, *, due_before: date | datetime | None = None) -> dict[str, Any]:
+        """Per rule (CHK-xx, with its title): the checks breached now and the pending ones due before
+        `due_before` (default SOON from now), in the actor's municipality."""
+        require_coordinating_unit(actor)
+        now = self._clock()
+        until = now + SOON if due_before is None else instant(due_before)
+        self._projections.catch_up(["compliance"])
+        counts = self._projections.store.read(register_pages.rule_counts, actor.municipality, now, until)
+        return {
+            "municipality": actor.municipality,
+            "evaluated_at": now.isoformat(),
+            "due_before": until.isoformat(),
+            "rules": [{"rule": rule, "title": RULE_TITLES[rule], **n} for rule, n in counts.items()],
         }
 
     def _register(self, actor: Actor, query: Callable[[Any, Dialect, str], dict[str, Any]]) -> dict[str, Any]:

@@ -178,3 +178,16 @@ def require_archive_overview(actor: Actor) -> None:
     """The outbox's state (no case content) is for the integration and the coordinating unit."""
     if actor.role not in (Role.ARCHIVE_INTEGRATION, Role.KE_CASEWORKER):
         raise Forbidden("INV-07", "Arkivutboksen er for arkivintegrasjonen og koordinerende enhet.")
+
+
+def require_coordinator(actor: Actor) -> None:
+    """A coordinator's own register entries (the cases they coordinate, by the id the events name
+    them by): the coordinator's; nobody else has cases "of their own" in the register."""
+    if actor.role is not Role.COORDINATOR:
+        raise Forbidden("INV-07", "Listen over egne saker er for koordinatorer.")
+
+
+def require_person(actor: Actor) -> None:
+    """Finding one's own case by national id is for the person (citizen) signed in with one."""
+    if actor.role is not Role.CITIZEN or not actor.pid:
+        raise Forbidden("INV-07", "Bare personen selv, innlogget med fødselsnummer, kan finne sin sak slik.")

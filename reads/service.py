@@ -20,6 +20,7 @@ from projections.runner import ProjectionRunner
 from reads.archive import ArchiveDesk
 from reads.cases import CaseReads
 from reads.integrity import IntegrityReads
+from reads.mine import OwnReads
 from reads.notifications import NotificationReads
 from reads.overviews import MunicipalityOverviews
 from reads.tasks import TaskReads
@@ -29,7 +30,8 @@ from store.config import StoreConfig
 
 class ReadService:
     """`cases`: one case (access-logged); `overviews`: the municipality's (KE); `tasks`: worklists
-    (everyone's own, KE's of everyone); `notifications`: KE's notification set-up and dead letters;
+    (everyone's own, KE's of everyone); `mine`: a coordinator's cases, a citizen's own case;
+    `notifications`: KE's notification set-up and dead letters;
     `integrity`: the ledger's proofs; `archive`: the archive seam (messages, receipts, extracts); and
     the facts about the service itself."""
 
@@ -49,6 +51,7 @@ class ReadService:
         self.overviews = MunicipalityOverviews(projections, clock)
         self.tasks = TaskReads(projections, app.keyring.person_ref, clock)
         self.notifications = NotificationReads(projections, clock)
+        self.mine = OwnReads(app, projections, clock)
         self.integrity = IntegrityReads(integrity, access_log)
         self._app = app
         self._store = store

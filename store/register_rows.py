@@ -34,6 +34,10 @@ def create_statements(d: Dialect) -> list[str]:
             "participants INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)"
         ),
         d.sql("CREATE INDEX IF NOT EXISTS register_cases_municipality ON {register_cases} (municipality, status)"),
+        # The web overview's pages, newest first (store.register_pages): read in index order, no sort.
+        d.sql(
+            "CREATE INDEX IF NOT EXISTS register_cases_opened ON {register_cases} (municipality, opened_at, case_id)"
+        ),
     ]
 
 

@@ -18,6 +18,7 @@ from bench import (
     notifications,
     report_time,
     verify,
+    web_overview,
 )
 
 NUMBER = r"[\d,]+(?:\.\d+)?"
@@ -110,3 +111,12 @@ def test_notifications_bench_decides_and_delivers_against_its_baselines(
     delivering = re.search(rf"{store}\s+delivering\s+(\d+) webhooks.*raw POSTs\s+{NUMBER} /s\s+ratio\s+{NUMBER}", out)
     assert deciding and delivering, out
     assert int(deciding.group(2)) > 0 and int(delivering.group(1)) > 0
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_web_overview_bench_measures_the_page_against_its_reads(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    web_overview.main(["--cases", "12", "--runs", "2", "--store", store])
+    out = capsys.readouterr().out
+    assert re.search(rf"GET /oversikt \(first page\)\s+median\s+{NUMBER} ms\s+p95\s+{NUMBER} ms", out)
+    assert re.search(rf"baseline: the page's reads, no HTML\s+median\s+{NUMBER} ms", out)
+    assert re.search(rf"the page's p95 is {NUMBER}× its reads' p95", out)

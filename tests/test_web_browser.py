@@ -94,9 +94,8 @@ def test_a_person_signs_in_in_development_sees_who_they_are_and_signs_out(page: 
     check(page)
 
     page.locator(f'button[name="person"][value="{KE_SONDRE_LAND}"]').click()
-    expect(page).to_have_url(site.url + "/")
-    expect(page.locator("#du-er")).to_contain_text("saksbehandler i koordinerende enhet i Søndre Land")
-    expect(page.locator("#innlogget")).to_contain_text("Søndre Land")
+    expect(page).to_have_url(site.url + "/oversikt")  # KE's own screen
+    expect(page.locator("#innlogget")).to_contain_text("saksbehandler i koordinerende enhet, Søndre Land")
     check(page)
 
     page.get_by_role("button", name="Logg ut").click()
@@ -122,7 +121,7 @@ def test_the_sign_in_can_be_done_with_the_keyboard_alone(page: Page, site: Site)
     button = tab_to(page, KE_SELBU)
     assert_focus_visible(button)
     page.keyboard.press("Enter")
-    expect(page.locator("#du-er")).to_contain_text("saksbehandler i koordinerende enhet i Selbu")
+    expect(page.locator("#innlogget")).to_contain_text("saksbehandler i koordinerende enhet, Selbu")
 
     sign_out = tab_to(page, "Logg ut")
     assert_focus_visible(sign_out)
@@ -137,10 +136,9 @@ def test_signing_in_through_the_openid_connect_provider_in_the_browser(page: Pag
     expect(page).to_have_url(re.compile(re.escape(site.provider.issuer) + "/interaction/"))
     page.get_by_label("Brukernavn").fill("kari")
     page.get_by_role("button", name="Logg inn").click()
-    expect(page).to_have_url(site.url + "/")
-    expect(page.locator("#du-er")).to_have_text(
-        "Du er logget inn som Kari Nordmann, saksbehandler i koordinerende enhet i Selbu."
-    )
+    expect(page).to_have_url(site.url + "/oversikt")
+    expect(page.locator("#innlogget")).to_contain_text("Kari Nordmann")
+    expect(page.locator("#innlogget")).to_contain_text("saksbehandler i koordinerende enhet, Selbu")
     check(page)
 
 

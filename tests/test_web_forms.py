@@ -538,7 +538,7 @@ def test_the_person_withdraws_consent_for_one_participant_on_min_plan(site: Site
         "trekk-samtykke",
         {"consent_id": str(consent), "scope": "participants", "participants": [str(fx.participants["nav"])]},
     )
-    assert answer.status_code == 303 and answer.headers["location"] == f"/min-plan#samtykke-{consent}"
+    assert answer.status_code == 303 and answer.headers["location"] == f"/min-plan?sak={fx.case_id}#samtykke-{consent}"
     withdrawn = site.ledger.app.case_events(fx.case_id)[-1]
     assert type(withdrawn).__name__ == "ConsentWithdrawn" and withdrawn.participants == (fx.participants["nav"],)
 

@@ -81,12 +81,12 @@ def test_signing_in_through_the_provider_gives_the_accounts_role_and_municipalit
 ) -> None:
     answer = back(client, provider.sign_in(start(client), "kari"))
     assert answer.status_code == 303 and answer.headers["location"] == "/"
-    assert signed_in_as(client) == "Du er logget inn som Kari Nordmann, saksbehandler i koordinerende enhet i Selbu."
+    assert signed_in_as(client) == "Innlogget som Kari Nordmann, saksbehandler i koordinerende enhet, Selbu"
 
 
 def test_a_citizen_signs_in_with_their_national_id(client: TestClient, provider: OidcProvider) -> None:
     back(client, provider.sign_in(start(client), "ola"))
-    assert signed_in_as(client) == "Du er logget inn som Ola Nordmann, innbygger i Søndre Land."
+    assert signed_in_as(client) == "Innlogget som Ola Nordmann, innbygger, Søndre Land"
 
 
 def test_the_sign_in_asks_for_a_code_with_pkce_state_and_nonce(client: TestClient, provider: OidcProvider) -> None:

@@ -7,8 +7,9 @@ packages' manifests, and nothing of the test tools installed beside them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from uuid import UUID
 
 import jinja2
 from fastapi import FastAPI, HTTPException
@@ -20,7 +21,7 @@ from starlette.types import Scope
 from commands.application import LedgerApplication
 from ledger.values import Actor
 from reads.service import ReadService
-from web import command_pages, signin, standins, start
+from web import command_pages, display, min_plan_page, overview_page, signin, standins, start, worklist_page
 from web.config import WebConfig
 from web.forms.jinja import install_helpers
 from web.oidc import OidcClient
@@ -62,10 +63,12 @@ def install(
     oidc: OidcClient | None = None,
     commands: LedgerApplication | None = None,
     reads: ReadService | None = None,
+    person_cases: Callable[[], Mapping[str, UUID]] = dict,
 ) -> Web:
     """Adds the pages and their static files to `app`. `people` lists whom the
     development sign-in offers; `oidc` signs people in through a provider;
-    `commands` and `reads` are the services the pages give commands to and read with."""
+    `commands` and `reads` are the services the pages give commands to and read with;
+    `person_cases` the case each person or guardian of `people` opens "Min plan" on."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -74,6 +77,7 @@ def install(
         lstrip_blocks=True,
     )
     install_helpers(env)
+    display.install(env)
     web = Web(
         config=config,
         sessions=sessions,
@@ -82,12 +86,15 @@ def install(
         oidc=oidc,
         commands=commands,
         reads=reads,
+        person_cases=person_cases,
     )
     app.state.web = web
     # First: `/saker/ny` must be matched before any `/saker/{case_id}` page.
     app.include_router(command_pages.router)
     app.include_router(signin.router)
     app.include_router(start.router)
+    for screen in (overview_page, worklist_page, min_plan_page):
+        app.include_router(screen.router)
     app.mount("/static/web", _Files(HERE / "static", (".css", ".js")), name="web-static")
     for name, (folder, suffixes) in VENDOR.items():
         app.mount(f"/static/vendor/{name}", _Files(config.node_modules / folder, suffixes), name=f"vendor-{name}")

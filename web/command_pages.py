@@ -205,7 +205,8 @@ def _anchor(command: Command, result: CommandResult) -> str:
 
 def _back(origin: str, case_id: UUID) -> str:
     if origin == "min-plan":
-        return "/min-plan"
+        # The case named: a guardian's "Min plan" finds the case by its link, not by an index.
+        return f"/min-plan?sak={case_id}"
     return f"/saker/{case_id}"
 
 
@@ -223,7 +224,7 @@ def _page(request: Request, bound: Bound, view: Mapping[str, Any] | None, *, sta
     if case_id is None:
         back_url, back_text = "/oversikt", "Tilbake til oversikten"
     elif bound.origin == "min-plan":
-        back_url, back_text = "/min-plan", "Tilbake til Min plan"
+        back_url, back_text = f"/min-plan?sak={case_id}", "Tilbake til Min plan"
     else:
         back_url, back_text = f"/saker/{case_id}", "Tilbake til saken"
     bound.reload_url = bound.reload_url or back_url

@@ -10,9 +10,10 @@ Norwegian rather than the API's problem+json.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
+from uuid import UUID
 
 import structlog
 from fastapi import Depends, Request, Response
@@ -75,6 +76,8 @@ class Web:
     # The command and read services the pages use (None only in tests of sign-in alone).
     commands: LedgerApplication | None = None
     reads: ReadService | None = None
+    # The case each of `people` who is a person or guardian opens "Min plan" on, by their id.
+    person_cases: Callable[[], Mapping[str, UUID]] = dict
 
 
 class PageError(Exception):

@@ -38,7 +38,14 @@ log = structlog.get_logger("ledger.web")
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 # The order roles are offered in on the development page.
-ROLE_ORDER = (Role.KE_CASEWORKER, Role.UNIT_LEADER, Role.COORDINATOR, Role.SERVICE_PROVIDER)
+ROLE_ORDER = (
+    Role.KE_CASEWORKER,
+    Role.UNIT_LEADER,
+    Role.COORDINATOR,
+    Role.SERVICE_PROVIDER,
+    Role.CITIZEN,
+    Role.GUARDIAN,
+)
 
 
 def _failed() -> PageError:
@@ -141,7 +148,8 @@ def dev_sign_in_page(request: Request, session: CurrentSession) -> Response:
         }
         for number, roles in sorted(groups.items(), key=lambda item: MUNICIPALITY_NAMES.get(item[0], item[0]))
     ]
-    response = render(request, "dev_sign_in.html", {"municipalities": municipalities})
+    cases = {person: str(case_id) for person, case_id in web.person_cases().items()}
+    response = render(request, "dev_sign_in.html", {"municipalities": municipalities, "cases": cases})
     set_session_cookie(request, response, session)
     return response
 
@@ -154,7 +162,9 @@ def dev_sign_in(request: Request, session: CurrentSession, person: Annotated[str
     actor = next((p for p in web.people() if p.id == person), None)
     if actor is None:
         raise PageError(400, "Personen finnes ikke", "Velg en av personene på innloggingssiden.")
-    return _signed_in(request, session, actor)
+    case_id = web.person_cases().get(actor.id)
+    # A guardian's "Min plan" is found by its link (no index of a guardian's children): go straight there.
+    return _signed_in(request, session, actor, then=f"/min-plan?sak={case_id}" if case_id else "/")
 
 
 @router.post("/logg-ut")
@@ -168,12 +178,12 @@ def sign_out(request: Request, session: CurrentSession) -> Response:
     return response
 
 
-def _signed_in(request: Request, previous: Session | None, actor: Actor) -> Response:
+def _signed_in(request: Request, previous: Session | None, actor: Actor, then: str = "/") -> Response:
     web = web_of(request)
     session = web.sessions.sign_in(previous, actor)
     # A citizen's or guardian's subject may itself identify the person: logged by role only, as reads are.
     log.info("web.signed_in", who=actor.reference().id, role=actor.role.value, municipality=actor.municipality)
-    response = redirect("/")
+    response = redirect(then)
     set_session_cookie(request, response, session)
     return response
 

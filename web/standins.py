@@ -1,15 +1,16 @@
-"""Stand-ins for the pages helper's screens (`/saker/{case_id}`, `/oversikt`,
-`/min-plan`), so the forms can be used and tested on this branch: each shows
-the screen's heading and includes its actions. They are installed only where
-no other page answers the same path, so the real screens replace them.
+"""A stand-in for the case screen (`/saker/{case_id}`), so the forms can be
+used and tested before it lands: it shows the screen's heading and includes
+its actions. It is installed only where no other page answers the same path,
+so the real screen replaces it. (The overview and "Min plan" have their own
+screens: web/overview_page.py, web/min_plan_page.py.)
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 
 from ledger.errors import DomainError
 from web.page import PageError, PageRoute, SignedIn, csrf_protect, render, web_of
@@ -31,17 +32,6 @@ def _case(request: Request, session: Any, case_id: UUID) -> dict[str, Any]:
 def case_page(request: Request, case_id: UUID, session: SignedIn) -> Response:
     case = _case(request, session, case_id)
     return render(request, "standins/case.html", {"case": case})
-
-
-@router.get("/oversikt")
-def overview_page(request: Request, session: SignedIn) -> Response:
-    return render(request, "standins/overview.html")
-
-
-@router.get("/min-plan")
-def min_plan_page(request: Request, session: SignedIn, sak: Annotated[UUID | None, Query()] = None) -> Response:
-    case = _case(request, session, sak) if sak is not None else None
-    return render(request, "standins/min_plan.html", {"case": case})
 
 
 def install_missing(app: FastAPI) -> None:

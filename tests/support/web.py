@@ -61,12 +61,13 @@ def dev_sign_in(client: TestClient, person: str = KE_SONDRE_LAND) -> None:
 
 
 def signed_in_as(client: TestClient) -> str | None:
-    """The start page's sentence naming who is signed in, or None when sent to sign-in."""
-    page = client.get("/")
-    if page.status_code != 200:
+    """Who the page header says is signed in ("Innlogget som <name>, <role>, <municipality>"), on
+    the page `/` leads to (each role's own screen), or None when sent to sign-in."""
+    page = client.get("/", follow_redirects=True)
+    if page.status_code != 200 or str(page.url).split("?")[0].endswith("/logg-inn"):
         return None
-    match = re.search(r'id="du-er">([^<]*)<', page.text)
-    return " ".join(match.group(1).split()) if match else None
+    match = re.search(r'id="innlogget">(.*?)</p>', page.text, re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", match.group(1)).split()).replace(" ,", ",") if match else None
 
 
 def sign_in_actor(client: TestClient, actor: Actor) -> str:
