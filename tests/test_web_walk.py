@@ -24,7 +24,14 @@ from playwright.sync_api import Page
 
 from app.bootstrap import Ledger
 from commands.base import Command, CommandResult
-from commands.case_commands import AppointCoordinator, GrantConsent, OpenCase, RequestCoordinator, WithdrawConsent
+from commands.case_commands import (
+    AppointCoordinator,
+    GrantConsent,
+    OpenCase,
+    RecordDecision,
+    RequestCoordinator,
+    WithdrawConsent,
+)
 from commands.plan_commands import CloseCase, EraseCase
 from demo.scenarios import SCENARIO_3, at
 from ledger.values import Actor, Person
@@ -52,6 +59,7 @@ class Walk(BrowserStep):
         self.looks = looks
         self.given_by: dict[type[Command], Actor] = {}
         self.seen: dict[str, tuple[int, str]] = {}
+        self.links: dict[str, set[str]] = {}
 
     def __call__(self, command: type[Command], when: datetime, **fields: Any) -> CommandResult:
         self.given_by[command] = fields["actor"]
@@ -71,6 +79,7 @@ class Walk(BrowserStep):
         assert_accessible(self.page)
         self.visited.append(address)
         self.seen[what] = (response.status, self.page.locator("main").inner_text())
+        self.links[what] = set(self.page.eval_on_selector_all("main a", "links => links.map(a => a.pathname)"))
         return self.seen[what]
 
 
@@ -106,13 +115,20 @@ def test_scenario_3_walked_in_the_browser_by_each_role(
         w(RequestCoordinator, at("2025-10-20", 8), actor=CAST.ke, unit=CAST.unit, unit_leader=leader)
 
     looks: dict[type[Command], Look] = {
-        AppointCoordinator: (ask_the_unit, None),
+        RecordDecision: (None, lambda w: w.look("KE's overview", CAST.ke, "/oversikt")),
+        AppointCoordinator: (ask_the_unit, lambda w: w.look("coordinator's cases", CAST.coordinator, "/mine-saker")),
         GrantConsent: (
             lambda w: (w.look("member before consent", MEMBER, case(w)), w.look("other KE", OTHER_KE, case(w))),
             lambda w: w.look("member under consent", MEMBER, case(w)),
         ),
-        WithdrawConsent: (None, lambda w: w.look("member after withdrawal", MEMBER, case(w))),
-        CloseCase: (None, lambda w: w.look("person on the closed case", w.given_by[GrantConsent], "/min-plan")),
+        WithdrawConsent: (
+            None,
+            lambda w: (
+                w.look("member after withdrawal", MEMBER, case(w)),
+                w.look("the person", w.given_by[GrantConsent], "/min-plan"),  # found by their national id
+            ),
+        ),
+        CloseCase: (None, lambda w: w.look("the person on the closed case", w.given_by[GrantConsent], "/min-plan")),
         EraseCase: (
             lambda w: w.look("KE before erasure", CAST.ke, case(w)),
             lambda w: w.look("KE after erasure", CAST.ke, case(w)),
@@ -145,7 +161,14 @@ def test_scenario_3_walked_in_the_browser_by_each_role(
     assert seen["other KE"][0] == 404
     assert seen["member under consent"][0] == 200
     assert seen["member after withdrawal"][0] == 403
-    assert seen["person on the closed case"][0] == 200
+    assert f"/saker/{told.case_id}" in walk.links["KE's overview"]
+    assert f"/saker/{told.case_id}" in walk.links["coordinator's cases"]
+    status, text = seen["the person"]
+    # The person sees who has read their case: the GP did, while the consent was in force.
+    assert status == 200 and "Hvem har lest saken din" in text and MEMBER.name in text
+    # Once the case is closed, it is no longer found by the person's national id alone.
+    status, text = seen["the person on the closed case"]
+    assert status == 200 and "Finn saken din" in text and MEMBER.name not in text
     status, text = seen["KE before erasure"]
     assert status == 200 and CAST.subject.name in text
     status, text = seen["KE after erasure"]
