@@ -20,7 +20,7 @@ from starlette.types import Scope
 from commands.application import LedgerApplication
 from ledger.values import Actor
 from reads.service import ReadService
-from web import command_pages, signin, standins, start
+from web import case_page, command_pages, signin, standins, start
 from web.config import WebConfig
 from web.forms.jinja import install_helpers
 from web.oidc import OidcClient
@@ -86,6 +86,8 @@ def install(
     app.state.web = web
     # First: `/saker/ny` must be matched before any `/saker/{case_id}` page.
     app.include_router(command_pages.router)
+    app.include_router(case_page.router)
+    app.include_router(case_page.downloads)
     app.include_router(signin.router)
     app.include_router(start.router)
     app.mount("/static/web", _Files(HERE / "static", (".css", ".js")), name="web-static")

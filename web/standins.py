@@ -1,5 +1,5 @@
-"""Stand-ins for the pages helper's screens (`/saker/{case_id}`, `/oversikt`,
-`/min-plan`), so the forms can be used and tested on this branch: each shows
+"""Stand-ins for the pages helper's screens (`/oversikt`, `/min-plan`), so the
+forms can be used and tested on this branch: each shows
 the screen's heading and includes its actions. They are installed only where
 no other page answers the same path, so the real screens replace them.
 """
@@ -25,12 +25,6 @@ def _case(request: Request, session: Any, case_id: UUID) -> dict[str, Any]:
         return dict(reads.cases.case(session.actor, case_id).data)
     except DomainError as e:
         raise PageError(404 if e.kind == "not_found" else 403, "Saken kan ikke vises", e.message) from None
-
-
-@router.get("/saker/{case_id}")
-def case_page(request: Request, case_id: UUID, session: SignedIn) -> Response:
-    case = _case(request, session, case_id)
-    return render(request, "standins/case.html", {"case": case})
 
 
 @router.get("/oversikt")
