@@ -196,7 +196,7 @@ def test_a_date_that_is_no_date_is_a_norwegian_message_next_to_the_field(sqlite_
     site.sign_in(ke())
     page = site.page(f"/saker/{fx.case_id}?{query}")
     assert page.status_code == 400
-    assert "Datoen kunne ikke leses" in page.text and "Skriv en dato" in page.text
+    assert "Datoen kunne ikke leses" in page.text and "Skriv en gyldig dato" in page.text
     assert 'aria-invalid="true"' in page.text and page.text.count("<h1") == 1
     assert 'id="fortid"' not in page.text  # shown as it is now, not as a half-read past
 

@@ -86,7 +86,7 @@ def moments(as_of: str | None, known_at: str | None) -> Moments:
             try:
                 parsed[name] = moment_of(raw)
             except ValueError:
-                errors[name] = "Skriv en dato som dd.mm.åååå i datovelgeren, for eksempel 2026-05-01."
+                errors[name] = "Skriv en gyldig dato: velg den i datovelgeren, eller skriv år-måned-dag, for eksempel 2026-05-01."
     return Moments(parsed["as_of"], parsed["known_at"], errors, given)
 
 
