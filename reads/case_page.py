@@ -22,8 +22,12 @@ from typing import Any
 
 from audit.compliance import evaluate
 from audit.report import sections
-from audit.report.model import check_results, timeline
+from audit.report.labels import word
+from audit.report.model import LATE_RECORDING, check_results
+from ledger import vocabulary as V
+from ledger.event_data import jsonable
 from ledger.profiles import MunicipalProfile
+from ledger.values import is_erased
 from projections.case_view import fold
 from reads.policy import ReadScope, filter_view
 
@@ -47,6 +51,35 @@ def shown_events(events: Sequence[Any], as_of: datetime | None, known_at: dateti
     ]
 
 
+def timeline(events: Sequence[Any]) -> dict[str, Any]:
+    """Every event: when it happened and was recorded, by whom, late recordings flagged as the report
+    flags them (`LATE_RECORDING`). As the report's timeline, without turning each event's data into
+    JSON: the page shows none of it, and a case of a thousand events should not pay for it."""
+    items = []
+    for e in events:
+        by, name, delay = e.recorded_by, e.recorded_by_name, e.timestamp - e.occurred_at
+        items.append(
+            {
+                "version": e.originator_version,
+                "type": type(e).__name__,
+                "type_text": V.EVENT_TYPES.get(type(e), type(e).__name__),
+                "occurred_at": e.occurred_at.isoformat(),
+                "recorded_at": e.timestamp.isoformat(),
+                "recorded_by": {
+                    "id": by.id,
+                    "role": by.role.value,
+                    "role_text": word(V.ROLE_NAMES, by.role.value),
+                    "service": by.service,
+                    "name": sections.personal(jsonable(name), is_erased(name)),
+                },
+                "late": delay > LATE_RECORDING,
+                "days_late": max(delay.days, 0),
+            }
+        )
+    late = [i["version"] for i in items if i["late"]]
+    return {"late_after_days": LATE_RECORDING.days, "late_versions": late, "events": items}
+
+
 def assemble(
     events: Sequence[Any],
     view: dict[str, Any] | None,
@@ -60,7 +93,7 @@ def assemble(
     access: Callable[[], list[dict[str, Any]]],
     notifications: Callable[[], list[dict[str, Any]]],
     reminders: Callable[[], Mapping[str, Sequence[dict[str, Any]]]],
-    archive_steps: Callable[[Sequence[Any], datetime], list[dict[str, Any]]],
+    archive_steps: Callable[..., list[dict[str, Any]]],
 ) -> dict[str, Any]:
     """The page's data. `events` are the case's events up to the view (`shown_events`); `view` is the
     projected present (None: fold `events`); `parts` the parts the reader may read; the callables read
@@ -92,5 +125,5 @@ def assemble(
     if "notifications" in parts:
         data["notifications"] = notifications()
     if "archive_steps" in parts:
-        data["archive"] = sections.archive(folded, archive_steps(events, moment))
+        data["archive"] = sections.archive(folded, archive_steps(events, moment, view=folded))
     return data

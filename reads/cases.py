@@ -69,7 +69,7 @@ class CaseReads:
         projections: ProjectionRunner,
         clock: Callable[[], datetime],
         *,
-        archive_steps: Callable[[Sequence[Any], datetime], list[dict[str, Any]]] = lambda events, now: [],
+        archive_steps: Callable[..., list[dict[str, Any]]] = lambda events, now, view=None: [],
     ) -> None:
         self._app = app
         self._archive_steps = archive_steps

@@ -18,6 +18,7 @@ from bench import (
     notifications,
     report_time,
     verify,
+    web_case,
 )
 
 NUMBER = r"[\d,]+(?:\.\d+)?"
@@ -110,3 +111,16 @@ def test_notifications_bench_decides_and_delivers_against_its_baselines(
     delivering = re.search(rf"{store}\s+delivering\s+(\d+) webhooks.*raw POSTs\s+{NUMBER} /s\s+ratio\s+{NUMBER}", out)
     assert deciding and delivering, out
     assert int(deciding.group(2)) > 0 and int(delivering.group(1)) > 0
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_web_case_bench_renders_the_case_page_against_the_json_read(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web_case.main(["--meetings", "3", "--evaluations", "2", "--requests", "4", "--store", store])
+    out = capsys.readouterr().out
+    for what in (r"json case \(baseline\)", "case page"):
+        found = re.search(rf"^{store}\s+{what}\s+(\d+)\s+4\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})$", out, re.M)
+        assert found is not None, out
+        assert int(found.group(1)) > 30 and float(found.group(2)) > 0 and float(found.group(4)) > 0
+    assert re.search(rf"^{store}\s+\(the page is [\d,]+ bytes of HTML\)", out, re.M)

@@ -7,6 +7,7 @@ the answer, and so from the page.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -62,8 +63,37 @@ def _coordinator_text(c: View) -> str:
     return f"{c.get('name') or c.get('person_id')}" + (f" ({kind})" if kind else "")
 
 
-def timeline(data: View) -> list[Row]:
+TIMELINE_PAGE = 100  # events per page of the timeline: a case of a thousand events is ten pages
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Which page of the timeline is shown, of how many, and the query that keeps the rest of the view."""
+
+    page: int
+    count: int
+    query: str  # the page's other parameters (as_of, known_at), urlencoded, without `tidslinje`
+
+    def href(self, page: int, anchor: str = "tidslinje") -> str:
+        return f"?{self.query + '&' if self.query else ''}tidslinje={page}#{anchor}"
+
+    def page_of(self, version: int) -> int:
+        return (version - 1) // TIMELINE_PAGE + 1
+
+
+def timeline_pages(data: View, asked: int | None, query: str) -> Pages:
+    """The page asked for (the latest, holding the newest events, when none or one out of range)."""
+    total = len((data.get("timeline") or {}).get("events", []))
+    count = max(1, -(-total // TIMELINE_PAGE))
+    page = asked if asked is not None and 1 <= asked <= count else count
+    return Pages(page, count, query)
+
+
+def timeline(data: View, pages: Pages | None = None) -> list[Row]:
+    """The events of the page shown (all, without `pages`), oldest first."""
     items = (data.get("timeline") or {}).get("events", [])
+    if pages is not None:
+        items = items[(pages.page - 1) * TIMELINE_PAGE : pages.page * TIMELINE_PAGE]
     return [
         {
             "anchor": event_anchor(e["version"]),
@@ -71,14 +101,16 @@ def timeline(data: View) -> list[Row]:
             "what": e["type_text"],
             "occurred": moment_text(e["occurred_at"]),
             "recorded": moment_text(e["recorded_at"]),
-            "occurred_at": e["occurred_at"],
-            "recorded_at": e["recorded_at"],
             "who": _who(e["recorded_by"]),
             "late": e["late"],
             "days_late": e["days_late"],
         }
         for e in items
     ]
+
+
+def late_count(data: View) -> int:
+    return len((data.get("timeline") or {}).get("late_versions", []))
 
 
 def _who(by: View) -> str:
@@ -233,9 +265,16 @@ def stage_text(stage: str | None) -> str:
     return stage or ""
 
 
-def checks(data: View, events: Sequence[Row]) -> list[Row]:
-    """Every check with its status, explanation, deadline and links to its evidence in the timeline."""
-    what = {e["version"]: e["what"] for e in events}
+def checks(data: View, pages: Pages | None = None) -> list[Row]:
+    """Every check with its status, explanation, deadline and links to its evidence in the timeline
+    (on the timeline's page that holds it, when the timeline is paged)."""
+    what = {e["version"]: e["type_text"] for e in (data.get("timeline") or {}).get("events", [])}
+
+    def href(v: int) -> str:
+        if pages is None or pages.page_of(v) == pages.page:
+            return f"#{event_anchor(v)}"
+        return pages.href(pages.page_of(v), event_anchor(v))
+
     return [
         {
             "rule": c["rule"],
@@ -247,7 +286,7 @@ def checks(data: View, events: Sequence[Row]) -> list[Row]:
             "deadline": date_text(c.get("deadline")),
             "reminded": (c.get("reminded_text") or "") if c.get("reminders") else "",
             "evidence": [
-                {"href": f"#{event_anchor(v)}", "text": f"Hendelse {v}" + (f": {what[v]}" if v in what else "")}
+                {"href": href(v), "text": f"Hendelse {v}" + (f": {what[v]}" if v in what else "")}
                 for v in c.get("evidence") or ()
             ],
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -113,6 +114,7 @@ def case_page(
     session: SignedIn,
     as_of: Annotated[str | None, Query(max_length=40)] = None,
     known_at: Annotated[str | None, Query(max_length=40)] = None,
+    tidslinje: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> Response:
     asked = moments(as_of, known_at)
     actor: Actor = session.actor  # type: ignore[assignment]
@@ -122,14 +124,17 @@ def case_page(
         )
     except (DomainError, NotComputed) as e:
         raise refused(e) from None
-    context = page_context(actor, str(case_id), read.data, asked)
+    context = page_context(actor, str(case_id), read.data, asked, tidslinje)
     return render(request, "case/page.html", context, status_code=400 if asked.errors else 200)
 
 
-def page_context(actor: Actor, case_id: str, data: dict[str, Any], asked: Moments) -> dict[str, Any]:
+def page_context(
+    actor: Actor, case_id: str, data: dict[str, Any], asked: Moments, timeline_page: int | None = None
+) -> dict[str, Any]:
     case = data["case"]
     past = not asked.errors and (asked.as_of is not None or asked.known_at is not None)
-    events = M.timeline(data)
+    kept = {k: v for k, v in asked.raw.items() if v and not asked.errors}
+    pages = M.timeline_pages(data, timeline_page, urlencode(kept))
     return {
         "case_id": case_id,
         "case": case,
@@ -140,8 +145,10 @@ def page_context(actor: Actor, case_id: str, data: dict[str, Any], asked: Moment
         "past_text": _past_text(asked) if past else "",
         "asked": asked,
         "now_url": f"/saker/{case_id}",
-        "events": events,
-        "late": sum(1 for e in events if e["late"]),
+        "events": M.timeline(data, pages),
+        "pages": pages,
+        "event_count": len((data.get("timeline") or {}).get("events", [])),
+        "late": M.late_count(data),
         "coordinators": M.coordinators(case),
         "decisions": M.decisions(case),
         "team": M.team(case),
@@ -150,7 +157,7 @@ def page_context(actor: Actor, case_id: str, data: dict[str, Any], asked: Moment
         "plan": M.plan(case),
         "areas": M.goals_by_area(case),
         "meetings": M.meetings(case),
-        "checks": M.checks(data, events),
+        "checks": M.checks(data, pages),
         "check_counts": M.check_counts(data),
         "access": M.access_log(data.get("access_log") or ()),
         "notifications": M.notifications(data.get("notifications") or ()),
