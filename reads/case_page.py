@@ -45,9 +45,7 @@ def page_parts(parts: Sequence[str]) -> list[str]:
 def shown_events(events: Sequence[Any], as_of: datetime | None, known_at: datetime | None) -> list[Any]:
     """The events a view as of `as_of` and as known at `known_at` is folded from."""
     return [
-        e
-        for e in events
-        if (as_of is None or e.occurred_at <= as_of) and (known_at is None or e.timestamp <= known_at)
+        e for e in events if (as_of is None or e.occurred_at <= as_of) and (known_at is None or e.timestamp <= known_at)
     ]
 
 
@@ -119,7 +117,11 @@ def assemble(
         data["timeline"] = timeline(events)
     if "compliance" in parts:
         judged = evaluate(events, profile, moment)
-        data["compliance"] = {"profile": profile.key, "profile_name": profile.name, **check_results(judged, reminders())}
+        data["compliance"] = {
+            "profile": profile.key,
+            "profile_name": profile.name,
+            **check_results(judged, reminders()),
+        }
     if "access_log" in parts:
         data["access_log"] = access()
     if "notifications" in parts:

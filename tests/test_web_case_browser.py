@@ -83,7 +83,9 @@ def test_the_case_page_is_accessible_and_its_screenshot_is_taken(page: Page, sit
 def test_a_checks_evidence_link_leads_to_its_event_in_the_timeline(page: Page, site: Site) -> None:
     site.sign_in(page, CAST.ke)
     page.goto(site.case_url())
-    page.locator("#kontroll-chk-01").get_by_role("link", name="Hendelse 3: Enhet bedt om å oppnevne koordinator").click()
+    page.locator("#kontroll-chk-01").get_by_role(
+        "link", name="Hendelse 3: Enhet bedt om å oppnevne koordinator"
+    ).click()
     assert page.url.endswith("#hendelse-3")
     row = page.locator("#hendelse-3")
     expect(row).to_be_in_viewport()

@@ -15,7 +15,13 @@ def event(version: int, late: bool = False) -> dict[str, Any]:
         "type_text": "Møte holdt",
         "occurred_at": "2026-03-16T10:00:00+00:00",
         "recorded_at": "2026-03-30T10:00:00+00:00",
-        "recorded_by": {"id": "koord-1", "role": "coordinator", "role_text": "koordinator", "name": "Kåre", "service": None},
+        "recorded_by": {
+            "id": "koord-1",
+            "role": "coordinator",
+            "role_text": "koordinator",
+            "name": "Kåre",
+            "service": None,
+        },
         "late": late,
         "days_late": 14 if late else 0,
     }
@@ -23,9 +29,19 @@ def event(version: int, late: bool = False) -> dict[str, Any]:
 
 def data(events: int, evidence: tuple[int, ...] = ()) -> dict[str, Any]:
     items = [event(v, late=v % 2 == 0) for v in range(1, events + 1)]
-    check = {"rule": "CHK-01", "status": "breach", "detail": "For sent.", "deadline": "2026-01-29", "evidence": evidence}
+    check = {
+        "rule": "CHK-01",
+        "status": "breach",
+        "detail": "For sent.",
+        "deadline": "2026-01-29",
+        "evidence": evidence,
+    }
     return {
-        "timeline": {"events": items, "late_versions": [i["version"] for i in items if i["late"]], "late_after_days": 7},
+        "timeline": {
+            "events": items,
+            "late_versions": [i["version"] for i in items if i["late"]],
+            "late_after_days": 7,
+        },
         "compliance": {"items": [check], "counts": {"breach": 1}},
     }
 
@@ -109,11 +125,19 @@ def test_consents_goals_and_notifications_read_in_norwegian() -> None:
                 "categories": ["work"],
                 "granted_at": "2026-02-20T10:00:00+00:00",
                 "valid_until": None,
-                "withdrawals": [{"scope": "all", "participants": [], "categories": [], "at": "2026-05-01T10:00:00+00:00"}],
+                "withdrawals": [
+                    {"scope": "all", "participants": [], "categories": [], "at": "2026-05-01T10:00:00+00:00"}
+                ],
             }
         },
         "goals": {
-            "g1": {"goal_id": "g1", "text": "Fast jobb", "life_area": "education_work", "evaluations": [], "activities": {}}
+            "g1": {
+                "goal_id": "g1",
+                "text": "Fast jobb",
+                "life_area": "education_work",
+                "evaluations": [],
+                "activities": {},
+            }
         },
     }
     [consent] = M.consents(view)

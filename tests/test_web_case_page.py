@@ -74,7 +74,9 @@ def test_the_coordinating_unit_sees_every_section_of_the_worked_case(site: Site)
     assert page.status_code == 200, page.text
     html = page.text
     assert html.count("<h1") == 1 and "Sak for Per Testesen" in html
-    assert page.headers["cache-control"] == "no-store" and "script-src 'self'" in page.headers["content-security-policy"]
+    assert (
+        page.headers["cache-control"] == "no-store" and "script-src 'self'" in page.headers["content-security-policy"]
+    )
 
     summary = section(html, "oversikt")
     assert "Per Testesen" in summary and "Fødselsnummer" in summary and "Åpen" in summary
@@ -95,7 +97,10 @@ def test_the_coordinating_unit_sees_every_section_of_the_worked_case(site: Site)
     events = site.ledger.app.case_events(told.case_id)
     assert html.count('<tr id="hendelse-') == len(events) == 17
     # Told today about what happened since January: every event is a late recording, and says so.
-    assert f"{len(events)} av dem registrert mer enn 7 dager" in timeline and "Etterregistrert, 320 dager senere" in timeline
+    assert (
+        f"{len(events)} av dem registrert mer enn 7 dager" in timeline
+        and "Etterregistrert, 320 dager senere" in timeline
+    )
     assert "Sak opprettet (henvisning mottatt) 06.01.2026 kl. 11:00 22.11.2026" in timeline
     assert "Lise Leder, enhetsleder" in timeline
 
@@ -175,7 +180,9 @@ def test_as_it_was_known_shows_only_what_had_been_recorded(sqlite_site: Site, cl
     fx = running_case(site.ledger, occurred_at=datetime(2026, 10, 1, 9, tzinfo=UTC))
     clock.set(datetime(2026, 11, 20, 12, tzinfo=UTC))
     run = {"actor": coordinator(), "case_id": fx.case_id}
-    site.ledger.app.handle(EstablishPlan(**run, tool=PlanTool.INDIVIDUAL_PLAN, occurred_at=clock.now - timedelta(days=25)))
+    site.ledger.app.handle(
+        EstablishPlan(**run, tool=PlanTool.INDIVIDUAL_PLAN, occurred_at=clock.now - timedelta(days=25))
+    )
     clock.set(datetime(2026, 11, 22, 12, tzinfo=UTC))
     site.sign_in(ke())
     known = site.page(f"/saker/{fx.case_id}?known_at=2026-11-10").text

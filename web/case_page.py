@@ -87,7 +87,9 @@ def moments(as_of: str | None, known_at: str | None) -> Moments:
             try:
                 parsed[name] = moment_of(raw)
             except ValueError:
-                errors[name] = "Skriv en gyldig dato: velg den i datovelgeren, eller skriv år-måned-dag, for eksempel 2026-05-01."
+                errors[name] = (
+                    "Skriv en gyldig dato: velg den i datovelgeren, eller skriv år-måned-dag, for eksempel 2026-05-01."
+                )
     return Moments(parsed["as_of"], parsed["known_at"], errors, given)
 
 
@@ -120,7 +122,10 @@ def case_page(
     actor: Actor = session.actor  # type: ignore[assignment]
     try:
         read = _reads(request).cases.page(
-            actor, case_id, as_of=None if asked.errors else asked.as_of, known_at=None if asked.errors else asked.known_at
+            actor,
+            case_id,
+            as_of=None if asked.errors else asked.as_of,
+            known_at=None if asked.errors else asked.known_at,
         )
     except (DomainError, NotComputed) as e:
         raise refused(e) from None
@@ -169,9 +174,7 @@ def page_context(
         if data["may"]["report"]
         else [],
         # Forms act on the case as it is now: none on a past view.
-        "actions": []
-        if past
-        else actions_for(actor, case, reports=M.issued_reports(data.get("access_log") or ())),
+        "actions": [] if past else actions_for(actor, case, reports=M.issued_reports(data.get("access_log") or ())),
     }
 
 
@@ -211,4 +214,3 @@ def export(request: Request, case_id: UUID, export_id: UUID, session: SignedIn) 
 def _file(document: bytes, media_type: str, filename: str, sha256: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Digest": f"sha-256={sha256}"}
     return Response(document, media_type=media_type, headers=headers)
-
