@@ -143,6 +143,15 @@ def _recorder(events: Sequence[Any], kind: type[Any], **match: str) -> str:
     return SYSTEM_ACTOR
 
 
+def _first_recorders(events: Sequence[Any], kind: type[Any], field: str) -> dict[str, str]:
+    """Who recorded the first event of `kind` for each value of `field` (as `_recorder` finds it)."""
+    found: dict[str, str] = {}
+    for e in events:
+        if isinstance(e, kind):
+            found.setdefault(str(getattr(e, field)), str(e.recorded_by.id))
+    return found
+
+
 def _last_recorder(events: Sequence[Any], kind: type[Any]) -> str:
     found = [e for e in events if isinstance(e, kind)]
     return str(found[-1].recorded_by.id) if found else SYSTEM_ACTOR
@@ -166,13 +175,17 @@ def archivable_steps(
     closed_at = _moment(closure["at"]) if closure else None
     closings = sum(isinstance(e, CaseClosed) for e in events)
     closing_key = "avslutning" if closings <= 1 else f"avslutning-{closings}"
+    # Who recorded each item, looked up once per kind (a case of hundreds of meetings asks for each).
+    decided_by = _first_recorders(events, DecisionRecorded, "decision_id")
+    minutes_by = _first_recorders(events, MinutesDistributed, "meeting_id")
+    held_by = _first_recorders(events, MeetingHeld, "meeting_id")
     for d in view.get("decisions", []):
         steps.append(
             Step(
                 StepKind.DECISION,
                 d["decision_id"],
                 _moment(d["decided_at"]),
-                _recorder(events, DecisionRecorded, decision_id=d["decision_id"]),
+                decided_by.get(d["decision_id"], SYSTEM_ACTOR),
                 decision_title(d),
             )
         )
@@ -182,11 +195,7 @@ def archivable_steps(
         if held is None or (minutes is None and closed_at is None):
             continue
         made_at = _moment(minutes["at"] if minutes else held["at"])
-        by = (
-            _recorder(events, MinutesDistributed, meeting_id=m["meeting_id"])
-            if minutes
-            else _recorder(events, MeetingHeld, meeting_id=m["meeting_id"])
-        )
+        by = (minutes_by if minutes else held_by).get(m["meeting_id"], SYSTEM_ACTOR)
         steps.append(Step(StepKind.MINUTES, m["meeting_id"], made_at, by, minutes_title(m, name)))
     plan = view.get("plan")
     if plan:
@@ -263,9 +272,11 @@ class Archivable:
     fold: Callable[[Sequence[Any]], dict[str, Any]]
     team_name: Callable[[str], str]
 
-    def of(self, events: Sequence[Any], now: datetime) -> tuple[dict[str, Any], list[Step]]:
-        """The case view of `events` and its archivable steps at `now`."""
-        view = self.fold(events)
+    def of(
+        self, events: Sequence[Any], now: datetime, view: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[Step]]:
+        """The case view of `events` (folded here unless the caller has it) and its archivable steps at `now`."""
+        view = view if view is not None else self.fold(events)
         if not view:
             return view, []
         return view, archivable_steps(view, events, now, team_name=self.team_name(view["municipality"]))

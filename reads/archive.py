@@ -357,9 +357,12 @@ class ArchiveDesk:
         )
         return ExtractMade(manifest, path, checkpoint, len(cases), erased)
 
-    def steps_of(self, events: Sequence[Any], now: datetime) -> list[dict[str, Any]]:
-        """The case's archivable steps at `now` (for the report's archive section; no I/O)."""
-        _, steps = self._archivable.of(events, now)
+    def steps_of(
+        self, events: Sequence[Any], now: datetime, view: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """The case's archivable steps at `now` (for the report's archive section and the case page; no
+        I/O). `view`: the case view of `events`, when the caller has folded it already."""
+        _, steps = self._archivable.of(events, now, view)
         return [{"step": s.id, "title": s.title, "made_at": s.made_at.isoformat()} for s in steps]
 
     # --------------------------------------------------------------- inside

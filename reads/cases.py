@@ -10,7 +10,7 @@ sha256 of the document handed out.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,8 +30,9 @@ from ledger.values import Actor
 from projections.case_view import fold
 from projections.case_views import open_view
 from projections.runner import ProjectionRunner
+from reads.case_page import assemble, page_parts, shown_events
 from reads.errors import computing
-from reads.policy import ReadScope, filter_view, read_scope
+from reads.policy import ReadScope, filter_view, read_scope, readable_parts
 from store import case_view_rows, notification_rows
 
 
@@ -68,7 +69,7 @@ class CaseReads:
         projections: ProjectionRunner,
         clock: Callable[[], datetime],
         *,
-        archive_steps: Callable[[Sequence[Any], datetime], list[dict[str, Any]]] = lambda events, now: [],
+        archive_steps: Callable[..., list[dict[str, Any]]] = lambda events, now, view=None: [],
     ) -> None:
         self._app = app
         self._archive_steps = archive_steps
@@ -93,6 +94,44 @@ class CaseReads:
         if not view:
             return CaseData({"case_id": str(case_id), "version": 0, "status": "not_yet_recorded"}, version)
         return CaseData(filter_view(view, scope), version)
+
+    def page(
+        self, actor: Actor, case_id: UUID, *, as_of: datetime | None = None, known_at: datetime | None = None
+    ) -> CaseData:
+        """Everything `actor` may see of the case on one page (reads/case_page.py), read once and logged
+        once with every part read; the version is the case's now (the forms' expected version)."""
+        events, case, scope = self._authorized(actor, case_id, "case")
+        now = self._clock()
+        parts = readable_parts(actor, case, now)
+        past = as_of is not None or known_at is not None
+        shown = shown_events(events, as_of, known_at) if past else events
+        moment = min(t for t in (as_of, known_at, now) if t is not None)
+        store = self._projections.store
+        # Logged before anything is read, as every read is (`_read`), naming each part the page shows.
+        self._access_log.record(actor, case.id, case.municipality, page_parts(parts), "")
+
+        def notifications() -> list[dict[str, Any]]:
+            self._projections.catch_up(["duties"])
+            items: list[dict[str, Any]] = store.read(notification_rows.for_case, str(case_id), now)
+            return items
+
+        with computing(case_id, "case"):
+            data = assemble(
+                shown,
+                None if past else self._current_view(case_id, case.version),
+                scope,
+                parts,
+                profile=self._app.profile(case.municipality),
+                moment=moment,
+                as_of=as_of,
+                known_at=known_at,
+                # Read after this read is logged below, so the page lists itself.
+                access=lambda: self._access_log.entries(case_id),
+                notifications=notifications,
+                reminders=lambda: store.read(notification_rows.reminders_by_rule, str(case_id)),
+                archive_steps=self._archive_steps,
+            )
+        return CaseData(data, case.version)
 
     def history(self, actor: Actor, case_id: UUID) -> CaseData:
         """Every event: version, log index, type, when it happened and was recorded, by whom, data and hash."""

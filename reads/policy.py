@@ -20,14 +20,14 @@ citizen or guardian those of the cases that recognise their national id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ledger.errors import Forbidden, NotFound
 from ledger.values import Actor, Role
 from projections.case_view import LIFE_AREA_CATEGORIES
 
-PARTS = ("case", "history", "compliance", "report", "access_log", "exports", "notifications")
+PARTS = ("case", "history", "compliance", "report", "access_log", "exports", "notifications", "archive_steps")
 
 # Which roles may read each part when they may read the case at all.
 _PART_ROLES = {
@@ -46,7 +46,14 @@ _PART_ROLES = {
     "access_log": {Role.KE_CASEWORKER, Role.CITIZEN, Role.GUARDIAN, Role.SUPERVISOR},
     "exports": {Role.KE_CASEWORKER, Role.COORDINATOR},
     "notifications": {Role.KE_CASEWORKER, Role.COORDINATOR},
+    # Where each archivable step of the case is filed (the archive's numbers), and which wait.
+    "archive_steps": {Role.KE_CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR},
 }
+
+
+class AccessEnded(Forbidden):
+    """A team member who could read the case until a consent was withdrawn or ran out, or until they
+    left the team: refused like any reader without a consent in force, and told that access ended."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +90,42 @@ def read_scope(actor: Actor, case: Any, part: str, now: datetime) -> ReadScope:
         raise Forbidden("INV-07", "Bare sakens koordinator har tilgang til denne delen.")
     categories = case.readable_categories(actor.id, actor.service, now)
     if not categories:
+        if _access_ended(actor, case, now):
+            raise AccessEnded(
+                "INV-05",
+                "Tilgangen din til saken er avsluttet: samtykket som ga deg tilgang, er trukket tilbake "
+                "eller utløpt, eller du er ikke lenger med i teamet.",
+            )
         raise Forbidden("INV-05", "Ingen samtykke i kraft gir deg tilgang til denne saken.")
     return ReadScope(full=False, categories=frozenset(c.value for c in categories))
+
+
+def readable_parts(actor: Actor, case: Any, now: datetime) -> list[str]:
+    """The parts of `case` beyond the case itself that `actor` may read (for a page that shows
+    whatever its reader may see); the case itself is asked for through `read_scope`."""
+    parts = []
+    for part in PARTS[1:]:
+        try:
+            read_scope(actor, case, part, now)
+        except (Forbidden, NotFound):
+            continue
+        parts.append(part)
+    return parts
+
+
+def _access_ended(actor: Actor, case: Any, now: datetime) -> bool:
+    """Whether a consent let the actor read the case just before it was withdrawn (whole, for them
+    or for a category), expired or ran out, or just before they were removed from the team."""
+    ends: set[datetime | None] = set()
+    for c in case.consents.values():
+        ends |= {c.withdrawn_at, c.expired_at, c.ends_at}
+        ends |= {*c.withdrawn_participants.values(), *c.withdrawn_categories.values()}
+    ends |= {p.removed_at for p in case.participants.values() if p.person_id == actor.id}
+    before = timedelta(microseconds=1)
+    return any(
+        end is not None and end <= now and case.readable_categories(actor.id, actor.service, end - before)
+        for end in ends
+    )
 
 
 def require_coordinating_unit(actor: Actor) -> None:

@@ -18,6 +18,7 @@ from bench import (
     notifications,
     report_time,
     verify,
+    web_case,
     web_overview,
 )
 
@@ -120,3 +121,16 @@ def test_web_overview_bench_measures_the_page_against_its_reads(store: str, caps
     assert re.search(rf"GET /oversikt \(first page\)\s+median\s+{NUMBER} ms\s+p95\s+{NUMBER} ms", out)
     assert re.search(rf"baseline: the page's reads, no HTML\s+median\s+{NUMBER} ms", out)
     assert re.search(rf"the page's p95 is {NUMBER}× its reads' p95", out)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_web_case_bench_renders_the_case_page_against_the_json_read(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web_case.main(["--meetings", "3", "--evaluations", "2", "--requests", "4", "--store", store])
+    out = capsys.readouterr().out
+    for what in (r"json case \(baseline\)", "case page"):
+        found = re.search(rf"^{store}\s+{what}\s+(\d+)\s+4\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})$", out, re.M)
+        assert found is not None, out
+        assert int(found.group(1)) > 30 and float(found.group(2)) > 0 and float(found.group(4)) > 0
+    assert re.search(rf"^{store}\s+\(the page is [\d,]+ bytes of HTML\)", out, re.M)

@@ -21,7 +21,7 @@ from starlette.types import Scope
 from commands.application import LedgerApplication
 from ledger.values import Actor
 from reads.service import ReadService
-from web import command_pages, display, min_plan_page, overview_page, signin, standins, start, worklist_page
+from web import case_page, command_pages, display, min_plan_page, overview_page, signin, start, worklist_page
 from web.config import WebConfig
 from web.forms.jinja import install_helpers
 from web.oidc import OidcClient
@@ -91,6 +91,8 @@ def install(
     app.state.web = web
     # First: `/saker/ny` must be matched before any `/saker/{case_id}` page.
     app.include_router(command_pages.router)
+    app.include_router(case_page.router)
+    app.include_router(case_page.downloads)
     app.include_router(signin.router)
     app.include_router(start.router)
     for screen in (overview_page, worklist_page, min_plan_page):
@@ -98,6 +100,4 @@ def install(
     app.mount("/static/web", _Files(HERE / "static", (".css", ".js")), name="web-static")
     for name, (folder, suffixes) in VENDOR.items():
         app.mount(f"/static/vendor/{name}", _Files(config.node_modules / folder, suffixes), name=f"vendor-{name}")
-    # Last: only where no screen of the pages answers the same path.
-    standins.install_missing(app)
     return web

@@ -28,6 +28,7 @@ from commands.plan_commands import ForwardComplaint
 from ledger.errors import DomainError, VersionMismatch
 from ledger.values import Actor, Role
 from web.actions import ANCHORS, Action, action_for, anchor_id, area_anchor, open_case_action
+from web.case_model import issued_reports as reports_issued
 from web.forms.bound import Bound, Problem
 from web.forms.fields import Form, form_by_slug, form_for
 from web.forms.parse import Posted, parse
@@ -284,12 +285,7 @@ def issued_reports(request: Request, actor: Actor, case_id: UUID) -> list[dict[s
         entries = web.reads.cases.access_log(actor, case_id)  # type: ignore[union-attr]
     except DomainError:
         return []
-    issued = [
-        {"sha256": e["issued"]["sha256"], "format": e["issued"].get("format", ""), "at": e.get("at")}
-        for e in entries
-        if isinstance(e.get("issued"), dict) and e["issued"].get("sha256")
-    ]
-    return list({r["sha256"]: r for r in reversed(issued)}.values())
+    return reports_issued(entries)
 
 
 def _version(posted: Posted) -> int | None:

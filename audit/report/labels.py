@@ -38,6 +38,8 @@ PARTS = {
     "access_log": "tilgangsloggen",
     "exports": "eksporter",
     "archive": "arkivmeldinger",
+    "notifications": "varslene",
+    "archive_steps": "arkiveringen",
 }
 
 
