@@ -15,6 +15,7 @@ from api.bundle_upload import MAX_BUNDLE_BYTES
 from api.deps import Problem
 from api.edge_config import EdgeSettings
 from api.limits import Allowance, InputLimits
+from api.links import add_links
 from api.routers import (
     archive,
     compliance,
@@ -114,6 +115,7 @@ def _add_problem_schema(app: FastAPI) -> None:
             return app.openapi_schema
         schema = original()
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+        add_links(schema, command_routes.ROUTES)  # which answer gives the ids another operation takes
         app.openapi_schema = schema
         return schema
 
