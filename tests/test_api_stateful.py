@@ -61,7 +61,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 def test_stateful_sequences_following_the_links_reach_every_operation(
     api: Api, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.test_api_schemathesis import CHECKS  # noqa: PLC0415  (the same checks as the per-operation fuzz)
+    from tests.test_api_schemathesis import CHECKS
 
     seeds = walked_cases(api)
     known: dict[str, set[str]] = {name: set(values) for name, values in seeds.items()}
@@ -128,7 +128,7 @@ def test_stateful_sequences_following_the_links_reach_every_operation(
             # not replay; every failure is reported with its request below.
             try:
                 case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
-            except Exception as failure:  # noqa: BLE001
+            except Exception as failure:
                 failures.append(f"{case.operation.label} {case.path_parameters} -> {response.status_code}: {failure}")
 
     for number in range(SCENARIOS):
