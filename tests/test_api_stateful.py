@@ -25,6 +25,7 @@ from api.command_routes import ROUTES
 from api.commanding import PREFIX
 from ledger.national_id import synthesize
 from ledger.values import Role
+from tests.support.fuzz import CHECKS
 from tests.support.http import Api
 from tests.support.walked import walked_cases
 
@@ -61,7 +62,6 @@ def backend(request: pytest.FixtureRequest) -> str:
 def test_stateful_sequences_following_the_links_reach_every_operation(
     api: Api, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.test_api_schemathesis import CHECKS
 
     seeds = walked_cases(api)
     known: dict[str, set[str]] = {name: set(values) for name, values in seeds.items()}
