@@ -4,11 +4,13 @@ issuer and audience checked) when LEDGER_OIDC_JWKS_URL is set."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 
+from api.edge_config import DEFAULT_TOKEN_LIFETIME, DEMO_MUNICIPALITIES, MAX_TOKEN_BYTES
 from api.errors import Problem
 from ledger.identity import InvalidClaim, actor_from_claims
 from ledger.values import Actor, Role
@@ -16,6 +18,8 @@ from ledger.values import Actor, Role
 ISSUER = "coordination-ledger"
 AUDIENCE = "coordination-ledger"
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ledger"'}
+LEEWAY = 30  # seconds of clock difference tolerated between the issuer and this server
+INVALID = "Tokenet er ugyldig."
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,11 @@ class TokenVerifier:
     jwks_url: str | None = None
     issuer: str = ISSUER
     audience: str = AUDIENCE
+    # Limits (README: Limits at the edge): the longest lifetime a token may have, measured from
+    # its `iat` and from now, and the municipalities this deployment serves. A token past either
+    # is refused with the same answer as a forged one: it tells a prober nothing.
+    max_lifetime: int = DEFAULT_TOKEN_LIFETIME
+    municipalities: frozenset[str] = frozenset(DEMO_MUNICIPALITIES)
 
     def __post_init__(self) -> None:
         if self.jwks_url:
@@ -33,8 +42,21 @@ class TokenVerifier:
     def actor(self, authorization: str | None) -> Actor:
         if not authorization or not authorization.lower().startswith("bearer "):
             raise Problem(401, "Mangler Bearer-token i Authorization.", headers=_CHALLENGE)
-        claims = self._claims(authorization[7:].strip())
-        return _actor_from(claims)
+        token = authorization[7:].strip()
+        if len(token) > MAX_TOKEN_BYTES:
+            raise Problem(401, INVALID, headers=_CHALLENGE)
+        claims = self._claims(token)
+        self._check_lifetime(claims)
+        return _actor_from(claims, self.municipalities)
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        """`exp` and `iat` are required (PyJWT checked their form); the lifetime is bounded."""
+        try:
+            issued, expires = float(claims["iat"]), float(claims["exp"])
+        except (TypeError, ValueError):
+            raise Problem(401, INVALID, headers=_CHALLENGE) from None
+        if expires - issued > self.max_lifetime or expires - time.time() > self.max_lifetime + LEEWAY:
+            raise Problem(401, INVALID, headers=_CHALLENGE)
 
     def _claims(self, token: str) -> dict[str, Any]:
         options = {"require": ["exp", "iat", "sub"]}
@@ -52,19 +74,21 @@ class TokenVerifier:
                 audience=self.audience,
                 issuer=self.issuer,
                 options=options,
-                leeway=30,
+                leeway=LEEWAY,
             )
         except jwt.ExpiredSignatureError:
             raise Problem(401, "Tokenet er utløpt.", headers=_CHALLENGE) from None
         except (jwt.PyJWTError, ValueError):
-            raise Problem(401, "Tokenet er ugyldig.", headers=_CHALLENGE) from None
+            raise Problem(401, INVALID, headers=_CHALLENGE) from None
 
 
-def _actor_from(claims: dict[str, Any]) -> Actor:
+def _actor_from(claims: dict[str, Any], served: frozenset[str]) -> Actor:
     try:
-        return actor_from_claims(claims)
+        return actor_from_claims(claims, served)
     except InvalidClaim as e:
-        if e.claim in _CLAIM_MESSAGES:
+        if e.unserved:
+            message = INVALID
+        elif e.claim in _CLAIM_MESSAGES:
             message = _CLAIM_MESSAGES[e.claim]
         else:
             message = (
@@ -94,8 +118,6 @@ def issue_token(
     now: int | None = None,
 ) -> str:
     """A development token (ledger token, tests)."""
-    import time
-
     issued = int(now if now is not None else time.time())
     claims: dict[str, Any] = {
         "sub": sub,

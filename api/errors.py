@@ -39,9 +39,11 @@ _TITLES = {
     409: "Avvist av en regel",
     410: "Finnes ikke lenger",
     412: "Saken er endret",
+    413: "Forespørselen er for stor",
     415: "Feil innholdstype",
     422: "Ugyldige data",
     428: "Versjon kreves",
+    431: "Forespørselens hoder er for store",
     500: "Intern feil",
     503: "Tjenesten er ikke tilgjengelig",
 }

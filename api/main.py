@@ -4,11 +4,18 @@ and read services. The composition root builds those and calls it
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from api import command_routes, errors
 from api.auth import TokenVerifier
+from api.bundle_upload import MAX_BUNDLE_BYTES
 from api.deps import Problem
+from api.edge_config import EdgeSettings
+from api.limits import Allowance, InputLimits
+from api.links import add_links
 from api.routers import (
     archive,
     compliance,
@@ -21,8 +28,10 @@ from api.routers import (
     tasks,
 )
 from api.routers import reads as reads_router
+from api.security_headers import SecurityHeaders
 from commands.application import LedgerApplication
 from commands.directory import NotificationDirectory
+from reads.archive import MAX_RECEIPT_BYTES
 from reads.service import ReadService
 
 DESCRIPTION = """Event-sourced coordination ledger for Norwegian municipalities: coordinator,
@@ -32,12 +41,28 @@ invariant refused. Send `Authorization: Bearer <token>` (`ledger token` in devel
 `If-Match: "<version>"` for optimistic concurrency and `Idempotency-Key` on POSTs."""
 
 
+# Routes that receive more than the default body limit: the raw bodies they read themselves.
+ALLOWANCES = (
+    Allowance("POST", re.compile(r"/v1/cases/transfers-in"), MAX_BUNDLE_BYTES),
+    Allowance("POST", re.compile(r"/v1/archive/messages/[^/]+/receipt"), MAX_RECEIPT_BYTES),
+)
+
+
 def build_api(
-    commands: LedgerApplication, reads: ReadService, verifier: TokenVerifier, directory: NotificationDirectory
+    commands: LedgerApplication,
+    reads: ReadService,
+    verifier: TokenVerifier,
+    directory: NotificationDirectory,
+    edge: EdgeSettings | None = None,
 ) -> FastAPI:
     """The routes, the problem+json errors and the OpenAPI document; the routers reach the
-    services through `CommandsDep`, `ReadsDep` and `DirectoryDep` (api/deps.py)."""
-    app = FastAPI(title="Koordineringsprotokoll (coordination ledger)", version="0.1.0", description=DESCRIPTION)
+    services through `CommandsDep`, `ReadsDep` and `DirectoryDep` (api/deps.py). `edge`: the
+    limits, headers and CORS of the HTTP edge (api/edge_config.py)."""
+    edge = edge or EdgeSettings()
+    docs = {} if edge.docs else {"docs_url": None, "redoc_url": None}
+    app = FastAPI(
+        title="Koordineringsprotokoll (coordination ledger)", version="0.1.0", description=DESCRIPTION, **docs
+    )
     app.state.commands = commands
     app.state.reads = reads
     app.state.verifier = verifier
@@ -59,7 +84,27 @@ def build_api(
     for module in routers:
         app.include_router(module.router)
     _add_problem_schema(app)
+    install_edge(app, edge)
     return app
+
+
+def install_edge(app: FastAPI, edge: EdgeSettings) -> None:
+    """Input limits first (before CORS, parsing and authentication), CORS only with configured
+    origins, and the security headers around everything, the server's own error answers included."""
+    app.add_middleware(
+        InputLimits, max_body_bytes=edge.max_body_bytes, max_header_bytes=edge.max_header_bytes, allowances=ALLOWANCES
+    )
+    if edge.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(edge.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "Digest", "Content-Disposition", "Retry-After"],
+            max_age=600,
+        )
+    inner = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(inner(), assume_https=edge.assume_https)  # type: ignore[method-assign]
 
 
 def _add_problem_schema(app: FastAPI) -> None:
@@ -70,6 +115,7 @@ def _add_problem_schema(app: FastAPI) -> None:
             return app.openapi_schema
         schema = original()
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+        add_links(schema, command_routes.ROUTES)  # which answer gives the ids another operation takes
         app.openapi_schema = schema
         return schema
 

@@ -167,11 +167,25 @@ def serve(
     """Run the HTTP API and the web app."""
     if not _api_available():
         _fail("the HTTP API is not built yet (no module api.main)", 1)
-    Settings.from_env()  # a configuration error is one line here, not a failed worker
+    settings = Settings.from_env()  # a configuration error is one line here, not a failed worker
     import uvicorn
 
-    # log_config=None: uvicorn's records go through the ledger's handler and redaction.
-    uvicorn.run("app.server:create_app", factory=True, host=host, port=port, log_config=None)
+    # log_config=None: uvicorn's records go through the ledger's handler and redaction. No `server`
+    # banner. h11 reads a header block of up to HEADER_BUFFER bytes, so one past the ledger's own
+    # limit (LEDGER_MAX_HEADER_BYTES) gets a 431 answer instead of a closed connection.
+    uvicorn.run(
+        "app.server:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        server_header=False,
+        h11_max_incomplete_event_size=max(HEADER_BUFFER, 2 * settings.edge.max_header_bytes),
+    )
+
+
+# How much of a request's header block the server reads before it gives up (README: Limits).
+HEADER_BUFFER = 1024 * 1024 + 64 * 1024
 
 
 @app.command()

@@ -39,7 +39,7 @@ def create_app(ledger: Ledger | None = None, *, run_projections: bool | None = N
     led = ledger or build(Settings.from_env(service=True))
     if run_projections is None:
         run_projections = os.environ.get("LEDGER_PROJECTIONS", "inline") != "external"
-    app = build_api(led.app, led.reads, token_verifier(led.settings), led.directory)
+    app = build_api(led.app, led.reads, token_verifier(led.settings), led.directory, led.settings.edge)
     install_web(app, led)
     if run_projections:
         stop = led.projections.start_background()
@@ -51,6 +51,8 @@ def token_verifier(settings: Settings) -> TokenVerifier:
     return TokenVerifier(
         secret=settings.jwt_secret,
         jwks_url=settings.oidc_jwks_url,
+        max_lifetime=settings.edge.token_max_lifetime,
+        municipalities=frozenset(settings.edge.municipalities),
         **({"issuer": settings.oidc_issuer} if settings.oidc_issuer else {}),
         **({"audience": settings.oidc_audience} if settings.oidc_audience else {}),
     )
@@ -89,4 +91,9 @@ def web_config(settings: Settings) -> WebConfig:
             redirect_url=web.oidc_redirect_url,
             scopes=web.oidc_scopes,
         )
-    return WebConfig(production=web.production, secure_cookies=web.secure_cookies, oidc=oidc)
+    return WebConfig(
+        production=web.production,
+        secure_cookies=web.secure_cookies,
+        oidc=oidc,
+        municipalities=frozenset(settings.edge.municipalities),
+    )

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.edge_config import EdgeSettings
 from archive.settings import ArchiveSettings
 from ledger.profiles import PROFILES
 from notify.settings import NotifySettings
@@ -131,6 +132,8 @@ class Settings:
     new_signing_key: bytes | None = None
     # Reminders and their delivery (SMTP, webhooks, the dispatcher): see notify/settings.py.
     notify: NotifySettings = field(default_factory=lambda: NotifySettings.from_env({}))
+    # The HTTP edge: body and header limits, token limits, municipalities served, CORS, HTTPS.
+    edge: EdgeSettings = EdgeSettings()
 
     def __post_init__(self) -> None:
         if not self.master_keys:
@@ -172,6 +175,7 @@ class Settings:
             archive=_archive_config(env),
             # Only the process that delivers (`ledger notify`) needs the web app's address for links.
             notify=NotifySettings.from_env(env, require_public_url=False),
+            edge=EdgeSettings.from_env(env, production=production),
         )
 
 

@@ -9,7 +9,7 @@ digits) and, where relevant, `service` and `pid` (a national id).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ledger.values import Actor, Role, is_municipality_number
@@ -21,13 +21,16 @@ class InvalidClaim(ValueError):
     """A claim is missing or not acceptable. `missing` tells an absent (or
     empty) claim from one of the wrong form."""
 
-    def __init__(self, claim: str, *, missing: bool = False) -> None:
-        super().__init__(f"the {claim!r} claim is {'missing' if missing else 'invalid'}")
+    def __init__(self, claim: str, *, missing: bool = False, unserved: bool = False) -> None:
+        super().__init__(f"the {claim!r} claim is {'missing' if missing else 'not served' if unserved else 'invalid'}")
         self.claim = claim
         self.missing = missing
+        self.unserved = unserved  # a well-formed municipality this deployment does not serve
 
 
-def actor_from_claims(claims: Mapping[str, Any]) -> Actor:
+def actor_from_claims(claims: Mapping[str, Any], served: Collection[str] | None = None) -> Actor:
+    """The actor the claims name. `served`: the municipalities this deployment serves (the
+    entrances pass their one configured list); a claim of another is refused like a malformed one."""
     try:
         role = Role(str(claims.get("role")))
     except ValueError:
@@ -35,6 +38,8 @@ def actor_from_claims(claims: Mapping[str, Any]) -> Actor:
     municipality = str(claims.get("municipality", ""))
     if not is_municipality_number(municipality):
         raise InvalidClaim("municipality", missing=not municipality)
+    if served is not None and municipality not in served:
+        raise InvalidClaim("municipality", unserved=True)
     sub = text_claim(claims, "sub")
     if not sub:
         raise InvalidClaim("sub", missing=True)

@@ -17,28 +17,13 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from ledger.values import Role
 from tests.support.archive import closed_case
+from tests.support.fuzz import CHECKS
 from tests.support.http import Api, populated_case
 from tests.support.story import SELBU
 
-# Schema-valid data may still be refused by a rule (a national id's check digits, INV-xx),
-# so "positive data is accepted" is not a check here; every other conformance check is.
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
 EXAMPLES = int(os.environ.get("LEDGER_FUZZ_EXAMPLES", "4"))
 FUZZ = settings(
     max_examples=EXAMPLES,

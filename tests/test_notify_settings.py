@@ -90,6 +90,7 @@ def test_in_production_only_the_process_that_delivers_needs_the_public_url(tmp_p
         "LEDGER_MASTER_KEY": "11" * 32,
         "LEDGER_SIGNING_KEY": "22" * 32,
         "LEDGER_JWT_SECRET": "s" * 40,
+        "LEDGER_MUNICIPALITIES": "3447",
     }
     settings = Settings.from_env(env)
     assert settings.notify.public_url == ""

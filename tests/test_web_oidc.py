@@ -34,6 +34,8 @@ ACCOUNTS = {
         "pid": synthesize(date(1990, 5, 17), 123),
     },
     "uten-rolle": {"name": "Per Uten Rolle"},
+    # A well-formed municipality this deployment does not serve (LEDGER_MUNICIPALITIES).
+    "annen-kommune": {"name": "Anne Annen", "role": "ke_caseworker", "municipality": "1804"},
 }
 
 
@@ -137,6 +139,15 @@ def test_an_answer_naming_another_issuer_is_refused(client: TestClient, provider
 def test_an_account_without_a_role_in_the_ledger_is_refused(client: TestClient, provider: OidcProvider) -> None:
     answer = back(client, provider.sign_in(start(client), "uten-rolle"))
     assert answer.status_code == 403 and "ingen rolle" in answer.text
+    assert signed_in_as(client) is None
+
+
+def test_an_account_of_a_municipality_this_deployment_does_not_serve_is_refused(
+    client: TestClient, provider: OidcProvider
+) -> None:
+    """The same list as the API's tokens (LEDGER_MUNICIPALITIES): Bodø (1804) is not served here."""
+    answer = back(client, provider.sign_in(start(client), "annen-kommune"))
+    assert answer.status_code == 403 and "ingen rolle eller kommune" in answer.text
     assert signed_in_as(client) is None
 
 

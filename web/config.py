@@ -30,6 +30,9 @@ class WebConfig:
     # request's scheme says; a request that arrived over HTTPS gets `Secure` anyway.
     secure_cookies: bool = False
     oidc: OidcClientConfig | None = None
+    # The municipalities this deployment serves (LEDGER_MUNICIPALITIES): a sign-in claiming another
+    # is refused, as the API refuses its token. None: no list given (tests of the web app alone).
+    municipalities: frozenset[str] | None = None
     node_modules: Path = NODE_MODULES
 
     @property

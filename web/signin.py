@@ -109,7 +109,7 @@ def oidc_callback(
         claims = web.oidc.finish(
             pending, code=code, state=state, redirect_url=_redirect_url(request, web.oidc), iss=iss
         )
-        actor = actor_from_claims(claims)
+        actor = actor_from_claims(claims, web.config.municipalities)
     except SignInFailed as e:
         log.warning("web.oidc_refused", reason=str(e))
         raise _failed() from None

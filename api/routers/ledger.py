@@ -28,8 +28,8 @@ def checkpoints(actor: CurrentActor, reads: ReadsDep) -> dict[str, Any]:
 def inclusion_proof(
     actor: CurrentActor,
     reads: ReadsDep,
-    log_index: Annotated[int, Query(ge=0)],
-    tree_size: Annotated[int, Query(ge=1)],
+    log_index: Annotated[int, Query(ge=0, le=2**62)],
+    tree_size: Annotated[int, Query(ge=1, le=2**62)],
 ) -> dict[str, Any]:
     """RFC 9162 inclusion proof of leaf `log_index` in the tree of size `tree_size`."""
     return reads.integrity.inclusion_proof(actor, log_index, tree_size)
@@ -37,7 +37,10 @@ def inclusion_proof(
 
 @router.get("/proofs/consistency", response_model=ConsistencyProof)
 def consistency_proof(
-    actor: CurrentActor, reads: ReadsDep, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
+    actor: CurrentActor,
+    reads: ReadsDep,
+    first: Annotated[int, Query(ge=1, le=2**62)],
+    second: Annotated[int, Query(ge=1, le=2**62)],
 ) -> dict[str, Any]:
     """RFC 9162 consistency proof between the trees of sizes `first` and `second`."""
     return reads.integrity.consistency_proof(actor, first, second)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from api.deps import PROBLEMS, CurrentActor, ReadsDep
+from api.query_types import DayOrMoment
 from api.views import BreachOverview
+from commands.constraints import PRINTABLE
 
 router = APIRouter(prefix="/v1/compliance", tags=["compliance"], responses=PROBLEMS)
 
@@ -25,13 +26,14 @@ def breaches(
         Query(
             min_length=1,
             max_length=200,
+            pattern=PRINTABLE,
             description="Only cases of this unit (the coordinator's, or the unit asked to appoint one)",
         ),
     ] = None,
     due_before: Annotated[
-        date | datetime | None,
+        DayOrMoment | None,
         Query(
-            description="Pending checks due before this date (end of day, Norway) or moment are listed "
+            description="Pending checks due before this date (end of day, Norway) or moment (as given) are listed "
             "with the breaches; default 14 days from now"
         ),
     ] = None,

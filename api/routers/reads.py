@@ -7,10 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 from fastapi import Response as FastAPIResponse
-from pydantic import AwareDatetime
 
 from api.commanding import ETAG_HEADER
 from api.deps import PROBLEMS, CurrentActor, ReadsDep
+from api.query_types import Moment
 from api.views import AccessLog, CaseHistory, CaseView
 
 router = APIRouter(prefix="/v1/cases", tags=["reads"], responses=PROBLEMS)
@@ -22,8 +22,8 @@ def get_case(
     actor: CurrentActor,
     reads: ReadsDep,
     response: Response,
-    as_of: Annotated[AwareDatetime | None, Query(description="As it stood at T (events that occurred by T)")] = None,
-    known_at: Annotated[AwareDatetime | None, Query(description="Only what had been recorded by T2")] = None,
+    as_of: Annotated[Moment | None, Query(description="As it stood at T (events that occurred by T)")] = None,
+    known_at: Annotated[Moment | None, Query(description="Only what had been recorded by T2")] = None,
 ) -> dict[str, Any]:
     """The case (plan, team, consents, goals, meetings), filtered by the reader's consent."""
     read = reads.cases.case(actor, case_id, as_of=as_of, known_at=known_at)

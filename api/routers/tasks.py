@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from api.deps import PROBLEMS, CurrentActor, ReadsDep
 from api.notification_views import AssigneeKindName, TaskList
+from api.query_types import DayOrMoment
+from commands.constraints import PRINTABLE
 
 router = APIRouter(prefix="/v1", tags=["tasks"], responses=PROBLEMS)
 
 DueBefore = Annotated[
-    date | datetime | None,
-    Query(description="Only duties due by this date (end of day, Norway) or moment; overdue ones always"),
+    DayOrMoment | None,
+    Query(description="Only duties due by this date (end of day, Norway) or moment (as given); overdue ones always"),
 ]
 Limit = Annotated[int, Query(ge=1, le=5000, description="Items per page")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]
@@ -35,14 +36,21 @@ def my_tasks(
 def everyones_tasks(
     actor: CurrentActor,
     reads: ReadsDep,
-    unit: Annotated[str | None, Query(min_length=1, max_length=200, description="Only this unit's duties")] = None,
+    unit: Annotated[
+        str | None, Query(min_length=1, max_length=200, pattern=PRINTABLE, description="Only this unit's duties")
+    ] = None,
     assignee: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Only this person's (the id the events name)")
+        str | None,
+        Query(
+            min_length=1, max_length=200, pattern=PRINTABLE, description="Only this person's (the id the events name)"
+        ),
     ] = None,
     kind: Annotated[AssigneeKindName | None, Query(description="Only duties of this kind of assignee")] = None,
     due_before: Annotated[
-        date | datetime | None,
-        Query(description="Duties due by this date (end of day, Norway) or moment; default 60 days from now"),
+        DayOrMoment | None,
+        Query(
+            description="Duties due by this date (end of day, Norway) or moment (as given); default 60 days from now"
+        ),
     ] = None,
     limit: Limit = 500,
     offset: Offset = 0,

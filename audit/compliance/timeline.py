@@ -75,6 +75,21 @@ def due_instant(deadline: date | datetime) -> datetime:
         return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=UTC)
 
 
+# The moments a question may name (a query's `due_before`, `as_of`): those on the calendar in UTC,
+# year 1 to 9999 (`9999-12-31T23:59:59-01:00` is in year 10000 in UTC). Days: the whole calendar.
+EARLIEST_MOMENT = datetime.min.replace(tzinfo=UTC)
+LATEST_MOMENT = datetime.max.replace(tzinfo=UTC)
+
+
+def askable(moment: datetime) -> bool:
+    """Whether a moment lies on the calendar in UTC (a naive one is taken as UTC); the timeline holds
+    such a moment at the calendar's ends wherever another clock would leave it."""
+    try:
+        return EARLIEST_MOMENT <= aware(moment).astimezone(UTC) <= LATEST_MOMENT
+    except OverflowError:  # off the calendar in UTC
+        return False
+
+
 def add_days(day: date, days: int) -> date:
     """`day` plus `days`, held at the calendar's first or last day: a deadline past year 9999 is
     "never", one before year 1 "always", and judging a case never fails on it."""

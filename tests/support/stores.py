@@ -19,6 +19,9 @@ import pytest
 
 from app.settings import Settings
 
+# The municipalities the tests' deployment serves (LEDGER_MUNICIPALITIES): the demo data set's, and
+# two more that cases move to (Oslo, Bergen); a token of any other is refused.
+SERVED = "3447,4647,5032,3443,0301,4601"
 PG_SERVER = os.environ.get("LEDGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["sqlite", "postgres"]
 
@@ -64,6 +67,7 @@ def settings_for(url: str, secrets_dir: Path, **extra: str) -> Settings:
         "LEDGER_SIGNING_KEY": "22" * 32,
         "LEDGER_JWT_SECRET": "test-secret-" + "x" * 40,
         "LEDGER_SCHEMA_DIR": str(SCHEMA_DIR),
+        "LEDGER_MUNICIPALITIES": SERVED,
         **extra,
     }
     return Settings.from_env(env)
