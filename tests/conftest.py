@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import structlog
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
 
 from app.bootstrap import Ledger, build
 from app.server import create_app
@@ -20,6 +21,11 @@ from tests.support.clock import FakeClock
 from tests.support.http import Api
 from tests.support.memory import MemoryApp
 from tests.support.stores import BACKENDS, database_url, run_database, settings_for
+
+# Property tests judge what comes out, never how fast: speed is measured in bench/. On a busy
+# machine drawing a case's events can take over a second, which is no failure of the code.
+settings.register_profile("ledger", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ledger")
 
 # The browser fixtures (one Playwright and one Chromium for the run, a fresh page per test).
 pytest_plugins = ["tests.support.browser"]
