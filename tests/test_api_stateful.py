@@ -13,7 +13,6 @@ LEDGER_FUZZ_SCENARIOS and LEDGER_FUZZ_STEPS for a deeper local run."""
 
 from __future__ import annotations
 
-import json
 import os
 import random
 from collections import Counter
@@ -36,13 +35,15 @@ from tests.support.fuzz import CHECKS, seeded_outputs
 from tests.support.http import Api
 from tests.support.walked import walked_cases
 
-SCENARIOS = int(os.environ.get("LEDGER_FUZZ_SCENARIOS", "60"))
+# Both stores; PostgreSQL with half the scenarios, to keep the CI budget (about 40 s and 25 s here).
+SCENARIOS = {"sqlite": 60, "postgres": 30}
+# Three of the steps are the scenario's start (its own case, the walk's answers, an entry point).
+STEPS = int(os.environ.get("LEDGER_FUZZ_STEPS", "14"))
 # One scenario per run, each from its own seed: the ledger's state outlives a scenario, so
 # Hypothesis could not replay one (it would see other answers and call it flaky).
 ONE_SCENARIO = settings(
     max_examples=1,
-    # Three of the steps are the scenario's start (its own case, the walk's answers, an entry point).
-    stateful_step_count=int(os.environ.get("LEDGER_FUZZ_STEPS", "14")),
+    stateful_step_count=STEPS,
     deadline=None,
     database=None,
     phases=[Phase.generate],
@@ -69,14 +70,10 @@ def role_for(method: str, path: str) -> Role:
     return COMMAND_ROLE.get((method.upper(), path), Role.KE_CASEWORKER)
 
 
-@pytest.fixture(params=["sqlite"])  # the seam fuzz and the per-operation fuzz cover PostgreSQL
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 def test_stateful_sequences_following_the_links_reach_every_operation(
-    api: Api, capsys: pytest.CaptureFixture[str]
+    api: Api, backend: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    scenarios = int(os.environ.get("LEDGER_FUZZ_SCENARIOS", SCENARIOS[backend]))
 
     walked = walked_cases(api)
     seeds = walked.ids
@@ -177,21 +174,27 @@ def test_stateful_sequences_following_the_links_reach_every_operation(
             except Exception as failure:
                 failures.append(f"{case.operation.label} {case.path_parameters} -> {response.status_code}: {failure}")
 
-    for number in range(SCENARIOS):
+    for number in range(scenarios):
         scenario["number"] = number
         Workflow._hypothesis_internal_use_seed = number  # what hypothesis.seed() sets: reproducible
         Workflow.run(settings=ONE_SCENARIO)
     labels = {operation.label for operation in operations}
-    explicit = {link for link in links if "_v1_" in link}  # api/links.py names a link by its operationId
+    declared = {link.full_name for edges in Machine._transitions.operations.values() for link in edges.outgoing}
     with capsys.disabled():
         print(
             f"\nschemathesis stateful: {len(reached)}/{len(labels)} operations reached "
-            f"({len(by_link)} of the {len(linked)} a link leads to by a link, {len(entries)} entry points), "
-            f"{len(succeeded)} answered 2xx, {len(links)} links followed ({len(explicit)} of api/links.py), "
-            f"{sum(reached.values())} calls in {SCENARIOS} scenarios"
+            f"({len(by_link)}/{len(linked)} of those a link leads to by following one, the other {len(entries)} "
+            f"as entry points), {len(succeeded)}/{len(labels)} answered 2xx, {len(links)}/{len(declared)} links "
+            f"followed, {sum(reached.values())} calls in {scenarios} scenarios of {STEPS} steps"
         )
-        print("calls/2xx per operation: " + json.dumps({label: f"{reached[label]}/{succeeded[label]}" for label in sorted(labels)}, ensure_ascii=False))
+        print("2xx/calls per operation: " + ", ".join(f"{op} {succeeded[op]}/{reached[op]}" for op in sorted(labels)))
+        print("links not followed: " + (", ".join(sorted(declared - links)) or "none"))
     assert not failures, "\n\n".join(failures[:10])
     assert labels - set(reached) == set(), "never called"
     assert linked - by_link == set(), "never reached by following a link"
-    assert len(succeeded) >= 0 and len(links) >= 0  # measured: floors set below
+    # Measured: all 83 links in 60 scenarios, 80 in 30; held to 90 %, so that one more command, or another
+    # draw of schemathesis' own (true) randomness, does not fail the run by luck.
+    assert len(links & declared) >= 0.9 * len(declared), sorted(declared - links)
+    # Generated bodies are mostly refused by the rules (a national id's check digits, INV-xx), the walk's
+    # ids make the reads answer. Measured: 48 of 75 in 60 scenarios, 41 in 30.
+    assert len(succeeded) >= len(labels) / 2

@@ -8,7 +8,6 @@ import re
 from collections.abc import Collection
 
 import httpx
-
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,

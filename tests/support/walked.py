@@ -1,6 +1,7 @@
 """Cases walked over HTTP to every state a case can be in (opened, running, populated with an
-item behind every kind of id, closed, erased), with the municipality's set-up beside them (a
-contact, a webhook, archive messages), for tests that need real ids to aim at. Every answer the
+item behind every kind of id, closed, erased, transferred in from another municipality), with the
+municipality's set-up beside them (a contact, a webhook, archive messages), for tests that need
+real ids to aim at. Every answer the
 walk got is kept too: tests/test_api_stateful.py gives schemathesis the answers that created
 something as the sources of the links that follow (a goal's answer to its revisions, …)."""
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from ledger.values import Role
+from tests.support.cases import MUNICIPALITY
 from tests.support.http import Api, HttpCase, created, file_in_archive, open_case, populated_case, running_case
 
 CLOSURE = {
@@ -21,6 +23,7 @@ CLOSURE = {
     "termination_letter_sent": True,
 }
 CONTACT = ("person", "koord-1")
+FORMER = "0301"  # the municipality the transferred case comes from
 
 
 @dataclass
@@ -33,6 +36,17 @@ class Walked:
 
 def close(api: Api, case: HttpCase) -> None:
     created(api.post(f"{case.path}/closure", Role.KE_CASEWORKER, CLOSURE))
+
+
+def transferred_in(api: Api) -> str:
+    """A case moved here from another municipality (POST /v1/cases/transfers-in with its bundle)."""
+    former = running_case(api, individual=15, municipality=FORMER)
+    move = {"to_municipality": MUNICIPALITY, "transferred": ["individuell plan"]}
+    created(api.post(f"{former.path}/transfers", Role.KE_CASEWORKER, move, municipality=FORMER))
+    export = created(api.post(f"{former.path}/exports", Role.KE_CASEWORKER, {"format": "json"}, municipality=FORMER))
+    bundle = api.get(f"{former.path}/exports/{export['export_id']}", Role.KE_CASEWORKER, municipality=FORMER)
+    headers = {**api.auth(Role.KE_CASEWORKER), "Content-Type": "application/json"}
+    return str(created(api.client.post("/v1/cases/transfers-in", content=bundle.content, headers=headers))["case_id"])
 
 
 def walked_cases(api: Api) -> Walked:
@@ -67,6 +81,7 @@ def _walk(api: Api, ids: dict[str, list[str]]) -> None:
     created(api.post(f"{erased.path}/erasure", Role.KE_CASEWORKER))
     for case in (opened, running, closed, erased):
         ids["case_id"].append(case.case_id)
+    ids["case_id"].append(transferred_in(api))
     kind, key = CONTACT
     response = api.client.put(
         f"/v1/contacts/{kind}/{key}", json={"email": "koordinator@kommune.no"}, headers=api.auth(Role.KE_CASEWORKER)
@@ -74,9 +89,11 @@ def _walk(api: Api, ids: dict[str, list[str]]) -> None:
     created(response)
     ids["kind"].append(kind)
     ids["key"].append(key)
-    webhook = created(api.post("/v1/webhooks", Role.KE_CASEWORKER, {"url": "https://fagsystem.kommune.no/hooks/ledger"}))
+    webhook = created(
+        api.post("/v1/webhooks", Role.KE_CASEWORKER, {"url": "https://fagsystem.kommune.no/hooks/ledger"})
+    )
     ids["webhook_id"].append(webhook["id"])
-    # The erased case's messages are archived, the populated case's are waiting.
-    for case in (erased, populated):
+    # The erased case's messages are archived (the message itself is gone), the closed case's are waiting.
+    for case in (erased, closed):
         listing = api.get("/v1/archive/messages", Role.ARCHIVE_INTEGRATION, params={"case_id": case.case_id})
         ids["message_id"].extend(item["message_id"] for item in created(listing, 200)["items"])
