@@ -35,7 +35,7 @@ from tests.support.fuzz import CHECKS, seeded_outputs
 from tests.support.http import Api
 from tests.support.walked import walked_cases
 
-# Both stores; PostgreSQL with half the scenarios, to keep the CI budget (about 40 s and 25 s here).
+# Both stores; PostgreSQL with half the scenarios, to keep the CI budget (about 40 s and 30 s here, loaded).
 SCENARIOS = {"sqlite": 60, "postgres": 30}
 # Three of the steps are the scenario's start (its own case, the walk's answers, an entry point).
 STEPS = int(os.environ.get("LEDGER_FUZZ_STEPS", "14"))
