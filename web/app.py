@@ -75,6 +75,9 @@ def install(
         undefined=jinja2.StrictUndefined,  # a misspelt name in a template fails the test that renders it
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiled once per process and kept; in development a changed template file is compiled
+        # again (a stat per template a page uses), in production the files are never looked at again.
+        auto_reload=not config.production,
     )
     install_helpers(env)
     display.install(env)
