@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from api.auth import issue_token
 from app.bootstrap import build
 from app.logging import configure_logging
-from app.server import create_app
+from app.server import create_app, settle
 from bench import STORE_CHOICES, bench_settings, stores
 from bench.report_time import KE, build_case
 
@@ -51,6 +51,7 @@ def measure(url: str, meetings: int, evaluations: int, n: int) -> tuple[int, int
     try:
         case_id, events = build_case(ledger, meetings, evaluations)
         app = create_app(ledger, run_projections=False)
+        settle()  # as a serving process does once it is built (app.server.create_app)
         with TestClient(app, follow_redirects=False) as client:
             web = app.state.web
             session = web.sessions.start(actor=KE)

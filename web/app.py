@@ -27,6 +27,7 @@ from web.forms.jinja import install_helpers
 from web.oidc import OidcClient
 from web.page import Web
 from web.sessions import Sessions
+from web.templating import PageEnvironment
 
 HERE = Path(__file__).resolve().parent
 
@@ -69,7 +70,7 @@ def install(
     development sign-in offers; `oidc` signs people in through a provider;
     `commands` and `reads` are the services the pages give commands to and read with;
     `person_cases` the case each person or guardian of `people` opens "Min plan" on."""
-    env = jinja2.Environment(
+    env = PageEnvironment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,  # a misspelt name in a template fails the test that renders it
