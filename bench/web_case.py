@@ -14,6 +14,7 @@ Fresh stores and random keys per run (see bench/__init__.py).
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -48,10 +49,11 @@ def timed(get: Callable[[], object], n: int) -> list[float]:
 def measure(url: str, meetings: int, evaluations: int, n: int) -> tuple[int, int, list[float], list[float]]:
     """(events, page bytes, page ms, JSON ms)."""
     ledger = build(bench_settings(url))
+    collector = gc.get_threshold()
     try:
         case_id, events = build_case(ledger, meetings, evaluations)
         app = create_app(ledger, run_projections=False)
-        settle()  # as a serving process does once it is built (app.server.create_app)
+        settle()  # as a serving process does once it is built (app.server.create_app); undone below
         with TestClient(app, follow_redirects=False) as client:
             web = app.state.web
             session = web.sessions.start(actor=KE)
@@ -84,6 +86,8 @@ def measure(url: str, meetings: int, evaluations: int, n: int) -> tuple[int, int
                 pages += timed(page, batch)
         return events, size, pages, reads
     finally:
+        gc.unfreeze()
+        gc.set_threshold(*collector)
         ledger.close()
 
 
