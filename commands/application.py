@@ -25,6 +25,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from archive.steps import Archivable
 from commands.authorization import authorize
 from commands.base import CaseCommand, Command, CommandResult
+from commands.case_events import DecodedEvents
 from commands.handlers import handler_for
 from ledger.case import Case
 from ledger.context import Context
@@ -44,6 +45,7 @@ MAX_ATTEMPTS = 10
 # racing for the same case version would only burn each other's retries.
 # Writers in other processes are met by the store's version check and retried.
 CASE_LOCK_STRIPES = 64
+DECODED_CASES = 16  # cases whose decoded events the reads keep (commands.case_events)
 
 
 def utc_now() -> datetime:
@@ -77,6 +79,9 @@ class LedgerApplication(Application[UUID]):
         self.report_issued: Callable[[UUID, str], bool] = lambda case_id, sha256: False
         # Which steps of a case are archivable (INV-12: all filed before erasure); set by the composition root.
         self.archivable: Archivable | None = None
+        # The reads' copy of recently read cases' decoded events (a smaller share: a case's
+        # events take more memory than the case), off with the case cache.
+        self._decoded = DecodedEvents(min(case_cache, DECODED_CASES)) if case_cache > 0 else None
         if case_cache > 0:
             # The library keeps the last `case_cache` cases in memory and, on
             # each load, reads only the events stored since (other processes'
@@ -225,6 +230,8 @@ class LedgerApplication(Application[UUID]):
 
     def _forget(self, case_id: UUID) -> bool:
         """Drop a case from the in-memory cache; True if it was there."""
+        if self._decoded is not None:
+            self._decoded.forget(case_id)
         cache = self.repository.cache
         if cache is None:
             return False
@@ -235,8 +242,13 @@ class LedgerApplication(Application[UUID]):
         return True
 
     def case_events(self, case_id: UUID) -> list[Any]:
+        """The case's events, decoded (those of recently read cases kept decoded: commands.case_events)."""
         with self.keyring.scope([case_id]):
-            return list(self.events.get(case_id))
+            if self._decoded is None:
+                return list(self.events.get(case_id))
+            return self._decoded.get(
+                case_id, self.keyring.live_key_ids(case_id), lambda after: self.events.get(case_id, gt=after)
+            )
 
     # ----------------------------------------------------- side-table I/O
     def _fetch_keys(self, case_ids: Sequence[UUID]) -> dict[UUID, list[tuple[str, bytes]]]:

@@ -54,22 +54,31 @@ def timeline(events: Sequence[Any]) -> dict[str, Any]:
     flags them (`LATE_RECORDING`). As the report's timeline, without turning each event's data into
     JSON: the page shows none of it, and a case of a thousand events should not pay for it."""
     items = []
+    # A case's thousand events are recorded by a handful of people: each described once.
+    recorders: dict[tuple[Any, ...], dict[str, Any]] = {}
     for e in events:
         by, name, delay = e.recorded_by, e.recorded_by_name, e.timestamp - e.occurred_at
+        key = (by.id, by.role, by.service, name) if isinstance(name, str) or name is None else None
+        recorder = recorders.get(key) if key is not None else None
+        if recorder is None:
+            recorder = {
+                "id": by.id,
+                "role": by.role.value,
+                "role_text": word(V.ROLE_NAMES, by.role.value),
+                "service": by.service,
+                "name": sections.personal(jsonable(name), is_erased(name)),
+            }
+            if key is not None:
+                recorders[key] = recorder
+        kind = type(e)
         items.append(
             {
                 "version": e.originator_version,
-                "type": type(e).__name__,
-                "type_text": V.EVENT_TYPES.get(type(e), type(e).__name__),
+                "type": kind.__name__,
+                "type_text": V.EVENT_TYPES.get(kind, kind.__name__),
                 "occurred_at": e.occurred_at.isoformat(),
                 "recorded_at": e.timestamp.isoformat(),
-                "recorded_by": {
-                    "id": by.id,
-                    "role": by.role.value,
-                    "role_text": word(V.ROLE_NAMES, by.role.value),
-                    "service": by.service,
-                    "name": sections.personal(jsonable(name), is_erased(name)),
-                },
+                "recorded_by": recorder,
                 "late": delay > LATE_RECORDING,
                 "days_late": max(delay.days, 0),
             }

@@ -218,6 +218,11 @@ class Keyring:
     def read_key(self, case_id: UUID, kid: str) -> bytes | None:
         return self._live(case_id).get(kid)
 
+    def live_key_ids(self, case_id: UUID) -> frozenset[str]:
+        """The ids of the case's keys not destroyed (as the operation under way sees them): what its
+        events decode with, so events decoded under the same ids decode the same (commands.case_events)."""
+        return frozenset(self._live(case_id))
+
     def _live(self, case_id: UUID) -> dict[str, bytes]:
         """The case's keys: from the scope of the operation under way, else fetched now."""
         scoped = _scope.get()

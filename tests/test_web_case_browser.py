@@ -74,6 +74,9 @@ def test_the_case_page_is_accessible_and_its_screenshot_is_taken(page: Page, sit
 
     # Every section unfolded (the forms too) passes as well.
     page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    # Each fold of the forms fetches its form when opened: judged once every one has arrived.
+    expect(page.locator("details div[data-handling]")).to_have_count(0)
+    expect(page.locator("details form[data-handling]").first).to_be_visible()
     # Judged once the details have finished opening (mid-animation, colours overlap).
     page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
     page.mouse.move(0, 0)

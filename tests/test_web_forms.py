@@ -74,7 +74,16 @@ from tests.support.cases import (
     subject_consent,
 )
 from tests.support.clock import FakeClock
-from tests.support.forms import Site, field_error, flash_of, form_on, form_site, forms_on, summary_of
+from tests.support.forms import (
+    Site,
+    actions_on,
+    field_error,
+    flash_of,
+    form_on,
+    form_site,
+    forms_on,
+    summary_of,
+)
 from tests.support.stores import database_url
 from web.actions import actions_for, open_case_action
 from web.forms.fields import Widget, _unwrap, forms
@@ -302,6 +311,31 @@ def test_the_case_page_groups_the_forms_by_area(site: Site) -> None:
     assert f'href="/saker/{fx.case_id}/handlinger/oversend-klage"' in page
 
 
+def test_a_fold_of_the_case_page_fetches_its_form_for_the_version_the_page_shows(site: Site) -> None:
+    fx = rich_case(site)
+    site.sign_in(ke())
+    page = site.page(f"/saker/{fx.case_id}").text
+    version = site.ledger.app.load_case(fx.case_id).version
+    # The page holds no forms, only folds; without JavaScript a fold is a link to the form's own page.
+    assert forms_on(page) == [] and "vedtak" in actions_on(page)
+    fold = page.split('id="handling-vedtak"', 1)[1].split("</details>", 1)[0]
+    assert f'<a class="ds-link" href="/saker/{fx.case_id}/handlinger/vedtak">' in fold
+    # Opened (htmx), the form alone, sent with the version the page showed.
+    form = site.unfold(page, "vedtak")
+    assert forms_on(form) == ["vedtak"] and "<html" not in form and "<h1" not in form
+    assert f'name="expected_version" value="{version}"' in form
+    # The case changes after the page was read: the form opened then is refused as stale, nothing written.
+    site.ledger.app.handle(
+        AddParticipant(actor=ke(), case_id=fx.case_id, person=Person("x-2", "Xena"), service="PPT", role="rådgiver")
+    )
+    before = site.events(fx.case_id)
+    stale = site.unfold(page, "evaluer-teamet")
+    assert f'name="expected_version" value="{version}"' in stale
+    answer = site.post_form(stale, "evaluer-teamet", {"continued_need": "ja", "note": "Bra."})
+    assert answer.status_code == 409 and "Noen andre har endret saken" in answer.text
+    assert site.events(fx.case_id) == before
+
+
 # ----------------------------------------------------------------- posting
 def test_the_coordinating_unit_opens_a_case_on_either_store(any_store_site: Site) -> None:
     """Referral form on the overview → CaseOpened, back to the new case with a confirmation."""
@@ -400,7 +434,7 @@ def test_plan_goal_and_the_responsible_service_providers_evaluation(site: Site) 
     fx = running_case(site.ledger)
     site.ledger.app.handle(subject_consent(fx, (InfoCategory.WORK,)))
     site.sign_in(coordinator())
-    assert "nytt-mal" not in forms_on(site.page(f"/saker/{fx.case_id}").text), "no goal before there is a plan"
+    assert "nytt-mal" not in actions_on(site.page(f"/saker/{fx.case_id}").text), "no goal before there is a plan"
     assert (
         site.submit(fx.case_id, "plan", {"tool": "individual_plan", "informed_of_right_to_ip": "ja"}).status_code == 303
     )
@@ -419,9 +453,11 @@ def test_plan_goal_and_the_responsible_service_providers_evaluation(site: Site) 
 
     site.sign_in(NAV)
     page = site.page(f"/saker/{fx.case_id}").text
-    assert forms_on(page) == ["evaluer-mal"], "a service provider evaluates, and does nothing else"
+    assert actions_on(page) == ["evaluer-mal"], "a service provider evaluates, and does nothing else"
     answer = site.post_form(
-        page, "evaluer-mal", {"goal_id": str(goal), "status": "partly_achieved", "note": "Godt i gang."}
+        site.unfold(page, "evaluer-mal"),
+        "evaluer-mal",
+        {"goal_id": str(goal), "status": "partly_achieved", "note": "Godt i gang."},
     )
     assert answer.status_code == 303 and answer.headers["location"].endswith(f"#mal-{goal}")
     assert site.events(fx.case_id)[-1] == "GoalEvaluated"
@@ -479,10 +515,10 @@ def test_closing_export_and_erasure_with_its_confirmation_step(site: Site) -> No
         == 303
     )
     page = site.page(f"/saker/{fx.case_id}").text
-    assert "slett" not in forms_on(page) and f"/saker/{fx.case_id}/handlinger/slett" not in page, (
+    assert "slett" not in actions_on(page) and f"/saker/{fx.case_id}/handlinger/slett" not in page, (
         "no erasure before export"
     )
-    assert "nytt-mal" not in forms_on(page) and "vedtak" not in forms_on(page), (
+    assert "nytt-mal" not in actions_on(page) and "vedtak" not in actions_on(page), (
         "INV-08: a closed case takes nothing else"
     )
     assert site.submit(fx.case_id, "eksporter", {"format": "pdf", "filed_in": "2026/123"}).status_code == 303
@@ -490,7 +526,8 @@ def test_closing_export_and_erasure_with_its_confirmation_step(site: Site) -> No
     assert file_in_archive(site.ledger, fx.case_id) > 0  # INV-12: erased only once the archive holds it
 
     page = site.page(f"/saker/{fx.case_id}").text
-    assert f'href="/saker/{fx.case_id}/handlinger/slett"' in page and "slett" not in forms_on(page), "a page of its own"
+    assert f'href="/saker/{fx.case_id}/handlinger/slett"' in page and "slett" in actions_on(page)
+    assert "slett" not in forms_on(page) and "handlinger/slett?" not in page, "a page of its own, not a fold"
     confirmation = site.form_page(fx.case_id, "slett").text
     assert "Det kan ikke angres." in confirmation
     refused = site.post_form(confirmation, "slett", {})
@@ -693,7 +730,7 @@ def test_a_role_that_may_not_give_a_command_sees_no_form_and_a_forged_post_is_re
     fx = rich_case(site)
     site.sign_in(NAV)
     page = site.page(f"/saker/{fx.case_id}").text
-    assert "vedtak" not in forms_on(page)
+    assert "vedtak" not in actions_on(page) and "handling-" in page
     assert site.form_page(fx.case_id, "vedtak").status_code == 403
     before = site.events(fx.case_id)
     forged = site.client.post(

@@ -61,6 +61,8 @@ def test_a_decision_is_filled_in_and_sent_with_the_keyboard_alone(page: Page, si
     summary = tab_until(page, lambda e: e["tag"] == "SUMMARY" and e["text"] == "Registrer vedtak")
     assert focus_is_visible(summary)
     page.keyboard.press("Enter")
+    # The fold fetches its form as it opens; the person goes on once it is there.
+    expect(page.locator("#skjema-vedtak")).to_be_visible()
     tab_until(page, lambda e: e["name"] == "outcome" and e["value"] == "granted")
     page.keyboard.press("Space")
     tab_until(page, lambda e: e["name"] == "concerns" and e["value"] == "coordinator")
@@ -104,6 +106,9 @@ def test_a_case_page_with_every_form_unfolded_and_a_form_with_errors_are_accessi
     )
     count = page.evaluate(unfold)
     assert count > 15
+    # Each fold fetches its form as it opens: judged once every one has arrived.
+    expect(page.locator("details div[data-handling]")).to_have_count(0)
+    assert page.locator("details form[data-handling]").count() > 15
     assert_accessible(page)
 
     # A refusal swapped in by htmx: the error summary and the message next to the field pass too.

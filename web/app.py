@@ -27,6 +27,7 @@ from web.forms.jinja import install_helpers
 from web.oidc import OidcClient
 from web.page import Web
 from web.sessions import Sessions
+from web.templating import PageEnvironment
 
 HERE = Path(__file__).resolve().parent
 
@@ -69,12 +70,15 @@ def install(
     development sign-in offers; `oidc` signs people in through a provider;
     `commands` and `reads` are the services the pages give commands to and read with;
     `person_cases` the case each person or guardian of `people` opens "Min plan" on."""
-    env = jinja2.Environment(
+    env = PageEnvironment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,  # a misspelt name in a template fails the test that renders it
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiled once per process and kept; in development a changed template file is compiled
+        # again (a stat per template a page uses), in production the files are never looked at again.
+        auto_reload=not config.production,
     )
     install_helpers(env)
     display.install(env)

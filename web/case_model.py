@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from audit.compliance.result import RULE_TITLES
-from audit.compliance.timeline import local_date
+from audit.compliance.timeline import fmt, local_date
 from audit.duties import TASK_LABELS
 from audit.report.labels import CHECK_STATUS, CONSENT_STATUS, PARTS, date_text, moment_text, parse, word, words
 from ledger import vocabulary as V
@@ -245,9 +245,10 @@ def meetings(case: View) -> list[Row]:
 def _timing(part: View | None, reference: str, *, before: bool) -> str:
     if not part:
         return "ikke sendt"
-    days = abs((_day(part["at"]) - _day(reference)).days)
+    sent = _day(part["at"])
+    days = abs((sent - _day(reference)).days)
     when = f"{days} {'dag' if days == 1 else 'dager'} {'før møtet' if before else 'etter møtet'}"
-    return f"sendt {date_text(part['at'])} ({when})"
+    return f"sendt {fmt(sent)} ({when})"  # fmt of its day: date_text(part["at"]), read once
 
 
 def _day(moment: str) -> date:

@@ -15,11 +15,11 @@ answer is the form alone, swapped in place, or an `HX-Redirect`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import Annotated, Any, cast
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from commands.base import Command, CommandResult
@@ -56,8 +56,17 @@ def new_case_page(request: Request, session: SignedIn) -> Response:
 
 
 @router.get("/saker/{case_id}/handlinger/{slug}")
-def action_page(request: Request, case_id: UUID, slug: str, session: SignedIn) -> Response:
-    """One command's form, on its own page (erasure's confirmation, the choice of a report to forward …)."""
+def action_page(
+    request: Request,
+    case_id: UUID,
+    slug: str,
+    session: SignedIn,
+    versjon: Annotated[int | None, Query(ge=1, le=10**12)] = None,
+) -> Response:
+    """One command's form, on its own page (erasure's confirmation, the choice of a report to forward …).
+
+    Asked by htmx (a fold of the case page opened), the form alone; `versjon` is the case's version
+    the page shows, so a case changed since the page was read is refused as changed, not written."""
     form = _case_form(slug)
     actor = _actor(session)
     view = _view(request, actor, case_id)
@@ -65,7 +74,10 @@ def action_page(request: Request, case_id: UUID, slug: str, session: SignedIn) -
     if action is None:
         raise _not_offered()
     origin = "min-plan" if actor.role in (Role.CITIZEN, Role.GUARDIAN) else "sak"
-    return _page(request, Bound(action, session.csrf_token, origin=origin), view)
+    bound = Bound(action, session.csrf_token, origin=origin, version=versjon)
+    if request.headers.get("HX-Request"):
+        return render(request, "forms/fragment.html", {"bound": bound, "level": 4})
+    return _page(request, bound, view)
 
 
 # ------------------------------------------------------------------ posts

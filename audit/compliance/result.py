@@ -88,6 +88,10 @@ def versions(*events: Any) -> tuple[int, ...]:
     def add(item: Any) -> None:
         if item is None:
             return
+        version = getattr(item, "originator_version", None)
+        if version is not None:  # an event (asked first: most items are, and the Iterable check is slow)
+            found.add(int(version))
+            return
         if isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
             for inner in item:
                 add(inner)

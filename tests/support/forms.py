@@ -50,6 +50,12 @@ class Site:
     def form_page(self, case_id: UUID | None, slug: str) -> Response:
         return self.client.get(f"/saker/{case_id}/handlinger/{slug}" if case_id else f"/saker/{slug}")
 
+    def unfold(self, page: str, slug: str) -> str:
+        """Opens a fold of the case page as a browser with htmx does: the form alone, fetched from its address."""
+        answer = self.client.get(fold_url(page, slug), headers={"HX-Request": "true"})
+        assert answer.status_code == 200, answer.text
+        return str(answer.text)
+
     def submit(self, case_id: UUID | None, slug: str, data: Data, **headers: str) -> Response:
         """Opens the form's page, keeps its hidden fields and posts it with `data`."""
         page = self.form_page(case_id, slug)
@@ -141,6 +147,24 @@ class _FormReader(HTMLParser):
 
 def forms_on(page: str) -> list[str]:
     return [m.group("slug") for m in _FORM.finditer(page)]
+
+
+_ACTION = re.compile(r'id="handling-(?P<slug>[a-z0-9-]+)"')
+_FOLD = re.compile(
+    r'<div hx-get="(?P<url>[^"]+)" hx-trigger="toggle once from:closest details"[^>]*data-handling="(?P<slug>[^"]+)"'
+)
+
+
+def actions_on(page: str) -> list[str]:
+    """The actions a case page offers: a fold that fetches its form when opened, or a link to its own page."""
+    return [m.group("slug") for m in _ACTION.finditer(page)]
+
+
+def fold_url(page: str, slug: str) -> str:
+    """The address a case page's fold fetches its form from (htmx's `hx-get`)."""
+    found = {m.group("slug"): html.unescape(m.group("url")) for m in _FOLD.finditer(page)}
+    assert slug in found, f"no fold for {slug} on the page (folds: {sorted(found)})"
+    return found[slug]
 
 
 @contextmanager
