@@ -259,7 +259,8 @@ def tasks(
     # One row of counts (no grouping, so no sort): read from the index alone when it holds the columns.
     c.execute(
         d.sql(
-            f"SELECT COUNT(*) AS n, SUM(CASE WHEN {shown} = 'overdue' THEN 1 ELSE 0 END) AS overdue FROM {{duties}}{condition}"
+            f"SELECT COUNT(*) AS n, SUM(CASE WHEN {shown} = 'overdue' THEN 1 ELSE 0 END) AS overdue "
+            f"FROM {{duties}}{condition}"
         ),
         (now_stamp, *params),
     )
