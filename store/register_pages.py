@@ -64,11 +64,15 @@ def cases(
     condition = " WHERE " + " AND ".join(where)
     c.execute(d.sql("SELECT COUNT(*) AS n FROM {register_cases} r" + condition), params)
     total = int(c.fetchone()["n"])
+    # The page's ids first, from the index alone when no filter needs the row (the offset skips
+    # index entries, not rows), then the page's rows by id.
+    newest = "ORDER BY r.opened_at DESC, r.case_id DESC"
     c.execute(
         d.sql(
             "SELECT r.case_id, r.status, r.opened_at, r.coordinator_id, r.coordinator_name, r.coordinator_kind, "
-            f"{_UNIT} AS unit, r.team_name, r.participants FROM {{register_cases}} r{condition} "
-            f"ORDER BY r.opened_at DESC, r.case_id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
+            f"{_UNIT} AS unit, r.team_name, r.participants FROM {{register_cases}} r JOIN (SELECT r.case_id AS id "
+            f"FROM {{register_cases}} r{condition} {newest} LIMIT {int(limit)} OFFSET {int(offset)}) page "
+            f"ON r.case_id = page.id {newest}"
         ),
         params,
     )
@@ -112,24 +116,17 @@ def choices(c: Any, d: Dialect, municipality: str) -> dict[str, Any]:
     """What the overview's filters offer: the units and the coordinators of the municipality's cases.
 
     Each distinct value is found by one index seek from the one before (a loose index scan, written
-    as a recursive query because neither store skips through an index by itself), so the cost grows
-    with the number of units and coordinators, not of cases."""
+    as a recursive query because neither store skips through an index by itself; the units' seeks
+    read `register_cases_unit_opened`, the coordinators' `register_cases_coordinators`), so the cost
+    grows with the number of units and coordinators, not of cases."""
     c.execute(
         d.sql(
-            "WITH RECURSIVE assigned(unit) AS ("
-            "SELECT MIN(r.coordinator_unit) FROM {register_cases} r WHERE r.municipality = ? "
-            "UNION ALL SELECT (SELECT MIN(r.coordinator_unit) FROM {register_cases} r "
-            "WHERE r.municipality = ? AND r.coordinator_unit > a.unit) FROM assigned a WHERE a.unit IS NOT NULL), "
-            # Before a coordinator is named, the case's unit is the one asked to name one (_UNIT).
-            "requested(unit) AS ("
-            "SELECT MIN(r.requested_unit) FROM {register_cases} r WHERE r.municipality = ? "
-            "AND r.coordinator_unit IS NULL "
-            "UNION ALL SELECT (SELECT MIN(r.requested_unit) FROM {register_cases} r WHERE r.municipality = ? "
-            "AND r.coordinator_unit IS NULL AND r.requested_unit > q.unit) FROM requested q WHERE q.unit IS NOT NULL) "
-            "SELECT unit FROM assigned WHERE unit IS NOT NULL UNION SELECT unit FROM requested WHERE unit IS NOT NULL "
-            "ORDER BY unit"
+            f"WITH RECURSIVE units(unit) AS (SELECT MIN({_UNIT}) FROM {{register_cases}} r WHERE r.municipality = ? "
+            f"UNION ALL SELECT (SELECT MIN({_UNIT}) FROM {{register_cases}} r WHERE r.municipality = ? "
+            f"AND {_UNIT} > u.unit) FROM units u WHERE u.unit IS NOT NULL) "
+            "SELECT unit FROM units WHERE unit IS NOT NULL"
         ),
-        (municipality,) * 4,
+        (municipality,) * 2,
     )
     units = [r["unit"] for r in c.fetchall()]
     c.execute(

@@ -44,11 +44,8 @@ def create_statements(d: Dialect) -> list[str]:
             "CREATE INDEX IF NOT EXISTS register_cases_unit_opened ON {register_cases} "
             "(municipality, (COALESCE(coordinator_unit, requested_unit)), opened_at, case_id)"
         ),
-        # The filters' choices, one seek per unit and per coordinator (store.register_pages.choices).
-        d.sql(
-            "CREATE INDEX IF NOT EXISTS register_cases_units ON {register_cases} "
-            "(municipality, coordinator_unit, requested_unit)"
-        ),
+        # The coordinators to filter by, one seek each (store.register_pages.choices; the units' seeks
+        # read the index above).
         d.sql(
             "CREATE INDEX IF NOT EXISTS register_cases_coordinators ON {register_cases} "
             "(municipality, coordinator_id, coordinator_name)"

@@ -223,7 +223,6 @@ NEW_INDEXES = {
     "compliance_checks_rule",
     "compliance_checks_by_unit",
     "register_cases_unit_opened",
-    "register_cases_units",
     "register_cases_coordinators",
     "duty_cases_municipality",
     "duties_municipality_due",
