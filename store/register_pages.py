@@ -53,14 +53,13 @@ def cases(
         where.append("r.coordinator_id = ?")
         params.append(coordinator_id)
     if breached_rule is not None:
-        # Not a subquery per case: the rule's breached checks are read once, from an index holding
-        # all it needs (`compliance_checks_rule`). A case has one check per rule, both rows carry
-        # the municipality of the case's opening.
+        # A correlated EXISTS (a primary-key probe per case), not `IN (the rule's breached checks)`:
+        # PostgreSQL without statistics (autovacuum off, a freshly filled table) planned the IN as
+        # a scan of the rule's checks for every case, 3.5 s at 10,000 cases; EXISTS stays a probe.
         where.append(
-            f"r.case_id IN (SELECT k.case_id FROM {{compliance_checks}} k WHERE k.municipality = ? AND k.rule = ? "
-            f"AND {_BREACHED})"
+            f"EXISTS (SELECT 1 FROM {{compliance_checks}} k WHERE k.case_id = r.case_id AND k.rule = ? AND {_BREACHED})"
         )
-        params.extend((municipality, breached_rule, stamp(now)))
+        params.extend((breached_rule, stamp(now)))
     condition = " WHERE " + " AND ".join(where)
     c.execute(d.sql("SELECT COUNT(*) AS n FROM {register_cases} r" + condition), params)
     total = int(c.fetchone()["n"])
