@@ -3,7 +3,7 @@ cases, against baselines measured in the same run: the same reads through the re
 rendering (what the page costs beyond its data), and a page of the same layout with no data
 (`/logg-inn`, the floor of any page).
 
-    python -m bench.web_overview [--cases 10000] [--runs 40] [--store sqlite|postgres|both]
+    python -m bench.web_overview [--cases 10000] [--runs 40] [--store sqlite|postgres|both] [--analyze]
 
 The cases are bench.breaches's (opened, a unit asked for a coordinator on a day spread over the
 last months, so CHK-01 is breached for some and pending for others). Requests go through the whole
@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import psycopg
 from fastapi.testclient import TestClient
 
 from app.bootstrap import build
@@ -46,13 +47,18 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[-1] if len(samples) > 1 else samples[0]
 
 
-def measure(store: str, url: str, cases: int, runs: int) -> None:
+def measure(store: str, url: str, cases: int, runs: int, analyze: bool = False) -> None:
     ledger = build(bench_settings(url), clock=lambda: datetime(2026, 11, 22, 12, tzinfo=UTC))
     try:
         started = time.perf_counter()
         fill(ledger, cases)
         written = time.perf_counter() - started
         ledger.projections.catch_up()
+        if analyze and store == "postgres":
+            # What autovacuum does on a default server: without it (the test server runs with
+            # autovacuum off) a freshly filled table has no statistics and no visibility map.
+            with psycopg.connect(url.split("?", 1)[0], autocommit=True) as admin:
+                admin.execute("VACUUM ANALYZE")
         client = TestClient(create_app(ledger, run_projections=False), follow_redirects=False)
         web = client.app.state.web  # type: ignore[attr-defined]
         client.cookies.set(web.config.cookie_name, web.sessions.start(actor=KE).token)
@@ -103,11 +109,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--store", choices=STORE_CHOICES, default="both")
+    parser.add_argument("--analyze", action="store_true", help="PostgreSQL: VACUUM ANALYZE after filling")
     args = parser.parse_args(argv)
     configure_logging(level="warning")
     for store, fresh in stores(args.store):
         with fresh() as url:
-            measure(store, url, args.cases, args.runs)
+            measure(store, url, args.cases, args.runs, args.analyze)
 
 
 if __name__ == "__main__":
