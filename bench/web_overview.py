@@ -3,12 +3,21 @@ cases, against baselines measured in the same run: the same reads through the re
 rendering (what the page costs beyond its data), and a page of the same layout with no data
 (`/logg-inn`, the floor of any page).
 
-    python -m bench.web_overview [--cases 10000] [--runs 40] [--store sqlite|postgres|both]
+    python -m bench.web_overview [--cases 10000] [--runs 40] [--store sqlite|postgres|both] [--analyze]
 
 The cases are bench.breaches's (opened, a unit asked for a coordinator on a day spread over the
 last months, so CHK-01 is breached for some and pending for others). Requests go through the whole
 ASGI app in process (session cookie, CSRF, templates, headers), not over a socket. Prints median
 and p95 per request kind, and the page's p95 as a multiple of the reads' p95.
+
+What the page costs (issue #9; README "Measured"): four reads, each an index range read in its
+list's order so a page stops after its rows, and a count per list over an index that holds what it
+counts (the register, the checks per rule twice: the chart's and the breaches', the tasks); the
+filters' choices are one index seek per unit and coordinator. The counts, a pass over the
+municipality's index entries each, are most of what the reads still cost; the template about 4 ms
+(the referral form 1–2 ms of it). On PostgreSQL the plans depend on statistics: the test server
+runs without autovacuum, so a freshly filled store has none and the planner takes a table of
+10,000 rows for a few and sorts it; `--analyze` measures the store as autovacuum would leave it.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import psycopg
 from fastapi.testclient import TestClient
 
 from app.bootstrap import build
@@ -46,13 +56,18 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[-1] if len(samples) > 1 else samples[0]
 
 
-def measure(store: str, url: str, cases: int, runs: int) -> None:
+def measure(store: str, url: str, cases: int, runs: int, analyze: bool = False) -> None:
     ledger = build(bench_settings(url), clock=lambda: datetime(2026, 11, 22, 12, tzinfo=UTC))
     try:
         started = time.perf_counter()
         fill(ledger, cases)
         written = time.perf_counter() - started
         ledger.projections.catch_up()
+        if analyze and store == "postgres":
+            # What autovacuum does on a default server: without it (the test server runs with
+            # autovacuum off) a freshly filled table has no statistics and no visibility map.
+            with psycopg.connect(url.split("?", 1)[0], autocommit=True) as admin:
+                admin.execute("VACUUM ANALYZE")
         client = TestClient(create_app(ledger, run_projections=False), follow_redirects=False)
         web = client.app.state.web  # type: ignore[attr-defined]
         client.cookies.set(web.config.cookie_name, web.sessions.start(actor=KE).token)
@@ -103,11 +118,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--store", choices=STORE_CHOICES, default="both")
+    parser.add_argument("--analyze", action="store_true", help="PostgreSQL: VACUUM ANALYZE after filling")
     args = parser.parse_args(argv)
     configure_logging(level="warning")
     for store, fresh in stores(args.store):
         with fresh() as url:
-            measure(store, url, args.cases, args.runs)
+            measure(store, url, args.cases, args.runs, args.analyze)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,18 @@ def create_statements(d: Dialect) -> list[str]:
         d.sql(
             "CREATE INDEX IF NOT EXISTS register_cases_opened ON {register_cases} (municipality, opened_at, case_id)"
         ),
+        # The same filtered by unit (the coordinator's, else the one asked to name one: the
+        # expression is store.register_pages._UNIT's, which is what lets the query use it).
+        d.sql(
+            "CREATE INDEX IF NOT EXISTS register_cases_unit_opened ON {register_cases} "
+            "(municipality, (COALESCE(coordinator_unit, requested_unit)), opened_at, case_id)"
+        ),
+        # The coordinators to filter by, one seek each (store.register_pages.choices; the units' seeks
+        # read the index above).
+        d.sql(
+            "CREATE INDEX IF NOT EXISTS register_cases_coordinators ON {register_cases} "
+            "(municipality, coordinator_id, coordinator_name)"
+        ),
     ]
 
 

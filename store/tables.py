@@ -34,6 +34,10 @@ class Dialect:
     def table(self, name: str) -> str:
         return f'"{self.schema}".{name}' if self.schema else name
 
+    def index(self, name: str) -> str:
+        """An index's name as `DROP INDEX` needs it (PostgreSQL keeps it in the table's schema)."""
+        return self.table(name)
+
 
 SQLITE = Dialect("sqlite", None, "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT")
 
