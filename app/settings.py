@@ -29,38 +29,27 @@ DEFAULT_CASE_CACHE = 256
 DEFAULT_SCHEMA_DIR = "../shared/schemas"
 
 
+# Placeholders for development: set the class the archive uses for health and care coordination
+# cases (LEDGER_ARCHIVE_*) before sending it anything. The other fields default in ArchiveSettings.
+_ARCHIVE_PLACEHOLDERS = {
+    "classification_system": "K-kode",
+    "class_id": "G12",
+    "class_title": "Koordinering og individuell plan",
+}
+
+
 @dataclass(frozen=True)
 class ArchiveConfig:
     """What the municipality's archive decides (LEDGER_ARCHIVE_*): where the case folders are filed
     (classification system and class, archive part), the unit answering for them, the folder title
     and the access restriction. One set for every municipality the ledger serves; each gets its own
-    `ArchiveSettings` with its number. The defaults are placeholders for development: set the class
-    the archive uses for health and care coordination cases before sending it anything."""
+    `ArchiveSettings` with its number (the fields and their defaults are declared there, once)."""
 
-    classification_system: str = "K-kode"
-    class_id: str = "G12"
-    class_title: str = "Koordinering og individuell plan"
-    archive_part: str = ""
-    responsible_unit: str = "Koordinerende enhet"
-    system: str = "coordination-ledger"
-    case_title: str = "Koordinering og individuell plan"
-    access_code: str = "13"
-    access_basis: str = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+    given: Mapping[str, str] = field(default_factory=dict)  # the LEDGER_ARCHIVE_* values set
     schema_dir: Path = Path(DEFAULT_SCHEMA_DIR)
 
     def for_municipality(self, municipality: str) -> ArchiveSettings:
-        return ArchiveSettings(
-            municipality=municipality,
-            classification_system=self.classification_system,
-            class_id=self.class_id,
-            class_title=self.class_title,
-            archive_part=self.archive_part,
-            system=self.system,
-            responsible_unit=self.responsible_unit,
-            case_title=self.case_title,
-            access_code=self.access_code,
-            access_basis=self.access_basis,
-        )
+        return ArchiveSettings(municipality=municipality, **{**_ARCHIVE_PLACEHOLDERS, **self.given})
 
 
 _ARCHIVE_ENV = {
@@ -90,7 +79,7 @@ def _archive_config(env: Mapping[str, str]) -> ArchiveConfig:
         values[key] = value
     if "system" in values and not re.fullmatch(r"[A-Za-z0-9._-]+", values["system"]):
         raise ConfigError("LEDGER_ARCHIVE_SYSTEM must be letters, digits, '.', '_' or '-' (it is part of every key)")
-    return ArchiveConfig(**values, schema_dir=Path(env.get("LEDGER_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR))
+    return ArchiveConfig(values, schema_dir=Path(env.get("LEDGER_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR))
 
 
 @dataclass(frozen=True)

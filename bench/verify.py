@@ -26,6 +26,8 @@ from bench import STORE_CHOICES, bench_settings, stores
 
 
 def write(ledger: Ledger, count: int, cases: int) -> None:
+    """`count` events over `cases` cases, interleaved, written through the ledger's recorder (so each is
+    chained as usual) in batches of one event per case; tests/test_integrity.py writes with it too."""
     ids = [uuid4() for _ in range(cases)]
     version = 0
     while count > 0:

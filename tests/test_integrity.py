@@ -4,19 +4,17 @@ idempotent, safe when run concurrently)."""
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import date
 from typing import Any
-from uuid import UUID, uuid4
-
-from eventsourcing.persistence import StoredEvent
+from uuid import UUID
 
 from app.bootstrap import build
 from audit.integrity.chain import GENESIS, event_hash, leaf_input
 from audit.integrity.checkpoint import verify_checkpoint
 from audit.integrity.log import Integrity
 from audit.integrity.merkle import EMPTY_ROOT, leaf_hash, verify_consistency, verify_inclusion
+from bench.verify import write as bulk_events  # interleaved events through the recorder, chained as usual
 from commands.case_commands import AddParticipant
 from ledger.values import Person
 from tests.support.cases import coordinator, running_case
@@ -59,23 +57,6 @@ def expected_leaves(ledger: Any) -> list[bytes]:
         previous[case] = digest
         result.append(leaf_hash(leaf_input(case, n.originator_version, digest)))
     return result
-
-
-def bulk_events(ledger: Any, count: int, cases: int) -> None:
-    """`count` events over `cases` cases, interleaved, written through the ledger's
-    recorder (so each is chained as usual) in batches of one event per case."""
-    ids = [uuid4() for _ in range(cases)]
-    version = 0
-    while count > 0:
-        version += 1
-        batch = [
-            StoredEvent(
-                originator_id=i, originator_version=version, topic="ledger.events:NoteRecorded", state=os.urandom(600)
-            )
-            for i in ids[:count]
-        ]
-        ledger.app.recorder.insert_events(batch)
-        count -= len(batch)
 
 
 # --------------------------------------------------------------- verify
